@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Locates the shared test data folder (models/, reference/) given by the system property {@code ringmem.testdata}
- * (the build sets it; .ci/run passes {@code ../shared}). Missing data fails the test loudly: these tests are the
+ * (the build sets it; .ci/run passes {@code ../shared}). A relative path is resolved against
+ * {@code ringmem.rootdir}, the repository root, which the build also sets. Missing data fails the test loudly: these tests are the
  * oracle checks and must never be skipped silently.
  */
 public final class TestData {
@@ -17,7 +18,9 @@ public final class TestData {
         if (p == null || p.isBlank()) {
             throw new IllegalStateException("system property ringmem.testdata is not set (run with -Dringmem.testdata=../shared)");
         }
-        Path root = Path.of(p).toAbsolutePath().normalize();
+        Path given = Path.of(p);
+        String base = System.getProperty("ringmem.rootdir");
+        Path root = (given.isAbsolute() || base == null ? given : Path.of(base).resolve(given)).toAbsolutePath().normalize();
         if (!Files.isDirectory(root.resolve("models"))) {
             throw new IllegalStateException("ringmem.testdata=" + root + " has no models/ folder");
         }

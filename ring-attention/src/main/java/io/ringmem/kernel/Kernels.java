@@ -8,10 +8,15 @@ import io.ringmem.tensor.Matrix;
  * shapes). All arrays are row-major; shapes are given in the parameter docs. Implementations are thread-safe
  * and may use several threads inside one call; they never keep references to arguments after returning.
  */
-public interface Kernels {
+public interface Kernels extends AutoCloseable {
 
     /** A short name for logs and benchmark tables. */
     String name();
+
+    /** Releases worker threads, if the implementation has any. The kernels must not be used afterwards. */
+    @Override
+    default void close() {
+    }
 
     /**
      * {@code out (n, w.rows) = x (n, w.cols) · wᵀ}. Batched over tokens so each weight row is read once per

@@ -1,0 +1,68 @@
+package io.ringmem.cli;
+
+import io.ringmem.forward.RunConfig;
+import io.ringmem.kernel.Kernels;
+import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.model.LoadedModel;
+import io.ringmem.model.loader.ModelLoader;
+import io.ringmem.ring.ShardSchedule;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Options shared by the commands that run a model: which model, how many ranks, which kernels. */
+final class ModelOptions {
+    @Option(names = "--model", required = true, paramLabel = "PATH",
+            description = "a .gguf file, a llama2.c .bin checkpoint, or a Hugging Face folder (config.json + *.safetensors)")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "tokenizer file for llama2.c checkpoints (default: tokenizer.bin or tok*.bin beside the model)")
+    Path tokenizer;
+
+    @Option(names = "--workers", defaultValue = "1", paramLabel = "P",
+            description = "ranks of the ring; the sequence is split over them (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--schedule", defaultValue = "zigzag", paramLabel = "zigzag|contiguous",
+            description = "how tokens are split over ranks (default: ${DEFAULT-VALUE})")
+    String schedule;
+
+    @Option(names = "--kernels", defaultValue = "vector", paramLabel = "vector|scalar",
+            description = "CPU kernels: vector (Vector API, multi-threaded) or scalar (reference) (default: ${DEFAULT-VALUE})")
+    String kernels;
+
+    @Option(names = "--threads", paramLabel = "N", description = "kernel threads (default: available processors)")
+    Integer threads;
+
+    @Option(names = "--block-tokens", defaultValue = "256", paramLabel = "N",
+            description = "tokens per batched matmul block (default: ${DEFAULT-VALUE})")
+    int blockTokens;
+
+    RunConfig runConfig() {
+        if (workers < 1) throw new io.ringmem.RingmemException("--workers must be at least 1, got " + workers);
+        if (blockTokens < 1) throw new io.ringmem.RingmemException("--block-tokens must be at least 1, got " + blockTokens);
+        return new RunConfig(workers, ShardSchedule.parse(schedule), blockTokens, Duration.ofMinutes(10));
+    }
+
+    Kernels createKernels() {
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (t < 1) throw new io.ringmem.RingmemException("--threads must be at least 1, got " + t);
+        try {
+            return KernelsFactory.byName(kernels, t);
+        } catch (IllegalArgumentException e) {
+            throw new io.ringmem.RingmemException(e.getMessage());
+        }
+    }
+
+    LoadedModel load(PrintWriter log) {
+        long t0 = System.nanoTime();
+        LoadedModel m = ModelLoader.load(model, tokenizer);
+        var c = m.config();
+        log.printf("ringmem: loaded %s (%s): dim %d, %d layers, %d heads / %d kv heads, vocab %d, in %.2f s%n",
+                model, m.format(), c.dim(), c.layers(), c.heads(), c.kvHeads(), c.vocabSize(), (System.nanoTime() - t0) / 1e9);
+        return m;
+    }
+}

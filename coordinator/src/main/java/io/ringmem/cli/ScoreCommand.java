@@ -1,0 +1,80 @@
+package io.ringmem.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringmem.RingmemException;
+import io.ringmem.forward.LlamaModel;
+import io.ringmem.forward.ScoreResult;
+import io.ringmem.forward.Scorer;
+import io.ringmem.kernel.Kernels;
+import io.ringmem.model.LoadedModel;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code ringmem score}: per-token negative log-likelihood of a document. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = "Score a document: per-token NLL, mean NLL and perplexity, with the sequence split over P ranks.")
+final class ScoreCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions options;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--input", paramLabel = "TEXT_FILE", description = "UTF-8 text; tokenized with the model's tokenizer, BOS added")
+        Path text;
+
+        @Option(names = "--tokens", paramLabel = "IDS_FILE", description = "whitespace-separated token ids, used as is (no BOS added)")
+        Path ids;
+    }
+
+    @Option(names = "--json", description = "print one JSON object on stdout")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        var run = options.runConfig();
+        try (LoadedModel model = options.load(err); Kernels kernels = options.createKernels()) {
+            int[] ids = input.ids != null ? TokenInput.fromIds(input.ids, model.config().vocabSize())
+                    : TokenInput.fromText(input.text, model.tokenizer());
+            if (ids.length < 2) throw new RingmemException("scoring needs at least 2 tokens; the input has " + ids.length);
+            if (ids.length > model.config().maxPositions()) {
+                err.printf("ringmem: warning: %d tokens exceed the model's trained context of %d; scores past it are extrapolation%n",
+                        ids.length, model.config().maxPositions());
+            }
+            err.printf("ringmem: scoring %d tokens on %d worker(s), %s schedule, %s kernels%n",
+                    ids.length, run.workers(), run.schedule().name().toLowerCase(java.util.Locale.ROOT), kernels.name());
+            ScoreResult r = new Scorer(new LlamaModel(model.config(), model.weights(), kernels), run).score(ids);
+            if (json) {
+                ObjectMapper mapper = new ObjectMapper();
+                ObjectNode o = mapper.createObjectNode();
+                o.put("tokens", r.tokens());
+                o.put("workers", r.workers());
+                var nll = o.putArray("nll");
+                for (double v : r.nll()) nll.add(v);
+                o.put("meanNll", r.meanNll());
+                o.put("perplexity", r.perplexity());
+                o.put("tokensPerSecond", r.tokensPerSecond());
+                out.println(mapper.writeValueAsString(o));
+            } else {
+                out.printf("tokens          %d%nworkers         %d%nmean NLL        %.6f nats%nperplexity      %.4f%ntokens/second   %.1f%n",
+                        r.tokens(), r.workers(), r.meanNll(), r.perplexity(), r.tokensPerSecond());
+            }
+            out.flush();
+        }
+        return 0;
+    }
+}

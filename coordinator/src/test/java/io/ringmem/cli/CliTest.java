@@ -1,0 +1,125 @@
+package io.ringmem.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI contract: JSON shapes, exit codes, one-line errors without stack traces. */
+class CliTest {
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = RingmemCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), false);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static Path data(String rel) {
+        String p = System.getProperty("ringmem.testdata");
+        Path given = Path.of(p);
+        Path root = given.isAbsolute() ? given : Path.of(System.getProperty("ringmem.rootdir")).resolve(given);
+        return root.resolve(rel).normalize();
+    }
+
+    @Test
+    void scoreJsonFromTokenIds(@TempDir Path dir) throws Exception {
+        Path ids = dir.resolve("ids.txt");
+        Files.writeString(ids, "1 403 407 261 378 432\n383 286 261 376");
+        Result r = run("score", "--model", data("models/stories260K/stories260K.bin").toString(), "--tokens", ids.toString(),
+                "--workers", "3", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(10, j.get("tokens").asInt());
+        assertEquals(3, j.get("workers").asInt());
+        assertEquals(9, j.get("nll").size());
+        double mean = 0;
+        for (JsonNode v : j.get("nll")) mean += v.asDouble() / 9;
+        assertEquals(mean, j.get("meanNll").asDouble(), 1e-9);
+        assertEquals(Math.exp(mean), j.get("perplexity").asDouble(), 1e-6);
+        assertTrue(j.get("tokensPerSecond").asDouble() > 0);
+        assertTrue(mean < 3, "the golden greedy continuation is likely under the model: " + mean);
+    }
+
+    @Test
+    void scoreTextAgreesAcrossWorkersAndSchedules(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("story.txt");
+        Files.writeString(text, "Once upon a time, there was a little girl named Lily. She loved to play outside.");
+        String model = data("models/tinystories-656k").toString();
+        JsonNode one = new ObjectMapper().readTree(run("score", "--model", model, "--input", text.toString(), "--json").out());
+        for (String schedule : new String[]{"zigzag", "contiguous"}) {
+            Result r = run("score", "--model", model, "--input", text.toString(), "--workers", "4", "--schedule", schedule, "--json");
+            assertEquals(0, r.code(), r.err());
+            JsonNode four = new ObjectMapper().readTree(r.out());
+            assertEquals(one.get("tokens").asInt(), four.get("tokens").asInt());
+            for (int i = 0; i < one.get("nll").size(); i++) {
+                assertEquals(one.get("nll").get(i).asDouble(), four.get("nll").get(i).asDouble(), 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void generateGreedyJson() throws Exception {
+        Result r = run("generate", "--model", data("models/stories260K/stories260K.gguf").toString(), "--max-tokens", "20",
+                "--temperature", "0", "--workers", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(21, j.get("ids").size());
+        assertEquals(1, j.get("ids").get(0).asInt());
+        assertEquals(403, j.get("ids").get(1).asInt());
+        assertTrue(j.get("text").asText().startsWith("Once upon a time"), j.get("text").asText());
+    }
+
+    @Test
+    void generateWithPromptStreamsText() {
+        Result r = run("generate", "--model", data("models/tinystories-656k").toString(), "--prompt", "Once upon a time",
+                "--max-tokens", "30", "--temperature", "0.8", "--seed", "42", "--workers", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Once upon a time"), r.out());
+        assertEquals(r.out(), run("generate", "--model", data("models/tinystories-656k").toString(), "--prompt",
+                "Once upon a time", "--max-tokens", "30", "--temperature", "0.8", "--seed", "42", "--workers", "2").out(),
+                "same seed, same text");
+    }
+
+    private static void assertOneLineError(Result r, String expectedFragment) {
+        assertTrue(r.code() != 0, "non-zero exit");
+        String err = r.err().strip();
+        assertTrue(err.contains(expectedFragment), err);
+        assertFalse(err.contains("\tat "), "no stack trace: " + err);
+        String[] lines = err.lines().filter(l -> l.startsWith("ringmem: error") || l.startsWith("ringmem: internal")).toArray(String[]::new);
+        assertEquals(1, lines.length, err);
+        assertTrue(lines[0].startsWith("ringmem: error:"), err);
+    }
+
+    @Test
+    void badInputsGiveOneLineErrors(@TempDir Path dir) throws Exception {
+        String model = data("models/stories260K/stories260K.bin").toString();
+        Path ids = dir.resolve("ids.txt");
+        Files.writeString(ids, "1 2 3");
+        assertOneLineError(run("score", "--model", dir.resolve("missing.gguf").toString(), "--tokens", ids.toString()), "missing.gguf");
+        Path corrupt = dir.resolve("corrupt.gguf");
+        Files.write(corrupt, new byte[]{'G', 'G', 'U', 'F', 3, 0, 0, 0, 1});
+        assertOneLineError(run("score", "--model", corrupt.toString(), "--tokens", ids.toString()), "corrupt.gguf");
+        Path badIds = dir.resolve("bad.txt");
+        Files.writeString(badIds, "1 2 99999");
+        assertOneLineError(run("score", "--model", model, "--tokens", badIds.toString()), "99999");
+        Files.writeString(badIds, "1 two 3");
+        assertOneLineError(run("score", "--model", model, "--tokens", badIds.toString()), "two");
+        assertOneLineError(run("score", "--model", model, "--tokens", ids.toString(), "--workers", "4"), "4 workers");
+        assertOneLineError(run("score", "--model", model, "--tokens", ids.toString(), "--schedule", "spiral"), "spiral");
+        assertOneLineError(run("score", "--model", model, "--input", dir.resolve("nope.txt").toString()), "nope.txt");
+        assertOneLineError(run("generate", "--model", model, "--temperature", "-1"), "temperature");
+        Result noInput = run("score", "--model", model);
+        assertTrue(noInput.code() != 0 && noInput.err().contains("--input"), noInput.err());
+    }
+}

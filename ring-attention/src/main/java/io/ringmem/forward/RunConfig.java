@@ -1,0 +1,27 @@
+package io.ringmem.forward;
+
+import io.ringmem.ring.ShardSchedule;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a forward pass is run.
+ *
+ * @param workers     ranks P of the ring (each a thread in this JVM)
+ * @param schedule    how tokens are split over the ranks
+ * @param blockTokens tokens per batched matmul block (bounds temporary memory; does not change results)
+ * @param stepTimeout how long a rank waits for its neighbour's KV block before failing
+ */
+public record RunConfig(int workers, ShardSchedule schedule, int blockTokens, Duration stepTimeout) {
+    public RunConfig {
+        if (workers < 1) throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        Objects.requireNonNull(schedule, "schedule");
+        if (blockTokens < 1) throw new IllegalArgumentException("blockTokens must be at least 1, got " + blockTokens);
+        if (stepTimeout.isNegative() || stepTimeout.isZero()) throw new IllegalArgumentException("stepTimeout must be positive");
+    }
+
+    public static RunConfig of(int workers, ShardSchedule schedule) {
+        return new RunConfig(workers, schedule, 256, Duration.ofMinutes(5));
+    }
+}

@@ -1,0 +1,110 @@
+package io.ringmem.forward;
+
+import io.ringmem.RingmemException;
+import io.ringmem.kernel.RotaryAngles;
+import io.ringmem.model.ModelConfig;
+import io.ringmem.ring.InMemoryRing;
+import io.ringmem.ring.KvBlock;
+import io.ringmem.ring.RingAttention;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntPredicate;
+
+/**
+ * The whole model with the sequence split over P ranks (threads of this JVM, linked by an {@link InMemoryRing}).
+ * Each rank embeds its shard, runs it through every layer with causal ring attention, and emits logits for the
+ * positions the caller wants. The result equals a single-rank run up to fp32 rounding of the attention merge.
+ *
+ * <p>If any rank fails, the ring is closed so the others stop waiting, and the first failure is thrown.
+ */
+public final class SequenceParallelPrefill {
+    private final LlamaModel model;
+    private final RunConfig run;
+
+    public SequenceParallelPrefill(LlamaModel model, RunConfig run) {
+        this.model = model;
+        this.run = run;
+    }
+
+    /**
+     * @param ids    (N) token ids, used as given (no BOS added)
+     * @param wanted positions whose logits go to {@code sink}
+     */
+    public PrefillResult run(int[] ids, IntPredicate wanted, LogitsSink sink) {
+        int n = ids.length, ranks = run.workers();
+        if (n == 0) throw new RingmemException("no tokens to process");
+        if (ranks > n) throw new RingmemException(ranks + " workers need at least " + ranks + " tokens; the input has " + n);
+        for (int id : ids) Embedding.checkId(model.weights().embedding(), id);
+
+        long t0 = System.nanoTime();
+        AtomicLong wait = new AtomicLong(), attention = new AtomicLong();
+        List<TransformerBlock> blocks = model.blocks(run.blockTokens());
+        LogitsHead head = model.head(run.blockTokens());
+        List<KvCache> caches = new ArrayList<>();
+        AtomicReference<Throwable> rootCause = new AtomicReference<>();
+        try (InMemoryRing ring = new InMemoryRing(ranks);
+             ExecutorService pool = Executors.newFixedThreadPool(ranks, Thread.ofPlatform().name("ring-rank-", 0).daemon().factory())) {
+            List<Future<KvCache>> futures = new ArrayList<>();
+            for (int r = 0; r < ranks; r++) {
+                int rank = r;
+                futures.add(pool.submit(() -> {
+                    try {
+                        return runRank(rank, ids, ring, blocks, head, wanted, sink, wait, attention);
+                    } catch (RuntimeException | Error e) {
+                        rootCause.compareAndSet(null, e); // the first failure, before the ring is torn down
+                        ring.close(); // wake the other ranks
+                        throw e;
+                    }
+                }));
+            }
+            for (Future<KvCache> f : futures) {
+                try {
+                    caches.add(f.get());
+                } catch (ExecutionException e) {
+                    // reported below through rootCause
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    ring.close();
+                    throw new RingmemException("interrupted during prefill");
+                }
+            }
+            Throwable failure = rootCause.get();
+            if (failure instanceof RuntimeException re) throw re;
+            if (failure instanceof Error err) throw err;
+        }
+        return new PrefillResult(caches, n, System.nanoTime() - t0, wait.get(), attention.get());
+    }
+
+    private KvCache runRank(int rank, int[] ids, InMemoryRing ring, List<TransformerBlock> blocks, LogitsHead head,
+                            IntPredicate wanted, LogitsSink sink, AtomicLong wait, AtomicLong attention) {
+        ModelConfig c = model.config();
+        int[] pos = run.schedule().positions(rank, run.workers(), ids.length); // (n) ascending global positions
+        int n = pos.length;
+        int[] local = new int[n];
+        for (int i = 0; i < n; i++) local[i] = ids[pos[i]];
+        float[] h = Embedding.lookup(model.weights().embedding(), local); // (n, dim)
+        RotaryAngles angles = model.rope().angles(pos, n);
+        KvCache cache = new KvCache(c.layers(), c.kvDim());
+        cache.startWith(pos);
+        RingAttention ringAttention = new RingAttention(model.kernels(), model.attentionShape(), run.stepTimeout());
+        float[] attn = new float[n * c.qDim()]; // (n, heads, headDim)
+        for (int l = 0; l < c.layers(); l++) {
+            TransformerBlock.Qkv qkv = blocks.get(l).project(h, n, angles);
+            cache.setLayer(l, qkv.k(), qkv.v());
+            RingAttention.RingStats s = ringAttention.attend(ring.channel(rank), new KvBlock(l, rank, pos, qkv.k(), qkv.v()),
+                    qkv.q(), pos, n, true, attn);
+            wait.addAndGet(s.waitNanos());
+            attention.addAndGet(s.computeNanos());
+            blocks.get(l).finish(h, n, attn);
+        }
+        head.emit(h, pos, n, wanted, sink);
+        return cache;
+    }
+}

@@ -1,0 +1,71 @@
+package io.ringmem.forward;
+
+import io.ringmem.kernel.Kernels;
+import io.ringmem.kernel.RotaryAngles;
+import io.ringmem.model.LayerWeights;
+import io.ringmem.model.ModelConfig;
+
+/**
+ * One Llama block applied to a run of tokens, split around attention so attention itself can be local, ring or
+ * split-KV: {@link #project} gives rotated q, k, v of {@code rmsnorm(h)}; {@link #finish} adds the attention output
+ * projection and the SwiGLU feed-forward to the residual stream. Work is batched over blocks of
+ * {@code blockTokens} tokens, so each weight row is streamed once per block.
+ */
+final class TransformerBlock {
+    private final ModelConfig c;
+    private final LayerWeights w;
+    private final Kernels kernels;
+    private final int blockTokens;
+
+    TransformerBlock(ModelConfig config, LayerWeights weights, Kernels kernels, int blockTokens) {
+        this.c = config;
+        this.w = weights;
+        this.kernels = kernels;
+        this.blockTokens = blockTokens;
+    }
+
+    /** Rotated projections of rmsnorm(h) for h (n, dim). */
+    record Qkv(float[] q, float[] k, float[] v) { // (n, heads, headDim), (n, kvHeads, headDim) ×2
+    }
+
+    Qkv project(float[] h, int n, RotaryAngles angles) {
+        int dim = c.dim(), b = Math.min(blockTokens, n);
+        float[] q = new float[n * c.qDim()], k = new float[n * c.kvDim()], v = new float[n * c.kvDim()];
+        float[] x = new float[b * dim];
+        float[] qb = new float[b * c.qDim()], kb = new float[b * c.kvDim()], vb = new float[b * c.kvDim()];
+        for (int t0 = 0; t0 < n; t0 += b) {
+            int m = Math.min(b, n - t0);
+            System.arraycopy(h, t0 * dim, x, 0, m * dim);
+            kernels.rmsnorm(x, w.attnNorm(), c.normEps(), m, x);
+            kernels.matmul(x, m, w.wq(), qb);
+            kernels.matmul(x, m, w.wk(), kb);
+            kernels.matmul(x, m, w.wv(), vb);
+            System.arraycopy(qb, 0, q, t0 * c.qDim(), m * c.qDim());
+            System.arraycopy(kb, 0, k, t0 * c.kvDim(), m * c.kvDim());
+            System.arraycopy(vb, 0, v, t0 * c.kvDim(), m * c.kvDim());
+        }
+        kernels.rope(q, n, c.heads(), angles);
+        kernels.rope(k, n, c.kvHeads(), angles);
+        return new Qkv(q, k, v);
+    }
+
+    /** h (n, dim) += attn (n, heads·headDim) · woᵀ, then h += w2 · (silu(w1 · x) ⊙ w3 · x), x = rmsnorm(h). */
+    void finish(float[] h, int n, float[] attn) {
+        int dim = c.dim(), hid = c.hiddenDim(), b = Math.min(blockTokens, n);
+        float[] a = new float[b * c.qDim()], y = new float[b * dim], x = new float[b * dim];
+        float[] gate = new float[b * hid], up = new float[b * hid];
+        for (int t0 = 0; t0 < n; t0 += b) {
+            int m = Math.min(b, n - t0), off = t0 * dim;
+            System.arraycopy(attn, t0 * c.qDim(), a, 0, m * c.qDim());
+            kernels.matmul(a, m, w.wo(), y);
+            for (int i = 0; i < m * dim; i++) h[off + i] += y[i];
+            System.arraycopy(h, off, x, 0, m * dim);
+            kernels.rmsnorm(x, w.ffnNorm(), c.normEps(), m, x);
+            kernels.matmul(x, m, w.w1(), gate);
+            kernels.matmul(x, m, w.w3(), up);
+            kernels.swiglu(gate, up, m * hid);
+            kernels.matmul(gate, m, w.w2(), y);
+            for (int i = 0; i < m * dim; i++) h[off + i] += y[i];
+        }
+    }
+}

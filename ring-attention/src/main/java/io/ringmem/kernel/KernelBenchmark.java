@@ -1,0 +1,213 @@
+package io.ringmem.kernel;
+
+import io.ringmem.model.RopeLayout;
+import io.ringmem.tensor.Matrix;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Times {@link ScalarKernels} against {@link VectorKernels} on the same shapes in the same run and prints a table:
+ * median milliseconds per call, GFLOP/s for matmul and attention, and the vector/scalar speedup. Also prints the
+ * CPU's theoretical fp32 peak (cores × 2 FMA units × lanes × 2 flops × the "cpu MHz" of /proc/cpuinfo) and the
+ * fraction of it reached.
+ *
+ * <p>Run: {@code java --add-modules jdk.incubator.vector -cp ring-attention/target/classes
+ * io.ringmem.kernel.KernelBenchmark [--threads N] [--warmup N] [--samples N] [--quick]}; compare with
+ * {@code scripts/bench_numpy_matmul.py} (same matmul shapes, OpenBLAS). Not guaranteed: stable figures on a shared
+ * or virtualized machine (run it several times), or that the "cpu MHz" clock is the clock the cores actually run at
+ * (turbo can exceed it, so a fraction of peak above 100% is possible). Scalar figures for the largest shapes are
+ * extrapolated from a subset of rows or from fewer samples, as marked.
+ */
+public final class KernelBenchmark {
+    private static final int FMA_UNITS = 2;
+
+    /** Benchmark settings; {@link #defaults()} matches a plain run. */
+    /**
+     * @param warmup        warm-up calls per measurement (at least)
+     * @param warmupSeconds warm-up time per measurement (at least, capped at 3×)
+     * @param samples       timed samples per measurement (at most); the median is reported
+     * @param budgetSeconds time after which sampling stops early
+     * @param quick         skip the largest shapes
+     */
+    public record Options(int threads, int warmup, double warmupSeconds, int samples, double budgetSeconds,
+                          boolean quick) {
+        public static Options defaults() {
+            return new Options(Runtime.getRuntime().availableProcessors(), 3, 1.0, 15, 4.0, false);
+        }
+    }
+
+    /** Matmul shapes: n tokens × (rows, in) weights, as in scripts/bench_numpy_matmul.py. */
+    static final int[][] MATMUL_SHAPES = {{64, 256, 256}, {64, 688, 256}, {64, 256, 688}, {64, 1024, 256},
+            {256, 4096, 4096}, {1, 4096, 4096}};
+
+    private KernelBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        Options d = Options.defaults();
+        int threads = d.threads(), warmup = d.warmup(), samples = d.samples();
+        boolean quick = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--samples" -> samples = Integer.parseInt(args[++i]);
+                case "--quick" -> quick = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (expected --threads N, --warmup N, --samples N, --quick)");
+            }
+        }
+        run(System.out, new Options(threads, warmup, quick ? 0.5 : d.warmupSeconds(), samples,
+                quick ? 1.0 : d.budgetSeconds(), quick));
+    }
+
+    public static void run(PrintStream out, Options o) {
+        double ghz = cpuGhz();
+        int lanes = FloatVector.SPECIES_PREFERRED.length();
+        int cores = Runtime.getRuntime().availableProcessors();
+        double peak = cores * FMA_UNITS * lanes * 2 * ghz;
+        double threadPeak = Math.min(cores, o.threads()) * FMA_UNITS * lanes * 2 * ghz;
+        out.printf("# Kernel benchmark: %s, %d cores, %d fp32 lanes, %.3f GHz (cpu MHz)%n", cpuModel(), cores, lanes, ghz);
+        out.printf("# fp32 peak: %d cores x %d FMA x %d lanes x 2 flops x %.3f GHz = %.1f GFLOP/s (%.1f for %d thread(s))%n",
+                cores, FMA_UNITS, lanes, ghz, peak, threadPeak, o.threads());
+        out.printf("# vector kernels: %d thread(s); median of up to %d samples after >= %d warm-up call(s) and >= %.1f s%n%n",
+                o.threads(), o.samples(), o.warmup(), o.warmupSeconds());
+        BenchTimer timer = new BenchTimer(o.warmup(), o.warmupSeconds(), o.samples(), o.budgetSeconds());
+        Kernels scalar = new ScalarKernels();
+        try (VectorKernels vector = new VectorKernels(o.threads())) {
+            Table t = new Table(out, peak);
+            t.header();
+            matmuls(t, timer, scalar, vector, o.quick());
+            attentions(t, timer, scalar, vector, o.quick());
+            elementwise(t, timer, scalar, vector);
+        }
+    }
+
+    private static void matmuls(Table t, BenchTimer timer, Kernels scalar, Kernels vector, boolean quick) {
+        Random rnd = new Random(1);
+        try (Arena arena = Arena.ofShared()) {
+            for (int[] s : MATMUL_SHAPES) {
+                int n = s[0], rows = s[1], in = s[2];
+                if (quick && (long) rows * in > 1 << 20) continue;
+                float[] x = random(rnd, n * in);
+                Matrix w = new Matrix(fill(arena.allocate((long) rows * in * Float.BYTES, 64), rnd), rows, in);
+                float[] out = new float[n * rows];
+                double flops = 2.0 * n * rows * in;
+                // scalar on the largest shapes: time a subset of rows and scale up
+                int sub = (long) n * rows * in > 1L << 26 ? Math.max(1, (int) ((1L << 26) / ((long) n * in))) : rows;
+                Matrix ws = sub == rows ? w : new Matrix(w.data().asSlice(0, (long) sub * in * Float.BYTES), sub, in);
+                float[] outS = new float[n * sub];
+                double sMs = timer.medianMillis(() -> scalar.matmul(x, n, ws, outS)) * rows / sub;
+                double vMs = timer.medianMillis(() -> vector.matmul(x, n, w, out));
+                t.row("matmul", "n=" + n + " " + rows + "x" + in + (sub < rows ? " (scalar: " + sub + " rows, scaled)" : ""),
+                        sMs, vMs, flops);
+            }
+        }
+    }
+
+    private static void attentions(Table t, BenchTimer timer, Kernels scalar, Kernels vector, boolean quick) {
+        Random rnd = new Random(2);
+        AttentionShape sh = AttentionShape.of(8, 2, 64);
+        int[][] cases = quick ? new int[][] {{256, 1}} : new int[][] {{256, 1}, {1024, 1}, {2048, 1}, {1024, 0}};
+        for (int[] c : cases) {
+            int len = c[0];
+            boolean causal = c[1] == 1;
+            int[] pos = IntStream.range(0, len).toArray();
+            float[] q = random(rnd, len * sh.heads() * sh.headDim());
+            float[] k = random(rnd, len * sh.kvHeads() * sh.headDim()), v = random(rnd, k.length);
+            float[] out = new float[q.length], lse = new float[len * sh.heads()];
+            double pairs = causal ? len * (len + 1) / 2.0 : (double) len * len;
+            double flops = 4.0 * sh.headDim() * sh.heads() * pairs; // q·k and p·v, 2 flops per multiply-add
+            double sMs = timer.medianMillis(() -> scalar.attention(sh, q, pos, len, k, v, pos, len, causal, out, lse));
+            double vMs = timer.medianMillis(() -> vector.attention(sh, q, pos, len, k, v, pos, len, causal, out, lse));
+            t.row("attention", "len=" + len + " h=8 kv=2 hd=64 " + (causal ? "causal" : "full"), sMs, vMs, flops);
+        }
+    }
+
+    private static void elementwise(Table t, BenchTimer timer, Kernels scalar, Kernels vector) {
+        Random rnd = new Random(3);
+        int n = 64, dim = 4096, heads = 32, hd = 128, hidden = 11008;
+        float[] x = random(rnd, n * dim), w = random(rnd, dim), y = new float[n * dim];
+        t.row("rmsnorm", "n=64 dim=4096", timer.medianMillis(() -> scalar.rmsnorm(x, w, 1e-5f, n, y)),
+                timer.medianMillis(() -> vector.rmsnorm(x, w, 1e-5f, n, y)), 0);
+        for (RopeLayout layout : RopeLayout.values()) {
+            RotaryAngles a = new RotaryAngles(random(rnd, n * hd / 2), random(rnd, n * hd / 2), n, hd / 2, layout);
+            float[] qs = random(rnd, n * heads * hd);
+            t.row("rope", "n=64 heads=32 hd=128 " + layout, timer.medianMillis(() -> scalar.rope(qs, n, heads, a)),
+                    timer.medianMillis(() -> vector.rope(qs, n, heads, a)), 0);
+        }
+        float[] up = random(rnd, n * hidden), gate = random(rnd, n * hidden), g = new float[gate.length];
+        t.row("swiglu", "len=64x11008", timer.medianMillis(() -> {
+            System.arraycopy(gate, 0, g, 0, g.length);
+            scalar.swiglu(g, up, g.length);
+        }), timer.medianMillis(() -> {
+            System.arraycopy(gate, 0, g, 0, g.length);
+            vector.swiglu(g, up, g.length);
+        }), 0);
+        float[] logits = random(rnd, 32000), l = new float[logits.length];
+        t.row("softmax", "len=32000", timer.medianMillis(() -> {
+            System.arraycopy(logits, 0, l, 0, l.length);
+            scalar.softmax(l, 0, l.length);
+        }), timer.medianMillis(() -> {
+            System.arraycopy(logits, 0, l, 0, l.length);
+            vector.softmax(l, 0, l.length);
+        }), 0);
+    }
+
+    /** Prints rows of the result table. */
+    private record Table(PrintStream out, double peak) {
+        void header() {
+            out.printf("%-10s %-52s %12s %12s %9s %11s %11s %8s%n", "kernel", "shape", "scalar ms", "vector ms",
+                    "speedup", "scalar GF/s", "vector GF/s", "% peak");
+        }
+
+        void row(String kernel, String shape, double scalarMs, double vectorMs, double flops) {
+            if (flops > 0) {
+                double sg = flops / scalarMs / 1e6, vg = flops / vectorMs / 1e6;
+                out.printf("%-10s %-52s %12.3f %12.3f %8.1fx %11.2f %11.1f %7.1f%%%n", kernel, shape, scalarMs, vectorMs,
+                        scalarMs / vectorMs, sg, vg, 100 * vg / peak);
+            } else {
+                out.printf("%-10s %-52s %12.3f %12.3f %8.1fx %11s %11s %8s%n", kernel, shape, scalarMs, vectorMs,
+                        scalarMs / vectorMs, "-", "-", "-");
+            }
+        }
+    }
+
+    private static float[] random(Random rnd, int len) {
+        float[] a = new float[len];
+        for (int i = 0; i < len; i++) a[i] = rnd.nextFloat() * 2 - 1;
+        return a;
+    }
+
+    private static MemorySegment fill(MemorySegment seg, Random rnd) {
+        for (long i = 0; i < seg.byteSize() / Float.BYTES; i++) seg.setAtIndex(Matrix.FLOAT_LE, i, rnd.nextFloat() * 2 - 1);
+        return seg;
+    }
+
+    /** The first "cpu MHz" of /proc/cpuinfo in GHz, or NaN where there is none (not Linux). */
+    static double cpuGhz() {
+        return cpuinfo("cpu MHz").map(v -> Double.parseDouble(v) / 1000).orElse(Double.NaN);
+    }
+
+    private static String cpuModel() {
+        return cpuinfo("model name").orElse(System.getProperty("os.arch"));
+    }
+
+    private static java.util.Optional<String> cpuinfo(String key) {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith(key))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.ringmem.kernel;
+
+import java.util.Arrays;
+
+/**
+ * Blockwise attention with an online softmax (flash attention on the CPU), see {@link Kernels#attention}.
+ *
+ * <p>Keys are packed once per call, transposed per (KV head, tile of {@link AttentionTiles#TK} keys), so scores
+ * run along key lanes. Work is split into tasks of (query tile × KV head); a task processes all {@code group} query
+ * heads of its KV head together (GQA), so each key and value row is read once per group. With causal masking a key
+ * tile whose smallest position exceeds the query tile's largest is skipped, and per-element masks are only built
+ * for tiles that straddle the query tile's positions; tile bounds come from min/max, so non-contiguous positions
+ * (zigzag shards) are fine.
+ */
+final class VectorAttention {
+    private static final int TK = AttentionTiles.TK;
+    /** Query rows (queries × group) a task aims for. */
+    private static final int TASK_ROWS = 32;
+    /** Multiply-adds (nq · heads · nk · hd) below which a call stays on the caller thread. */
+    private static final long PARALLEL_WORK = 1 << 18;
+
+    private final WorkerPool pool;
+
+    VectorAttention(WorkerPool pool) {
+        this.pool = pool;
+    }
+
+    // q, out (nq, heads, hd); k, v (nk, kvHeads, hd); lse (nq, heads)
+    void attention(AttentionShape sh, float[] q, int[] qPos, int nq, float[] k, float[] v, int[] kPos, int nk,
+                   boolean causal, float[] out, float[] lse) {
+        int hd = sh.headDim(), heads = sh.heads(), kvh = sh.kvHeads(), group = sh.groupSize();
+        check(q, (long) nq * heads * hd, "q");
+        check(out, (long) nq * heads * hd, "out");
+        check(lse, (long) nq * heads, "lse");
+        check(k, (long) nk * kvh * hd, "k");
+        check(v, (long) nk * kvh * hd, "v");
+        if (qPos.length < nq || kPos.length < nk) throw new IllegalArgumentException("position arrays too short");
+        if (nq == 0) return;
+        int tiles = (nk + TK - 1) / TK;
+        Keys keys = new Keys(k, kPos, nk, kvh, hd, tiles);
+        boolean parallel = (long) nq * heads * nk * hd >= PARALLEL_WORK && pool.parallelism() > 1;
+        if (parallel) {
+            pool.forEach(kvh * tiles, i -> keys.pack(i / tiles, i % tiles));
+        } else {
+            for (int i = 0; i < kvh * tiles; i++) keys.pack(i / tiles, i % tiles);
+        }
+        int tq = Math.max(1, TASK_ROWS / group);
+        int qTiles = (nq + tq - 1) / tq;
+        Task task = new Task(sh, q, qPos, nq, tq, keys, v, causal, out, lse);
+        if (parallel) {
+            pool.forEach(qTiles * kvh, i -> task.run(i / kvh, i % kvh));
+        } else {
+            for (int i = 0; i < qTiles * kvh; i++) task.run(i / kvh, i % kvh);
+        }
+    }
+
+    private static void check(float[] a, long need, String name) {
+        if (a.length < need) throw new IllegalArgumentException(name + " holds " + a.length + " floats, needs " + need);
+    }
+
+    /** The keys of one call: packed transposed tiles, padded positions and per-tile position bounds. */
+    private static final class Keys {
+        final float[] kt;    // (kvh, tiles, hd, TK) keys transposed per tile, zero padded
+        final int[] pos;     // (tiles · TK) positions, Integer.MAX_VALUE for padding
+        final int[] min;     // (tiles) smallest position in the tile
+        final int[] max;     // (tiles) largest position in the tile
+        final float[] k;
+        final int nk, kvh, hd, tiles;
+
+        Keys(float[] k, int[] kPos, int nk, int kvh, int hd, int tiles) {
+            this.k = k;
+            this.nk = nk;
+            this.kvh = kvh;
+            this.hd = hd;
+            this.tiles = tiles;
+            this.kt = new float[kvh * tiles * hd * TK];
+            this.pos = new int[tiles * TK];
+            this.min = new int[tiles];
+            this.max = new int[tiles];
+            Arrays.fill(pos, Integer.MAX_VALUE);
+            System.arraycopy(kPos, 0, pos, 0, nk);
+            for (int b = 0; b < tiles; b++) {
+                int lo = Integer.MAX_VALUE, hi = Integer.MIN_VALUE;
+                for (int j = b * TK, end = Math.min(nk, j + TK); j < end; j++) {
+                    lo = Math.min(lo, kPos[j]);
+                    hi = Math.max(hi, kPos[j]);
+                }
+                min[b] = lo;
+                max[b] = hi;
+            }
+        }
+
+        void pack(int kh, int b) {
+            int base = (kh * tiles + b) * hd * TK;
+            for (int j = 0, key = b * TK; j < TK && key < nk; j++, key++) {
+                int ko = (key * kvh + kh) * hd;
+                for (int c = 0; c < hd; c++) kt[base + c * TK + j] = k[ko + c];
+            }
+        }
+
+        int keysIn(int b) {
+            return Math.min(TK, nk - b * TK);
+        }
+    }
+
+    /** One (query tile × KV head) block: rows = queries of the tile × the group's heads. */
+    private static final class Task {
+        final AttentionShape sh;
+        final float[] q, v, out, lse;
+        final int[] qPos;
+        final int nq, tq;
+        final Keys keys;
+        final boolean causal;
+
+        Task(AttentionShape sh, float[] q, int[] qPos, int nq, int tq, Keys keys, float[] v, boolean causal,
+             float[] out, float[] lse) {
+            this.sh = sh;
+            this.q = q;
+            this.qPos = qPos;
+            this.nq = nq;
+            this.tq = tq;
+            this.keys = keys;
+            this.v = v;
+            this.causal = causal;
+            this.out = out;
+            this.lse = lse;
+        }
+
+        void run(int qt, int kh) {
+            int hd = sh.headDim(), heads = sh.heads(), group = sh.groupSize(), kvh = sh.kvHeads();
+            int q0 = qt * tq, nqt = Math.min(tq, nq - q0), rows = nqt * group;
+            float[] qs = new float[rows * hd];     // (rows, hd) scaled queries; row = query · group + g
+            int[] limit = new int[rows];           // (rows) largest visible key position
+            int qMin = Integer.MAX_VALUE, qMax = Integer.MIN_VALUE;
+            for (int i = 0; i < nqt; i++) {
+                int p = causal ? qPos[q0 + i] : Integer.MAX_VALUE - 1;
+                qMin = Math.min(qMin, p);
+                qMax = Math.max(qMax, p);
+                for (int g = 0; g < group; g++) {
+                    int r = i * group + g, qo = ((q0 + i) * heads + kh * group + g) * hd;
+                    limit[r] = p;
+                    for (int c = 0; c < hd; c++) qs[r * hd + c] = q[qo + c] * sh.scale();
+                }
+            }
+            float[] s = new float[rows * TK];      // (rows, TK) scores, then probabilities
+            float[] o = new float[rows * hd];      // (rows, hd) unnormalized output
+            float[] m = new float[rows];           // running max
+            float[] l = new float[rows];           // running sum
+            Arrays.fill(m, Float.NEGATIVE_INFINITY);
+            int vs = kvh * hd;
+            for (int b = 0; b < keys.tiles; b++) {
+                if (keys.min[b] > qMax) continue; // every key of the tile is in the future of every query
+                int n = keys.keysIn(b);
+                AttentionTiles.scores(qs, rows, hd, keys.kt, (kh * keys.tiles + b) * hd * TK, s);
+                if (keys.max[b] > qMin || n < TK) AttentionTiles.mask(s, rows, keys.pos, b * TK, limit);
+                AttentionTiles.softmaxUpdate(s, rows, m, l, o, hd);
+                AttentionTiles.accumulate(s, rows, n, v, (b * TK * kvh + kh) * hd, vs, hd, o);
+            }
+            for (int i = 0; i < nqt; i++) {
+                for (int g = 0; g < group; g++) {
+                    int r = i * group + g, h = kh * group + g, oo = ((q0 + i) * heads + h) * hd;
+                    if (l[r] == 0f) {
+                        Arrays.fill(out, oo, oo + hd, 0f);
+                        lse[(q0 + i) * heads + h] = Float.NEGATIVE_INFINITY;
+                        continue;
+                    }
+                    float inv = 1f / l[r];
+                    for (int c = 0; c < hd; c++) out[oo + c] = o[r * hd + c] * inv;
+                    lse[(q0 + i) * heads + h] = (float) (m[r] + Math.log(l[r]));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.ringmem.kernel;
+
+import io.ringmem.tensor.Matrix;
+
+/**
+ * Fast kernels: SIMD via the incubating Vector API ({@code --add-modules jdk.incubator.vector}) and a fixed pool
+ * of daemon worker threads owned by this instance.
+ *
+ * <p>Contract: results match {@link ScalarKernels} within fp32 rounding (float accumulation in a different order,
+ * fused multiply-adds, a polynomial exp with relative error below 2e-7); thread-safe, and any number of threads
+ * may call one instance concurrently: the calling thread always takes part in its own call, so calls never wait
+ * on each other for a worker. Small calls run entirely on the calling thread. {@link #close()} stops the
+ * workers; the instance must not be used afterwards.
+ *
+ * <p>Not guaranteed: bit-identical results to {@link ScalarKernels}, nor identical results between instances with
+ * different thread counts for attention's lse beyond rounding; speed when the Vector API falls back to its
+ * scalar implementation (no C2, or a CPU without 256-bit SIMD).
+ */
+public final class VectorKernels implements Kernels {
+    private final WorkerPool pool;
+    private final VectorMatmul matmul;
+    private final VectorElementwise elementwise;
+    private final VectorAttention attention;
+
+    /** Kernels using {@link Runtime#availableProcessors()} threads (the caller included). */
+    public VectorKernels() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Kernels using at most {@code threads} threads per call, the caller included; {@code threads >= 1}. */
+    public VectorKernels(int threads) {
+        this.pool = new WorkerPool(threads);
+        this.matmul = new VectorMatmul(pool);
+        this.elementwise = new VectorElementwise(pool);
+        this.attention = new VectorAttention(pool);
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    /** Threads per call, the caller included. */
+    public int threads() {
+        return pool.parallelism();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public void matmul(float[] x, int n, Matrix w, float[] out) {
+        pool.ensureOpen();
+        matmul.matmul(x, n, w, out);
+    }
+
+    @Override
+    public void rmsnorm(float[] x, float[] weight, float eps, int n, float[] out) {
+        pool.ensureOpen();
+        elementwise.rmsnorm(x, weight, eps, n, out);
+    }
+
+    @Override
+    public void rope(float[] x, int n, int heads, RotaryAngles angles) {
+        pool.ensureOpen();
+        elementwise.rope(x, n, heads, angles);
+    }
+
+    @Override
+    public void swiglu(float[] gate, float[] up, int len) {
+        pool.ensureOpen();
+        elementwise.swiglu(gate, up, len);
+    }
+
+    @Override
+    public void softmax(float[] x, int off, int len) {
+        pool.ensureOpen();
+        VectorElementwise.softmax(x, off, len);
+    }
+
+    @Override
+    public void attention(AttentionShape shape, float[] q, int[] qPos, int nq, float[] k, float[] v, int[] kPos, int nk,
+                          boolean causal, float[] out, float[] lse) {
+        pool.ensureOpen();
+        attention.attention(shape, q, qPos, nq, k, v, kPos, nk, causal, out, lse);
+    }
+}

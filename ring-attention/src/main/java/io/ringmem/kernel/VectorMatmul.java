@@ -1,0 +1,69 @@
+package io.ringmem.kernel;
+
+import io.ringmem.tensor.Matrix;
+
+/**
+ * {@code out (n, rows) = x (n, in) · wᵀ} on the pool: picks {@link MatmulDot} for a few tokens (the weight stream
+ * dominates, packing would not pay) and {@link MatmulPacked} otherwise, and splits weight rows into chunks across
+ * threads. Calls with little work stay on the caller thread, and so do calls whose weights live in a confined
+ * arena (only the owner thread may read them).
+ */
+final class VectorMatmul {
+    /** Below this many tokens the dot-product path is used. */
+    static final int PACKED_MIN_TOKENS = 8;
+    /** Multiply-adds below which a call stays on the caller thread. */
+    private static final long PARALLEL_WORK = 1 << 18;
+    /** Floats of x below which packing stays on the caller thread. */
+    private static final int PARALLEL_PACK = 1 << 16;
+
+    private final WorkerPool pool;
+
+    VectorMatmul(WorkerPool pool) {
+        this.pool = pool;
+    }
+
+    // x (n, in) · w (rows, in)ᵀ → out (n, rows)
+    void matmul(float[] x, int n, Matrix w, float[] out) {
+        int in = w.cols(), rows = w.rows();
+        if (n < 0 || x.length < (long) n * in || out.length < (long) n * rows) {
+            throw new IllegalArgumentException("matmul arrays do not hold x (" + n + ", " + in + ") and out ("
+                    + n + ", " + rows + ")");
+        }
+        if (n == 0) return;
+        // a segment of a confined arena may only be read by its owner thread: such calls stay on the caller
+        boolean parallel = (long) n * rows * in >= PARALLEL_WORK && pool.parallelism() > 1
+                && pool.helpersCanAccess(w.data());
+        if (n < PACKED_MIN_TOKENS) {
+            forRowChunks(rows, MatmulDot.RB, parallel, (r0, r1) -> MatmulDot.rowRange(x, n, in, w.data(), rows, out, r0, r1));
+            return;
+        }
+        int np = MatmulPacked.paddedTokens(n);
+        int kc = MatmulPacked.blockLength(np, in);
+        float[] xp = new float[in * np];  // (panels, in, 16): x transposed in panels of 16 tokens
+        if (parallel && n * in >= PARALLEL_PACK) {
+            int panels = (n + MatmulPacked.TB - 1) / MatmulPacked.TB;
+            pool.forRanges(panels, 1, (p0, p1) -> MatmulPacked.pack(x, n, in, np, xp, p0 * MatmulPacked.TB,
+                    Math.min(n, p1 * MatmulPacked.TB)));
+        } else {
+            MatmulPacked.pack(x, n, in, np, xp, 0, n);
+        }
+        float[] acc = kc < in ? new float[rows * np] : null; // (rows, np) partial sums between reduction blocks
+        forRowChunks(rows, MatmulPacked.RB, parallel,
+                (r0, r1) -> MatmulPacked.rowRange(xp, n, np, in, kc, w, acc, out, r0, r1));
+    }
+
+    /** Runs body over [0, rows) in chunks that start on multiples of tile, a few per thread when parallel. */
+    private void forRowChunks(int rows, int tile, boolean parallel, WorkerPool.RangeBody body) {
+        int tiles = (rows + tile - 1) / tile;
+        int chunks = parallel ? Math.min(tiles, pool.parallelism() * 4) : 1;
+        if (chunks <= 1) {
+            body.run(0, rows);
+            return;
+        }
+        pool.forEach(chunks, c -> {
+            int r0 = (int) ((long) tiles * c / chunks) * tile;
+            int r1 = Math.min(rows, (int) ((long) tiles * (c + 1) / chunks) * tile);
+            body.run(r0, r1);
+        });
+    }
+}

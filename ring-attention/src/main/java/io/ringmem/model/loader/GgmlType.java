@@ -1,0 +1,57 @@
+package io.ringmem.model.loader;
+
+/**
+ * Tensor element types as numbered by ggml (GGUF {@code type} field), and the subset this loader converts.
+ * Safetensors dtypes F32, F16 and BF16 map onto the same constants.
+ */
+public enum GgmlType {
+    F32(0, 1, 4),
+    F16(1, 1, 2),
+    Q4_0(2, 32, 18),
+    Q8_0(8, 32, 34),
+    BF16(30, 1, 2);
+
+    /** ggml's numeric id. */
+    public final int id;
+    /** Elements per block (1 for plain floats). */
+    public final int blockSize;
+    /** Bytes per block. */
+    public final int blockBytes;
+
+    GgmlType(int id, int blockSize, int blockBytes) {
+        this.id = id;
+        this.blockSize = blockSize;
+        this.blockBytes = blockBytes;
+    }
+
+    /** The names of all ggml type ids, for messages; index = id, null for ids never used. */
+    private static final String[] NAMES = {
+            "F32", "F16", "Q4_0", "Q4_1", "Q4_2", "Q4_3", "Q5_0", "Q5_1", "Q8_0", "Q8_1",
+            "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "IQ2_XXS", "IQ2_XS", "IQ3_XXS", "IQ1_S",
+            "IQ4_NL", "IQ3_S", "IQ2_S", "IQ4_XS", "I8", "I16", "I32", "I64", "F64", "IQ1_M",
+            "BF16", "Q4_0_4_4", "Q4_0_4_8", "Q4_0_8_8", "TQ1_0", "TQ2_0", "IQ4_NL_4_4", "IQ4_NL_4_8", "IQ4_NL_8_8",
+            "MXFP4"};
+
+    /** The supported type with ggml id {@code id}, or null. */
+    public static GgmlType byId(long id) {
+        for (GgmlType t : values()) {
+            if (t.id == id) return t;
+        }
+        return null;
+    }
+
+    /** ggml's name for a type id ("Q5_K"), or "unknown" when the id is not one ggml defines. */
+    public static String nameOf(long id) {
+        return id >= 0 && id < NAMES.length ? NAMES[(int) id] : "unknown";
+    }
+
+    /** "F32, F16, BF16, Q8_0, Q4_0". */
+    public static String supportedList() {
+        return "F32, F16, BF16, Q8_0, Q4_0";
+    }
+
+    /** Bytes taken by {@code elements} values; {@code elements} must be a multiple of {@link #blockSize}. */
+    public long bytesFor(long elements) {
+        return elements / blockSize * blockBytes;
+    }
+}

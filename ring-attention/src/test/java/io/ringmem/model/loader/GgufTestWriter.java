@@ -1,0 +1,187 @@
+package io.ringmem.model.loader;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes GGUF files (version 3 by default) for tests: metadata of every value type, and tensors given as float
+ * arrays that are stored as F32, F16, BF16, Q8_0 or Q4_0 (quantized with {@link Dequantize}), or as raw bytes of
+ * any type id. Shapes are given outermost first ({@code [rows, cols]}) and written innermost first as GGUF wants.
+ */
+final class GgufTestWriter {
+    /** A metadata array value: {@code values} holds Java values of the element type (nested: more {@code Arr}). */
+    record Arr(int elementType, List<?> values) {
+    }
+
+    private record Value(int type, Object value) {
+    }
+
+    private record Tensor(String name, long typeId, long[] shape, byte[] data) {
+    }
+
+    private final Map<String, Value> meta = new LinkedHashMap<>();
+    private final List<Tensor> tensors = new ArrayList<>();
+    private int version = 3;
+    private int alignment = GgufFile.DEFAULT_ALIGNMENT;
+
+    GgufTestWriter version(int v) {
+        version = v;
+        return this;
+    }
+
+    /** Sets {@code general.alignment} and aligns the tensor data to it. */
+    GgufTestWriter alignment(int a) {
+        alignment = a;
+        return put("general.alignment", GgufFile.UINT32, (long) a);
+    }
+
+    /** A metadata entry; {@code value} must fit {@code type} (numbers as any {@link Number}, arrays as {@link Arr}). */
+    GgufTestWriter put(String key, int type, Object value) {
+        meta.put(key, new Value(type, value));
+        return this;
+    }
+
+    GgufTestWriter string(String key, String v) {
+        return put(key, GgufFile.STRING, v);
+    }
+
+    GgufTestWriter uint32(String key, long v) {
+        return put(key, GgufFile.UINT32, v);
+    }
+
+    GgufTestWriter float32(String key, float v) {
+        return put(key, GgufFile.FLOAT32, v);
+    }
+
+    GgufTestWriter bool(String key, boolean v) {
+        return put(key, GgufFile.BOOL, v);
+    }
+
+    GgufTestWriter strings(String key, String... v) {
+        return put(key, GgufFile.ARRAY, new Arr(GgufFile.STRING, List.of(v)));
+    }
+
+    GgufTestWriter floats(String key, float[] v) {
+        List<Float> l = new ArrayList<>(v.length);
+        for (float f : v) l.add(f);
+        return put(key, GgufFile.ARRAY, new Arr(GgufFile.FLOAT32, l));
+    }
+
+    GgufTestWriter int32s(String key, int[] v) {
+        List<Integer> l = new ArrayList<>(v.length);
+        for (int x : v) l.add(x);
+        return put(key, GgufFile.ARRAY, new Arr(GgufFile.INT32, l));
+    }
+
+    /** Adds a tensor stored as {@code type}; {@code shape} outermost first. */
+    GgufTestWriter tensor(String name, GgmlType type, float[] values, long... shape) {
+        return rawTensor(name, type.id, Dequantize.encode(type, values), shape);
+    }
+
+    /** Adds a tensor of any type id with the given bytes. */
+    GgufTestWriter rawTensor(String name, long typeId, byte[] data, long... shape) {
+        tensors.add(new Tensor(name, typeId, shape.clone(), data));
+        return this;
+    }
+
+    void write(Path file) throws IOException {
+        Files.write(file, toBytes());
+    }
+
+    byte[] toBytes() {
+        Out o = new Out();
+        o.i32(GgufFile.MAGIC);
+        o.i32(version);
+        o.i64(tensors.size());
+        o.i64(meta.size());
+        for (var e : meta.entrySet()) {
+            o.string(e.getKey());
+            o.i32(e.getValue().type());
+            writeValue(o, e.getValue().type(), e.getValue().value());
+        }
+        long offset = 0;
+        List<Long> offsets = new ArrayList<>();
+        for (Tensor t : tensors) {
+            o.string(t.name());
+            o.i32(t.shape().length);
+            for (int d = t.shape().length - 1; d >= 0; d--) o.i64(t.shape()[d]);
+            o.i32((int) t.typeId());
+            o.i64(offset);
+            offsets.add(offset);
+            offset = align(offset + t.data().length);
+        }
+        o.pad(align(o.size()) - o.size());
+        long start = o.size();
+        for (int i = 0; i < tensors.size(); i++) {
+            o.pad(start + offsets.get(i) - o.size());
+            o.bytes(tensors.get(i).data());
+        }
+        return o.toByteArray();
+    }
+
+    private long align(long x) {
+        return (x + alignment - 1) / alignment * alignment;
+    }
+
+    private static void writeValue(Out o, int type, Object v) {
+        switch (type) {
+            case GgufFile.UINT8, GgufFile.INT8 -> o.write(((Number) v).intValue());
+            case GgufFile.UINT16, GgufFile.INT16 -> o.i16(((Number) v).intValue());
+            case GgufFile.UINT32, GgufFile.INT32 -> o.i32((int) ((Number) v).longValue());
+            case GgufFile.UINT64, GgufFile.INT64 -> o.i64(((Number) v).longValue());
+            case GgufFile.FLOAT32 -> o.i32(Float.floatToRawIntBits(((Number) v).floatValue()));
+            case GgufFile.FLOAT64 -> o.i64(Double.doubleToRawLongBits(((Number) v).doubleValue()));
+            case GgufFile.BOOL -> o.write((Boolean) v ? 1 : 0);
+            case GgufFile.STRING -> o.string((String) v);
+            case GgufFile.ARRAY -> {
+                Arr a = (Arr) v;
+                o.i32(a.elementType());
+                o.i64(a.values().size());
+                for (Object x : a.values()) writeValue(o, a.elementType(), x);
+            }
+            default -> throw new IllegalArgumentException("type " + type);
+        }
+    }
+
+    private static final class Out extends ByteArrayOutputStream {
+        private final ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+
+        void i16(int v) {
+            b.clear();
+            write(b.putShort((short) v).array(), 0, 2);
+        }
+
+        void i32(int v) {
+            b.clear();
+            write(b.putInt(v).array(), 0, 4);
+        }
+
+        void i64(long v) {
+            b.clear();
+            write(b.putLong(v).array(), 0, 8);
+        }
+
+        void string(String s) {
+            byte[] u = s.getBytes(StandardCharsets.UTF_8);
+            i64(u.length);
+            write(u, 0, u.length);
+        }
+
+        void bytes(byte[] d) {
+            write(d, 0, d.length);
+        }
+
+        void pad(long n) {
+            for (long i = 0; i < n; i++) write(0);
+        }
+    }
+}
