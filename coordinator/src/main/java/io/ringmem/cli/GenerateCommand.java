@@ -8,6 +8,7 @@ import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.Sampler;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
+import io.ringmem.tokenizer.StreamingDecoder;
 import io.ringmem.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,6 +66,7 @@ final class GenerateCommand implements Callable<Integer> {
             int[] ids = new Generator(new LlamaModel(model.config(), model.weights(), kernels), run)
                     .generate(promptIds, maxTokens, new Sampler(temperature, topP, s), id -> id == tok.eos(), watch::accept);
             double secs = (System.nanoTime() - t0) / 1e9;
+            watch.finish();
             int generated = ids.length - promptIds.length;
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
@@ -99,30 +101,34 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** Streams decoded text (when printing) and stops once a stop string (e.g. a spelled-out EOS) appears. */
     private static final class StopWatch {
-        private final Tokenizer tok;
+        private final StreamingDecoder decoder;
         private final java.util.List<String> stopText;
         private final PrintWriter sink;
         private final StringBuilder text = new StringBuilder();
-        private int previous;
 
         StopWatch(Tokenizer tok, java.util.List<String> stopText, PrintWriter sink, int[] prompt) {
-            this.tok = tok;
+            this.decoder = new StreamingDecoder(tok, prompt[prompt.length - 1]);
             this.stopText = stopText;
             this.sink = sink;
-            this.previous = prompt[prompt.length - 1];
             if (sink != null) sink.print(tok.decode(prompt));
         }
 
         boolean accept(int id) {
-            String piece = tok.decodeToken(previous, id);
-            previous = id;
+            emit(decoder.next(id));
+            for (String stop : stopText) if (text.indexOf(stop) >= 0) return false;
+            return true;
+        }
+
+        void finish() {
+            emit(decoder.flush());
+        }
+
+        private void emit(String piece) {
             text.append(piece);
             if (sink != null) {
                 sink.print(piece);
                 sink.flush();
             }
-            for (String stop : stopText) if (text.indexOf(stop) >= 0) return false;
-            return true;
         }
     }
 }

@@ -23,6 +23,9 @@ import java.util.concurrent.Callable;
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Score a document: per-token NLL, mean NLL and perplexity, with the sequence split over P ranks.")
 final class ScoreCommand implements Callable<Integer> {
+    /** Inputs at least this long report progress per layer on stderr. */
+    private static final int PROGRESS_MIN_TOKENS = 4096;
+
     @Mixin
     ModelOptions options;
 
@@ -57,7 +60,12 @@ final class ScoreCommand implements Callable<Integer> {
             }
             err.printf("ringmem: scoring %d tokens on %d worker(s), %s schedule, %s kernels%n",
                     ids.length, run.workers(), run.schedule().name().toLowerCase(java.util.Locale.ROOT), kernels.name());
-            ScoreResult r = new Scorer(new LlamaModel(model.config(), model.weights(), kernels), run).score(ids);
+            int layers = model.config().layers();
+            long t0 = System.nanoTime();
+            java.util.function.IntConsumer progress = ids.length < PROGRESS_MIN_TOKENS ? l -> { }
+                    : l -> err.printf("ringmem: layer %d/%d done (%.1f s)%n", l, layers, (System.nanoTime() - t0) / 1e9);
+            ScoreResult r = new Scorer(new LlamaModel(model.config(), model.weights(), kernels), run)
+                    .score(ids, java.util.Set.of(), progress);
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode o = mapper.createObjectNode();

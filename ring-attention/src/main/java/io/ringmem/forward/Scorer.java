@@ -21,6 +21,11 @@ public final class Scorer {
 
     /** @param keepLogits positions whose full logit rows are returned as well */
     public ScoreResult score(int[] ids, Set<Integer> keepLogits) {
+        return score(ids, keepLogits, layers -> { });
+    }
+
+    /** @param progress receives the number of layers finished (see {@link SequenceParallelPrefill#run}) */
+    public ScoreResult score(int[] ids, Set<Integer> keepLogits, java.util.function.IntConsumer progress) {
         if (ids.length < 2) throw new RingmemException("scoring needs at least 2 tokens, got " + ids.length);
         int n = ids.length;
         double[] nll = new double[n - 1];
@@ -47,7 +52,7 @@ public final class Scorer {
                 System.arraycopy(logits, off, row, 0, vocab);
                 kept.put(pos, row);
             }
-        });
+        }, progress);
         return new ScoreResult(n, run.workers(), nll, argmax, kept, r.nanos());
     }
 }

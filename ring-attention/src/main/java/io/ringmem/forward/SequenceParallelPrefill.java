@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
 
 /**
@@ -38,6 +39,14 @@ public final class SequenceParallelPrefill {
      * @param wanted positions whose logits go to {@code sink}
      */
     public PrefillResult run(int[] ids, IntPredicate wanted, LogitsSink sink) {
+        return run(ids, wanted, sink, layers -> { });
+    }
+
+    /**
+     * As {@link #run(int[], IntPredicate, LogitsSink)}, reporting progress: {@code progress} gets the number of
+     * layers rank 0 has finished (1 … L), from rank 0's thread.
+     */
+    public PrefillResult run(int[] ids, IntPredicate wanted, LogitsSink sink, IntConsumer progress) {
         int n = ids.length, ranks = run.workers();
         if (n == 0) throw new RingmemException("no tokens to process");
         if (ranks > n) throw new RingmemException(ranks + " workers need at least " + ranks + " tokens; the input has " + n);
@@ -56,7 +65,7 @@ public final class SequenceParallelPrefill {
                 int rank = r;
                 futures.add(pool.submit(() -> {
                     try {
-                        return runRank(rank, ids, ring, blocks, head, wanted, sink, wait, attention);
+                        return runRank(rank, ids, ring, blocks, head, wanted, sink, wait, attention, rank == 0 ? progress : l -> { });
                     } catch (RuntimeException | Error e) {
                         rootCause.compareAndSet(null, e); // the first failure, before the ring is torn down
                         ring.close(); // wake the other ranks
@@ -83,7 +92,8 @@ public final class SequenceParallelPrefill {
     }
 
     private KvCache runRank(int rank, int[] ids, InMemoryRing ring, List<TransformerBlock> blocks, LogitsHead head,
-                            IntPredicate wanted, LogitsSink sink, AtomicLong wait, AtomicLong attention) {
+                            IntPredicate wanted, LogitsSink sink, AtomicLong wait, AtomicLong attention,
+                            IntConsumer progress) {
         ModelConfig c = model.config();
         int[] pos = run.schedule().positions(rank, run.workers(), ids.length); // (n) ascending global positions
         int n = pos.length;
@@ -103,6 +113,7 @@ public final class SequenceParallelPrefill {
             wait.addAndGet(s.waitNanos());
             attention.addAndGet(s.computeNanos());
             blocks.get(l).finish(h, n, attn);
+            progress.accept(l + 1);
         }
         head.emit(h, pos, n, wanted, sink);
         return cache;

@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
@@ -28,8 +29,10 @@ import jdk.incubator.vector.FloatVector;
 public final class KernelBenchmark {
     private static final int FMA_UNITS = 2;
 
-    /** Benchmark settings; {@link #defaults()} matches a plain run. */
     /**
+     * Benchmark settings; {@link #defaults()} matches a plain run.
+     *
+     * @param threads       threads of the vector kernels
      * @param warmup        warm-up calls per measurement (at least)
      * @param warmupSeconds warm-up time per measurement (at least, capped at 3×)
      * @param samples       timed samples per measurement (at most); the median is reported
@@ -82,6 +85,7 @@ public final class KernelBenchmark {
         BenchTimer timer = new BenchTimer(o.warmup(), o.warmupSeconds(), o.samples(), o.budgetSeconds());
         Kernels scalar = new ScalarKernels();
         try (VectorKernels vector = new VectorKernels(o.threads())) {
+            warmUp(vector, 2 * o.warmupSeconds());
             Table t = new Table(out, peak);
             t.header();
             matmuls(t, timer, scalar, vector, o.quick());
@@ -159,6 +163,32 @@ public final class KernelBenchmark {
             System.arraycopy(logits, 0, l, 0, l.length);
             vector.softmax(l, 0, l.length);
         }), 0);
+    }
+
+    /**
+     * Runs every vector kernel on small shapes for a while first, so the JIT has compiled the Vector API code
+     * before the first measurement (interpreted or C1-compiled vector code is orders of magnitude slower).
+     */
+    private static void warmUp(Kernels k, double seconds) {
+        Random rnd = new Random(0);
+        Matrix w = Matrix.of(random(rnd, 96 * 200), 96, 200);
+        float[] x = random(rnd, 40 * 200), x2 = random(rnd, 3 * 200), y = new float[40 * 96];
+        AttentionShape sh = AttentionShape.of(4, 2, 64);
+        int[] pos = IntStream.range(0, 100).toArray();
+        float[] q = random(rnd, 100 * 4 * 64), kv = random(rnd, 100 * 2 * 64), o = new float[q.length], l = new float[400];
+        RotaryAngles a = new RotaryAngles(random(rnd, 40 * 32), random(rnd, 40 * 32), 40, 32, RopeLayout.ADJACENT_PAIRS);
+        RotaryAngles b = new RotaryAngles(a.cos(), a.sin(), 40, 32, RopeLayout.ROTATE_HALF);
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            k.matmul(x, 40, w, y);
+            k.matmul(x2, 3, w, y);
+            k.attention(sh, q, pos, 100, kv, kv, pos, 100, true, o, l);
+            k.rmsnorm(x, Arrays.copyOf(x2, 200), 1e-5f, 40, x);
+            k.rope(x, 40, 1, a);
+            k.rope(x, 40, 1, b);
+            k.swiglu(x, x2, x2.length);
+            k.softmax(x, 0, 200);
+        }
     }
 
     /** Prints rows of the result table. */

@@ -2,19 +2,24 @@ package io.ringmem.kernel;
 
 import io.ringmem.tensor.Matrix;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The few-token matmul path (decode, where the weight stream dominates): dot products along the reduction
- * dimension, no packing of x. Weight rows are bulk-copied three at a time from the segment into a heap array (one
- * memcpy; per-element segment reads would pay bounds checks), then register tiles of up to 4 tokens × 3 rows
- * (12 FMA accumulators) reuse each weight vector for every token; one horizontal sum per output.
+ * dimension, no packing of x, one horizontal sum per output.
+ * <ul>
+ *   <li>Fewer than 4 tokens: vector loads straight from the segment, three weight rows streamed at once (more
+ *   memory-level parallelism; the bounds check per 8-float load is cheap next to the memory traffic).</li>
+ *   <li>4 to 7 tokens: three weight rows at a time are bulk-copied into a heap array, then 4 tokens × 3 rows register
+ *   tiles (12 FMA accumulators) reuse each weight vector for every token.</li>
+ * </ul>
  */
 final class MatmulDot {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final int RB = 3; // weight rows per register tile
     private static final int TB = 4; // tokens per register tile
 
@@ -23,9 +28,21 @@ final class MatmulDot {
 
     /** out[:, r0 .. r1) for all n tokens (any n; meant for small n). */
     static void rowRange(float[] x, int n, int in, MemorySegment w, int rows, float[] out, int r0, int r1) {
-        float[] wr = new float[RB * in]; // (3, in) current weight rows
+        float[] wr = n < TB ? null : new float[RB * in]; // (3, in) current weight rows, for the tile path
         for (int r = r0; r < r1; r += RB) {
             int nr = Math.min(RB, r1 - r);
+            if (n < TB) {
+                for (int t = 0; t < n; t++) {
+                    if (nr == RB) {
+                        dot3Seg(x, t * in, w, (long) r * in * Float.BYTES, in, out, t * rows + r);
+                    } else {
+                        for (int j = 0; j < nr; j++) {
+                            out[t * rows + r + j] = dotSeg(x, t * in, w, (long) (r + j) * in * Float.BYTES, in);
+                        }
+                    }
+                }
+                continue;
+            }
             MemorySegment.copy(w, Matrix.FLOAT_LE, (long) r * in * Float.BYTES, wr, 0, nr * in);
             int t = 0;
             if (nr == RB) {
@@ -35,6 +52,47 @@ final class MatmulDot {
                 for (int j = 0; j < nr; j++) out[t * rows + r + j] = dot(x, t * in, wr, j * in, in);
             }
         }
+    }
+
+    /** out[o .. o+3) = x[xo ..) · three weight rows from byte offset wo: three streams at once. */
+    private static void dot3Seg(float[] x, int xo, MemorySegment w, long wo, int in, float[] out, int o) {
+        long stride = (long) in * Float.BYTES;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, b0 = a0, b1 = a0, b2 = a0;
+        int i = 0;
+        for (; i + 2 * L <= in; i += 2 * L) {
+            long p = wo + (long) i * Float.BYTES;
+            FloatVector x0 = FloatVector.fromArray(S, x, xo + i), x1 = FloatVector.fromArray(S, x, xo + i + L);
+            a0 = x0.fma(FloatVector.fromMemorySegment(S, w, p, LE), a0);
+            b0 = x1.fma(FloatVector.fromMemorySegment(S, w, p + L * Float.BYTES, LE), b0);
+            a1 = x0.fma(FloatVector.fromMemorySegment(S, w, p + stride, LE), a1);
+            b1 = x1.fma(FloatVector.fromMemorySegment(S, w, p + stride + L * Float.BYTES, LE), b1);
+            a2 = x0.fma(FloatVector.fromMemorySegment(S, w, p + 2 * stride, LE), a2);
+            b2 = x1.fma(FloatVector.fromMemorySegment(S, w, p + 2 * stride + L * Float.BYTES, LE), b2);
+        }
+        float s0 = LaneSum.sum(a0.add(b0)), s1 = LaneSum.sum(a1.add(b1)), s2 = LaneSum.sum(a2.add(b2));
+        for (; i < in; i++) {
+            long p = wo + (long) i * Float.BYTES;
+            float xi = x[xo + i];
+            s0 += xi * w.get(Matrix.FLOAT_LE, p);
+            s1 += xi * w.get(Matrix.FLOAT_LE, p + stride);
+            s2 += xi * w.get(Matrix.FLOAT_LE, p + 2 * stride);
+        }
+        out[o] = s0;
+        out[o + 1] = s1;
+        out[o + 2] = s2;
+    }
+
+    private static float dotSeg(float[] x, int xo, MemorySegment w, long wo, int in) {
+        FloatVector a = FloatVector.zero(S), b = a;
+        int i = 0;
+        for (; i + 2 * L <= in; i += 2 * L) {
+            long o = wo + (long) i * Float.BYTES;
+            a = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromMemorySegment(S, w, o, LE), a);
+            b = FloatVector.fromArray(S, x, xo + i + L).fma(FloatVector.fromMemorySegment(S, w, o + L * Float.BYTES, LE), b);
+        }
+        float s = LaneSum.sum(a.add(b));
+        for (; i < in; i++) s += x[xo + i] * w.get(Matrix.FLOAT_LE, wo + (long) i * Float.BYTES);
+        return s;
     }
 
     // out (4 tokens, 3 rows) = x (t .. t+4, in) · wr (3, in)ᵀ
@@ -75,7 +133,7 @@ final class MatmulDot {
 
     /** Lanes of acc plus the scalar tail x[xo + i .. xo + in) · w[wo + i .. wo + in). */
     private static float sum(FloatVector acc, float[] x, int xo, float[] w, int wo, int i, int in) {
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = LaneSum.sum(acc);
         for (; i < in; i++) s += x[xo + i] * w[wo + i];
         return s;
     }

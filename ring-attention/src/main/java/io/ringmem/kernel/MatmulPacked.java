@@ -6,7 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The batched matmul path, BLAS style: x is packed transposed once per call into panels of 16 tokens,
+ * The batched matmul path, BLAS style: x is packed transposed once per pass into panels of 16 tokens,
  * {@code xp (panels, in, 16)} (the last panel 8 or 16 wide, zero padded), so tokens run along the vector lanes.
  * The register tile is 16 tokens × 6 weight rows (12 FMA accumulators): per reduction step it loads two vectors of
  * the panel and broadcasts six weight scalars, so nothing needs a horizontal sum. The six weight rows of a reduction
@@ -41,11 +41,14 @@ final class MatmulPacked {
         return (in + blocks - 1) / blocks; // equal blocks
     }
 
-    /** Packs tokens [t0, t1) (t0 a multiple of {@link #TB}): xp[panel·TB·in + k·width + lane] = x[t·in + k]. */
-    static void pack(float[] x, int n, int in, int np, float[] xp, int t0, int t1) {
+    /**
+     * Packs tokens [t0, t1) of the pass (t0 a multiple of {@link #TB}): xp[panel·TB·in + k·width + lane] =
+     * x[xOff + t·in + k].
+     */
+    static void pack(float[] x, int xOff, int in, int np, float[] xp, int t0, int t1) {
         for (int t = t0; t < t1; t++) {
             int p = t / TB, lane = t % TB;
-            int xo = t * in, po = p * TB * in + lane;
+            int xo = xOff + t * in, po = p * TB * in + lane;
             // constant strides let the JIT drop the bounds checks
             if (np - p * TB >= TB) {
                 for (int k = 0; k < in; k++) xp[po + k * TB] = x[xo + k];
@@ -56,11 +59,12 @@ final class MatmulPacked {
     }
 
     /**
-     * out[:, r0 .. r1) for all tokens; r0 must be a multiple of {@link #RB}.
+     * out[outOff + t·rows + r] for the pass's n tokens and r in [r0, r1); r0 must be a multiple of {@link #RB}.
      *
      * @param acc (rows, np) partial sums, only used when kc &lt; in
      */
-    static void rowRange(float[] xp, int n, int np, int in, int kc, Matrix w, float[] acc, float[] out, int r0, int r1) {
+    static void rowRange(float[] xp, int n, int np, int in, int kc, Matrix w, float[] acc, float[] out, int outOff,
+                         int r0, int r1) {
         MemorySegment seg = w.data();
         int rows = w.rows();
         float[] tile = new float[RB * TB];
@@ -84,7 +88,7 @@ final class MatmulPacked {
                     } else {
                         tileAny(xp, po, width, k0, k1, wr, kc, nr, first, tile);
                     }
-                    if (last) writeTile(tile, out, rows, r, nr, t, nt);
+                    if (last) writeTile(tile, out, outOff, rows, r, nr, t, nt);
                     else storeTile(tile, acc, np, r, nr, t, width);
                 }
             }
@@ -186,10 +190,10 @@ final class MatmulPacked {
         for (int j = 0; j < nr; j++) System.arraycopy(tile, j * TB, acc, (r + j) * np + t, width);
     }
 
-    /** tile (RB, TB) → out (n, rows), transposed. */
-    private static void writeTile(float[] tile, float[] out, int rows, int r, int nr, int t, int nt) {
+    /** tile (RB, TB) → out (n, rows) from outOff, transposed. */
+    private static void writeTile(float[] tile, float[] out, int outOff, int rows, int r, int nr, int t, int nt) {
         for (int l = 0; l < nt; l++) {
-            int o = (t + l) * rows + r;
+            int o = outOff + (t + l) * rows + r;
             for (int j = 0; j < nr; j++) out[o + j] = tile[j * TB + l];
         }
     }

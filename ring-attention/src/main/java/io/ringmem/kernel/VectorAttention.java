@@ -14,8 +14,8 @@ import java.util.Arrays;
  */
 final class VectorAttention {
     private static final int TK = AttentionTiles.TK;
-    /** Query rows (queries × group) a task aims for. */
-    private static final int TASK_ROWS = 32;
+    /** Query rows (queries × group) a task aims for: a multiple of the kernels' 6-row register tiles. */
+    private static final int TASK_ROWS = 24;
     /** Multiply-adds (nq · heads · nk · hd) below which a call stays on the caller thread. */
     private static final long PARALLEL_WORK = 1 << 18;
 
@@ -37,7 +37,7 @@ final class VectorAttention {
         if (qPos.length < nq || kPos.length < nk) throw new IllegalArgumentException("position arrays too short");
         if (nq == 0) return;
         int tiles = (nk + TK - 1) / TK;
-        Keys keys = new Keys(k, kPos, nk, kvh, hd, tiles);
+        Keys keys = new Keys(k, v, kPos, nk, kvh, hd, tiles);
         boolean parallel = (long) nq * heads * nk * hd >= PARALLEL_WORK && pool.parallelism() > 1;
         if (parallel) {
             pool.forEach(kvh * tiles, i -> keys.pack(i / tiles, i % tiles));
@@ -46,7 +46,7 @@ final class VectorAttention {
         }
         int tq = Math.max(1, TASK_ROWS / group);
         int qTiles = (nq + tq - 1) / tq;
-        Task task = new Task(sh, q, qPos, nq, tq, keys, v, causal, out, lse);
+        Task task = new Task(sh, q, qPos, nq, tq, keys, causal, out, lse);
         if (parallel) {
             pool.forEach(qTiles * kvh, i -> task.run(i / kvh, i % kvh));
         } else {
@@ -58,17 +58,21 @@ final class VectorAttention {
         if (a.length < need) throw new IllegalArgumentException(name + " holds " + a.length + " floats, needs " + need);
     }
 
-    /** The keys of one call: packed transposed tiles, padded positions and per-tile position bounds. */
+    /** The keys and values of one call, packed per (KV head, tile), with padded positions and tile bounds. */
     private static final class Keys {
         final float[] kt;    // (kvh, tiles, hd, TK) keys transposed per tile, zero padded
+        final float[] vp;    // (kvh, tiles, TK · hdp) values in dim panels, see AttentionTiles.packValues
         final int[] pos;     // (tiles · TK) positions, Integer.MAX_VALUE for padding
         final int[] min;     // (tiles) smallest position in the tile
         final int[] max;     // (tiles) largest position in the tile
-        final float[] k;
-        final int nk, kvh, hd, tiles;
+        final float[] k, v;
+        final int nk, kvh, hd, hdp, tiles;
 
-        Keys(float[] k, int[] kPos, int nk, int kvh, int hd, int tiles) {
+        Keys(float[] k, float[] v, int[] kPos, int nk, int kvh, int hd, int tiles) {
             this.k = k;
+            this.v = v;
+            this.hdp = AttentionTiles.paddedDims(hd);
+            this.vp = new float[kvh * tiles * TK * hdp];
             this.nk = nk;
             this.kvh = kvh;
             this.hd = hd;
@@ -96,6 +100,11 @@ final class VectorAttention {
                 int ko = (key * kvh + kh) * hd;
                 for (int c = 0; c < hd; c++) kt[base + c * TK + j] = k[ko + c];
             }
+            AttentionTiles.packValues(v, kh * hd, kvh * hd, b * TK, keysIn(b), hd, hdp, vp, valueTile(kh, b));
+        }
+
+        int valueTile(int kh, int b) {
+            return (kh * tiles + b) * TK * hdp;
         }
 
         int keysIn(int b) {
@@ -106,28 +115,27 @@ final class VectorAttention {
     /** One (query tile × KV head) block: rows = queries of the tile × the group's heads. */
     private static final class Task {
         final AttentionShape sh;
-        final float[] q, v, out, lse;
+        final float[] q, out, lse;
         final int[] qPos;
         final int nq, tq;
         final Keys keys;
         final boolean causal;
 
-        Task(AttentionShape sh, float[] q, int[] qPos, int nq, int tq, Keys keys, float[] v, boolean causal,
-             float[] out, float[] lse) {
+        Task(AttentionShape sh, float[] q, int[] qPos, int nq, int tq, Keys keys, boolean causal, float[] out,
+             float[] lse) {
             this.sh = sh;
             this.q = q;
             this.qPos = qPos;
             this.nq = nq;
             this.tq = tq;
             this.keys = keys;
-            this.v = v;
             this.causal = causal;
             this.out = out;
             this.lse = lse;
         }
 
         void run(int qt, int kh) {
-            int hd = sh.headDim(), heads = sh.heads(), group = sh.groupSize(), kvh = sh.kvHeads();
+            int hd = sh.headDim(), hdp = keys.hdp, heads = sh.heads(), group = sh.groupSize();
             int q0 = qt * tq, nqt = Math.min(tq, nq - q0), rows = nqt * group;
             float[] qs = new float[rows * hd];     // (rows, hd) scaled queries; row = query · group + g
             int[] limit = new int[rows];           // (rows) largest visible key position
@@ -143,18 +151,17 @@ final class VectorAttention {
                 }
             }
             float[] s = new float[rows * TK];      // (rows, TK) scores, then probabilities
-            float[] o = new float[rows * hd];      // (rows, hd) unnormalized output
+            float[] o = new float[rows * hdp];     // (rows, hdp) unnormalized output
             float[] m = new float[rows];           // running max
             float[] l = new float[rows];           // running sum
             Arrays.fill(m, Float.NEGATIVE_INFINITY);
-            int vs = kvh * hd;
             for (int b = 0; b < keys.tiles; b++) {
                 if (keys.min[b] > qMax) continue; // every key of the tile is in the future of every query
                 int n = keys.keysIn(b);
                 AttentionTiles.scores(qs, rows, hd, keys.kt, (kh * keys.tiles + b) * hd * TK, s);
                 if (keys.max[b] > qMin || n < TK) AttentionTiles.mask(s, rows, keys.pos, b * TK, limit);
-                AttentionTiles.softmaxUpdate(s, rows, m, l, o, hd);
-                AttentionTiles.accumulate(s, rows, n, v, (b * TK * kvh + kh) * hd, vs, hd, o);
+                AttentionTiles.softmaxUpdate(s, rows, m, l, o, hdp);
+                AttentionTiles.accumulate(s, rows, n, keys.vp, keys.valueTile(kh, b), hdp, o);
             }
             for (int i = 0; i < nqt; i++) {
                 for (int g = 0; g < group; g++) {
@@ -165,7 +172,7 @@ final class VectorAttention {
                         continue;
                     }
                     float inv = 1f / l[r];
-                    for (int c = 0; c < hd; c++) out[oo + c] = o[r * hd + c] * inv;
+                    for (int c = 0; c < hd; c++) out[oo + c] = o[r * hdp + c] * inv;
                     lse[(q0 + i) * heads + h] = (float) (m[r] + Math.log(l[r]));
                 }
             }

@@ -40,7 +40,7 @@ final class VectorElementwise {
             FloatVector v = FloatVector.fromArray(S, x, o + i);
             acc = v.fma(v, acc);
         }
-        float ss = acc.reduceLanes(VectorOperators.ADD);
+        float ss = LaneSum.sum(acc);
         for (; i < dim; i++) ss += x[o + i] * x[o + i];
         float inv = (float) (1.0 / Math.sqrt((double) ss / dim + eps));
         for (i = 0; i < bound; i += L) {
@@ -148,7 +148,7 @@ final class VectorElementwise {
             e.intoArray(x, i);
             sumV = sumV.add(e);
         }
-        double sum = sumV.reduceLanes(VectorOperators.ADD);
+        double sum = LaneSum.sum(sumV);
         for (; i < end; i++) {
             float e = (float) Math.exp(x[i] - max);
             x[i] = e;

@@ -7,14 +7,17 @@ import io.ringmem.tensor.Matrix;
  * of daemon worker threads owned by this instance.
  *
  * <p>Contract: results match {@link ScalarKernels} within fp32 rounding (float accumulation in a different order,
- * fused multiply-adds, a polynomial exp with relative error below 2e-7); thread-safe, and any number of threads
- * may call one instance concurrently: the calling thread always takes part in its own call, so calls never wait
- * on each other for a worker. Small calls run entirely on the calling thread. {@link #close()} stops the
- * workers; the instance must not be used afterwards.
+ * fused multiply-adds, a polynomial exp with relative error below 2e-7). Results are deterministic: the same inputs
+ * give bitwise the same outputs on every call, whatever the thread count, the calling thread or the JIT's state
+ * (work is split by shape only, and lane sums use a fixed order). Thread-safe: any number of threads may call one
+ * instance concurrently; the calling thread always takes part in its own call, so calls never wait on each other
+ * for a worker. Small calls run entirely on the calling thread, as do matmuls whose weights live in a confined
+ * arena (helpers may not read them). {@link #close()} stops the workers; later calls throw
+ * {@link IllegalStateException}.
  *
- * <p>Not guaranteed: bit-identical results to {@link ScalarKernels}, nor identical results between instances with
- * different thread counts for attention's lse beyond rounding; speed when the Vector API falls back to its
- * scalar implementation (no C2, or a CPU without 256-bit SIMD).
+ * <p>Not guaranteed: bit-identical results to {@link ScalarKernels}, or across CPUs with a different vector width;
+ * speed before the JIT has compiled the kernels (the Vector API is very slow interpreted) or where the Vector API
+ * falls back to its Java implementation (no C2).
  */
 public final class VectorKernels implements Kernels {
     private final WorkerPool pool;

@@ -4,13 +4,15 @@ import io.ringmem.tensor.Matrix;
 
 /**
  * {@code out (n, rows) = x (n, in) · wᵀ} on the pool: picks {@link MatmulDot} for a few tokens (the weight stream
- * dominates, packing would not pay) and {@link MatmulPacked} otherwise, and splits weight rows into chunks across
- * threads. Calls with little work stay on the caller thread, and so do calls whose weights live in a confined
+ * dominates, packing would not pay) and {@link MatmulPacked} otherwise, in passes of up to {@link #PASS_TOKENS}
+ * tokens, and splits weight rows into chunks across threads. Calls with little work stay on the caller thread, and so do calls whose weights live in a confined
  * arena (only the owner thread may read them).
  */
 final class VectorMatmul {
     /** Below this many tokens the dot-product path is used. */
     static final int PACKED_MIN_TOKENS = 8;
+    /** Tokens per packed pass: bounds the scratch (packed x, partial sums) to 256 × max(in, rows) floats. */
+    static final int PASS_TOKENS = 256;
     /** Multiply-adds below which a call stays on the caller thread. */
     private static final long PARALLEL_WORK = 1 << 18;
     /** Floats of x below which packing stays on the caller thread. */
@@ -37,19 +39,27 @@ final class VectorMatmul {
             forRowChunks(rows, MatmulDot.RB, parallel, (r0, r1) -> MatmulDot.rowRange(x, n, in, w.data(), rows, out, r0, r1));
             return;
         }
+        int passes = (n + PASS_TOKENS - 1) / PASS_TOKENS, per = (n + passes - 1) / passes; // even passes
+        for (int t0 = 0; t0 < n; t0 += per) packedPass(x, t0, Math.min(per, n - t0), w, out, parallel);
+    }
+
+    /** Tokens [t0, t0 + n) through the packed path. */
+    private void packedPass(float[] x, int t0, int n, Matrix w, float[] out, boolean parallel) {
+        int in = w.cols(), rows = w.rows();
         int np = MatmulPacked.paddedTokens(n);
         int kc = MatmulPacked.blockLength(np, in);
         float[] xp = new float[in * np];  // (panels, in, 16): x transposed in panels of 16 tokens
+        int xOff = t0 * in;
         if (parallel && n * in >= PARALLEL_PACK) {
             int panels = (n + MatmulPacked.TB - 1) / MatmulPacked.TB;
-            pool.forRanges(panels, 1, (p0, p1) -> MatmulPacked.pack(x, n, in, np, xp, p0 * MatmulPacked.TB,
+            pool.forRanges(panels, 1, (p0, p1) -> MatmulPacked.pack(x, xOff, in, np, xp, p0 * MatmulPacked.TB,
                     Math.min(n, p1 * MatmulPacked.TB)));
         } else {
-            MatmulPacked.pack(x, n, in, np, xp, 0, n);
+            MatmulPacked.pack(x, xOff, in, np, xp, 0, n);
         }
         float[] acc = kc < in ? new float[rows * np] : null; // (rows, np) partial sums between reduction blocks
         forRowChunks(rows, MatmulPacked.RB, parallel,
-                (r0, r1) -> MatmulPacked.rowRange(xp, n, np, in, kc, w, acc, out, r0, r1));
+                (r0, r1) -> MatmulPacked.rowRange(xp, n, np, in, kc, w, acc, out, t0 * rows, r0, r1));
     }
 
     /** Runs body over [0, rows) in chunks that start on multiples of tile, a few per thread when parallel. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.ringmem.tensor.Matrix;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -68,6 +69,35 @@ class VectorKernelsConcurrencyTest {
                 }
             }
         });
+    }
+
+    @Test
+    void resultsAreBitwiseIndependentOfThreadCountAndRepetition() {
+        Random rnd = new Random(6);
+        int n = 40, rows = 200, in = 700;
+        Matrix w = Matrix.of(uniform(rnd, rows * in, -1, 1), rows, in);
+        float[] x = uniform(rnd, n * in, -1, 1), x3 = uniform(rnd, 3 * in, -1, 1);
+        AttentionShape sh = AttentionShape.of(4, 2, 24);
+        int nq = 70, nk = 150;
+        int[] qPos = IntStream.range(80, 80 + nq).toArray(), kPos = IntStream.range(0, nk).toArray();
+        float[] q = uniform(rnd, nq * 4 * 24, -1, 1), k = uniform(rnd, nk * 2 * 24, -1, 1), v = uniform(rnd, nk * 2 * 24, -1, 1);
+        float[][] first = null;
+        try (VectorKernels one = new VectorKernels(1); VectorKernels three = new VectorKernels(3)) {
+            for (int rep = 0; rep < 30; rep++) { // the early calls run before the JIT has compiled anything
+                for (VectorKernels kernels : new VectorKernels[] {one, three}) {
+                    float[] mm = new float[n * rows], mm3 = new float[3 * rows], att = new float[nq * 4 * 24];
+                    float[] lse = new float[nq * 4], norm = new float[n * in], soft = x3.clone();
+                    kernels.matmul(x, n, w, mm);
+                    kernels.matmul(x3, 3, w, mm3);
+                    kernels.attention(sh, q, qPos, nq, k, v, kPos, nk, true, att, lse);
+                    kernels.rmsnorm(x, Arrays.copyOf(x3, in), 1e-5f, n, norm);
+                    kernels.softmax(soft, 0, soft.length);
+                    float[][] now = {mm, mm3, att, lse, norm, soft};
+                    if (first == null) first = now;
+                    for (int i = 0; i < now.length; i++) assertArrayEquals(first[i], now[i], "output " + i + " rep " + rep);
+                }
+            }
+        }
     }
 
     @Test

@@ -66,6 +66,8 @@ class VectorMatmulTest {
             check(k, 256, 70, 600, 4, 8);    // three reduction blocks, 8-wide tail panel absent
             check(k, 130, 67, 777, 0, 9);    // 8-wide last panel, 1-row tail, blocks
             check(k, 5, 1000, 1024, 0, 10);  // few tokens, parallel over rows
+            check(k, 300, 40, 96, 0, 11);    // two token passes
+            check(k, 517, 13, 33, 0, 12);    // three token passes with row tails
         }
     }
 
