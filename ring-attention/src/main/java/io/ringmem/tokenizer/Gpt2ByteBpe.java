@@ -26,7 +26,7 @@ import java.util.Map;
  * <p>Not supported: the pre-tokenizer patterns of later models (Llama 3, Qwen, …) that GGUF selects with
  * {@code tokenizer.ggml.pre}; this class always uses GPT-2's. Immutable and thread-safe.
  */
-public final class Gpt2ByteBpe implements Tokenizer, ContinuationDecoder {
+public final class Gpt2ByteBpe implements ContinuationDecoder {
     private static final byte NORMAL = 0;
     private static final byte SKIPPED = 1;
     private static final byte LITERAL = 2;
@@ -115,16 +115,6 @@ public final class Gpt2ByteBpe implements Tokenizer, ContinuationDecoder {
             }
         }
         return out.toArray();
-    }
-
-    @Override
-    public String decode(int[] ids) {
-        return decodeAfter(-1, ids);
-    }
-
-    @Override
-    public String decodeToken(int previous, int id) {
-        return decodeAfter(previous, new int[] {id});
     }
 
     @Override

@@ -33,7 +33,7 @@ import java.util.function.Function;
  * deterministic) and transformers' {@code clean_up_tokenization_spaces} (decoding keeps the text as is).
  * Immutable and thread-safe.
  */
-public final class HfBpeTokenizer implements Tokenizer, ContinuationDecoder {
+public final class HfBpeTokenizer implements ContinuationDecoder {
     private static final List<String> BOS_NAMES = List.of("<s>", "<|begin_of_text|>", "<|startoftext|>");
     private static final List<String> EOS_NAMES = List.of("</s>", "<|end_of_text|>", "<|endoftext|>");
 
@@ -152,16 +152,6 @@ public final class HfBpeTokenizer implements Tokenizer, ContinuationDecoder {
             }
         }
         return out.toArray();
-    }
-
-    @Override
-    public String decode(int[] ids) {
-        return decodeAfter(-1, ids);
-    }
-
-    @Override
-    public String decodeToken(int previous, int id) {
-        return decodeAfter(previous, new int[] {id});
     }
 
     @Override

@@ -28,7 +28,7 @@ import java.util.Map;
  * <p>Not guaranteed: equality with the {@code sentencepiece} library itself, which also normalizes the text
  * (NFKC, whitespace folding) and may resegment; this class follows llama2.c.
  */
-public final class SentencePieceBpe implements Tokenizer, ContinuationDecoder {
+public final class SentencePieceBpe implements ContinuationDecoder {
     private static final byte NORMAL = 0;
     private static final byte SKIPPED = 1;
     private static final byte BYTE = 2;
@@ -150,16 +150,6 @@ public final class SentencePieceBpe implements Tokenizer, ContinuationDecoder {
             }
         }
         return BpeMerger.merge(symbols.toArray(), mergeRule);
-    }
-
-    @Override
-    public String decode(int[] ids) {
-        return decodeAfter(-1, ids);
-    }
-
-    @Override
-    public String decodeToken(int previous, int id) {
-        return decodeAfter(previous, new int[] {id});
     }
 
     @Override
