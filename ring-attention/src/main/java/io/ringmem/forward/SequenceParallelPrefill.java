@@ -1,6 +1,7 @@
 package io.ringmem.forward;
 
 import io.ringmem.RingmemException;
+import io.ringmem.kernel.AttentionMerge;
 import io.ringmem.kernel.RotaryAngles;
 import io.ringmem.model.ModelConfig;
 import io.ringmem.ring.InMemoryRing;
@@ -47,6 +48,17 @@ public final class SequenceParallelPrefill {
      * layers rank 0 has finished (1 … L), from rank 0's thread.
      */
     public PrefillResult run(int[] ids, IntPredicate wanted, LogitsSink sink, IntConsumer progress) {
+        return run(ids, 0, ExtraContext.NONE, wanted, sink, progress);
+    }
+
+    /**
+     * The general form: {@code ids} sit at global positions {@code firstPosition …}, and each rank's queries also
+     * attend to the blocks {@code extra} gives it (merged exactly with the ring's result). Logits positions and the
+     * returned caches use global positions.
+     */
+    public PrefillResult run(int[] ids, int firstPosition, ExtraContext extra, IntPredicate wanted, LogitsSink sink,
+                             IntConsumer progress) {
+        if (firstPosition < 0) throw new IllegalArgumentException("firstPosition must be >= 0, got " + firstPosition);
         int n = ids.length, ranks = run.workers();
         if (n == 0) throw new RingmemException("no tokens to process");
         if (ranks > n) throw new RingmemException(ranks + " workers need at least " + ranks + " tokens; the input has " + n);
@@ -65,7 +77,8 @@ public final class SequenceParallelPrefill {
                 int rank = r;
                 futures.add(pool.submit(() -> {
                     try {
-                        return runRank(rank, ids, ring, blocks, head, wanted, sink, wait, attention, rank == 0 ? progress : l -> { });
+                        return runRank(rank, ids, firstPosition, extra, ring, blocks, head, wanted, sink, wait, attention,
+                                rank == 0 ? progress : l -> { });
                     } catch (RuntimeException | Error e) {
                         rootCause.compareAndSet(null, e); // the first failure, before the ring is torn down
                         ring.close(); // wake the other ranks
@@ -91,27 +104,37 @@ public final class SequenceParallelPrefill {
         return new PrefillResult(caches, n, System.nanoTime() - t0, wait.get(), attention.get());
     }
 
-    private KvCache runRank(int rank, int[] ids, InMemoryRing ring, List<TransformerBlock> blocks, LogitsHead head,
+    private KvCache runRank(int rank, int[] ids, int firstPosition, ExtraContext extra, InMemoryRing ring, List<TransformerBlock> blocks, LogitsHead head,
                             IntPredicate wanted, LogitsSink sink, AtomicLong wait, AtomicLong attention,
                             IntConsumer progress) {
         ModelConfig c = model.config();
         int[] pos = run.schedule().positions(rank, run.workers(), ids.length); // (n) ascending global positions
         int n = pos.length;
         int[] local = new int[n];
-        for (int i = 0; i < n; i++) local[i] = ids[pos[i]];
+        for (int i = 0; i < n; i++) {
+            local[i] = ids[pos[i]];
+            pos[i] += firstPosition;
+        }
         float[] h = Embedding.lookup(model.weights().embedding(), local); // (n, dim)
         RotaryAngles angles = model.rope().angles(pos, n);
         KvCache cache = new KvCache(c.layers(), c.kvDim());
         cache.startWith(pos);
         RingAttention ringAttention = new RingAttention(model.kernels(), model.attentionShape(), run.stepTimeout());
         float[] attn = new float[n * c.qDim()]; // (n, heads, headDim)
+        float[] lse = new float[n * c.heads()], part = new float[attn.length], partLse = new float[lse.length];
         for (int l = 0; l < c.layers(); l++) {
             TransformerBlock.Qkv qkv = blocks.get(l).project(h, n, angles);
             cache.setLayer(l, qkv.k(), qkv.v());
             RingAttention.RingStats s = ringAttention.attend(ring.channel(rank), new KvBlock(l, rank, pos, qkv.k(), qkv.v()),
-                    qkv.q(), pos, n, true, attn);
+                    qkv.q(), pos, n, true, attn, lse);
             wait.addAndGet(s.waitNanos());
-            attention.addAndGet(s.computeNanos());
+            long e0 = System.nanoTime();
+            for (KvBlock b : extra.blocksFor(rank, l, qkv.q(), pos, n)) {
+                model.kernels().attention(model.attentionShape(), qkv.q(), pos, n, b.k(), b.v(), b.positions(), b.tokens(),
+                        true, part, partLse);
+                AttentionMerge.mergeInto(attn, lse, part, partLse, n * c.heads(), c.headDim());
+            }
+            attention.addAndGet(s.computeNanos() + System.nanoTime() - e0);
             blocks.get(l).finish(h, n, attn);
             progress.accept(l + 1);
         }

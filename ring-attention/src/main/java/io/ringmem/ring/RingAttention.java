@@ -44,9 +44,15 @@ public final class RingAttention {
      */
     public RingStats attend(RingChannel channel, KvBlock local, float[] q, int[] qPos, int nq, boolean causal,
                             float[] out) {
+        return attend(channel, local, q, qPos, nq, causal, out, new float[nq * shape.heads()]);
+    }
+
+    /** As {@link #attend(RingChannel, KvBlock, float[], int[], int, boolean, float[])}, also returning the
+     * log-sum-exp (nq, heads) in {@code lse}, so more partials can be merged into the result. */
+    public RingStats attend(RingChannel channel, KvBlock local, float[] q, int[] qPos, int nq, boolean causal,
+                            float[] out, float[] lse) {
         int ranks = channel.size();
         int rows = nq * shape.heads();
-        float[] lse = new float[rows];
         CompletableFuture<Void> sending = CompletableFuture.completedFuture(null);
         CompletableFuture<KvBlock> incoming = null;
         if (ranks > 1) {
