@@ -8,6 +8,10 @@ import io.ringmem.forward.ScoreResult;
 import io.ringmem.forward.Scorer;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
+import io.ringmem.segment.InMemoryKvBlockStore;
+import io.ringmem.segment.SegmentConfig;
+import io.ringmem.segment.SegmentScoreResult;
+import io.ringmem.segment.SegmentedScorer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,16 +44,42 @@ final class ScoreCommand implements Callable<Integer> {
         Path ids;
     }
 
+    @Mixin
+    SegmentOptions segments;
+
     @Option(names = "--json", description = "print one JSON object on stdout")
     boolean json;
 
     @Spec
     CommandSpec spec;
 
+    /** What both modes report. */
+    private record Summary(String mode, double[] nll, double meanNll, double tokensPerSecond, int segments, long storeBytes,
+                           double compressionRatio) {
+    }
+
+    private Summary exact(LlamaModel llama, io.ringmem.forward.RunConfig run, int[] ids, PrintWriter err, int layers) {
+        long t0 = System.nanoTime();
+        java.util.function.IntConsumer progress = ids.length < PROGRESS_MIN_TOKENS ? l -> { }
+                : l -> err.printf("ringmem: layer %d/%d done (%.1f s)%n", l, layers, (System.nanoTime() - t0) / 1e9);
+        ScoreResult r = new Scorer(llama, run).score(ids, java.util.Set.of(), progress);
+        return new Summary("exact", r.nll(), r.meanNll(), r.tokensPerSecond(), 1, 0, 1.0);
+    }
+
+    private Summary segmented(LlamaModel llama, io.ringmem.forward.RunConfig run, int[] ids, PrintWriter err) {
+        SegmentConfig cfg = segments.config();
+        int total = (ids.length + cfg.segmentTokens() - 1) / cfg.segmentTokens();
+        long t0 = System.nanoTime();
+        SegmentScoreResult r = new SegmentedScorer(llama, run, cfg, new InMemoryKvBlockStore(llama.config().layers()))
+                .score(ids, s -> err.printf("ringmem: segment %d/%d done (%.1f s)%n", s, total, (System.nanoTime() - t0) / 1e9));
+        return new Summary("segments", r.nll(), r.meanNll(), r.tokensPerSecond(), r.segments(), r.storeBytes(), r.compressionRatio());
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         var run = options.runConfig();
+        if (segments.segmented()) segments.config(); // bad segment options fail before the model loads
         try (LoadedModel model = options.load(err); Kernels kernels = options.createKernels()) {
             int[] ids = input.ids != null ? TokenInput.fromIds(input.ids, model.config().vocabSize())
                     : TokenInput.fromText(input.text, model.tokenizer());
@@ -60,26 +90,27 @@ final class ScoreCommand implements Callable<Integer> {
             }
             err.printf("ringmem: scoring %d tokens on %d worker(s), %s schedule, %s kernels%n",
                     ids.length, run.workers(), run.schedule().name().toLowerCase(java.util.Locale.ROOT), kernels.name());
-            int layers = model.config().layers();
-            long t0 = System.nanoTime();
-            java.util.function.IntConsumer progress = ids.length < PROGRESS_MIN_TOKENS ? l -> { }
-                    : l -> err.printf("ringmem: layer %d/%d done (%.1f s)%n", l, layers, (System.nanoTime() - t0) / 1e9);
-            ScoreResult r = new Scorer(new LlamaModel(model.config(), model.weights(), kernels), run)
-                    .score(ids, java.util.Set.of(), progress);
+            LlamaModel llama = new LlamaModel(model.config(), model.weights(), kernels);
+            Summary r = segments.segmented() ? segmented(llama, run, ids, err) : exact(llama, run, ids, err, model.config().layers());
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode o = mapper.createObjectNode();
-                o.put("tokens", r.tokens());
-                o.put("workers", r.workers());
+                o.put("tokens", ids.length);
+                o.put("workers", run.workers());
                 var nll = o.putArray("nll");
                 for (double v : r.nll()) nll.add(v);
                 o.put("meanNll", r.meanNll());
-                o.put("perplexity", r.perplexity());
+                o.put("perplexity", Math.exp(r.meanNll()));
                 o.put("tokensPerSecond", r.tokensPerSecond());
+                o.put("mode", r.mode());
+                o.put("segments", r.segments());
+                o.put("storeBytes", r.storeBytes());
+                o.put("compressionRatio", r.compressionRatio());
                 out.println(mapper.writeValueAsString(o));
             } else {
-                out.printf("tokens          %d%nworkers         %d%nmean NLL        %.6f nats%nperplexity      %.4f%ntokens/second   %.1f%n",
-                        r.tokens(), r.workers(), r.meanNll(), r.perplexity(), r.tokensPerSecond());
+                out.printf("tokens          %d%nworkers         %d%nmode            %s (%d segment(s))%nmean NLL        %.6f nats%nperplexity      %.4f%ntokens/second   %.1f%n",
+                        ids.length, run.workers(), r.mode(), r.segments(), r.meanNll(), Math.exp(r.meanNll()), r.tokensPerSecond());
+                if (r.storeBytes() > 0) out.printf("store           %d bytes (compression %.2fx)%n", r.storeBytes(), r.compressionRatio());
             }
             out.flush();
         }

@@ -42,11 +42,7 @@ public final class Scorer {
                 }
             }
             argmax[pos] = best;
-            if (pos < n - 1) {
-                double sum = 0;
-                for (int i = 0; i < vocab; i++) sum += Math.exp(logits[off + i] - max);
-                nll[pos] = max + Math.log(sum) - logits[off + ids[pos + 1]];
-            }
+            if (pos < n - 1) nll[pos] = LogProbs.nll(logits, off, vocab, ids[pos + 1]);
             if (keepLogits.contains(pos)) {
                 float[] row = new float[vocab];
                 System.arraycopy(logits, off, row, 0, vocab);

@@ -54,11 +54,7 @@ class ExtraContextTest {
             new SequenceParallelPrefill(model, RunConfig.of(3, ShardSchedule.ZIGZAG)).run(Arrays.copyOfRange(ids, split, n), split,
                     extra, p -> true, (pos, logits, off) -> {
                         seen[pos] = true;
-                        if (pos >= n - 1) return;
-                        double max = Double.NEGATIVE_INFINITY, sum = 0;
-                        for (int v = 0; v < m.config().vocabSize(); v++) max = Math.max(max, logits[off + v]);
-                        for (int v = 0; v < m.config().vocabSize(); v++) sum += Math.exp(logits[off + v] - max);
-                        second[pos] = max + Math.log(sum) - logits[off + ids[pos + 1]];
+                        if (pos < n - 1) second[pos] = LogProbs.nll(logits, off, m.config().vocabSize(), ids[pos + 1]);
                     }, layers -> { });
             for (int p = split; p < n; p++) assertTrue(seen[p], "logits for global position " + p);
             for (int p = split; p < n - 1; p++) assertEquals(full[p], second[p], 1e-4, "NLL at " + p);

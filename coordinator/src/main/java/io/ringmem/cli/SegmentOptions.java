@@ -1,0 +1,51 @@
+package io.ringmem.cli;
+
+import io.ringmem.RingmemException;
+import io.ringmem.segment.SegmentConfig;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+
+/** Options of {@code score --mode segments}: segment size, carried context, KV compression, retrieval. */
+final class SegmentOptions {
+    @Option(names = "--mode", defaultValue = "exact", paramLabel = "exact|segments",
+            description = "exact: the whole document in one ring; segments: segment by segment with carried, compressed KV (default: ${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--segment-tokens", defaultValue = "512", paramLabel = "S", description = "tokens per segment (default: ${DEFAULT-VALUE})")
+    int segmentTokens;
+
+    @Option(names = "--kv-codec", defaultValue = "int8", paramLabel = "int8|int4|int2|none",
+            description = "compression of stored KV blocks (default: ${DEFAULT-VALUE})")
+    String codec;
+
+    @Option(names = "--retrieve-top-k", defaultValue = "4", paramLabel = "K",
+            description = "stored blocks each rank retrieves per layer and segment (default: ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--sink-tokens", defaultValue = "4", paramLabel = "N", description = "first tokens always carried exactly (default: ${DEFAULT-VALUE})")
+    int sinks;
+
+    @Option(names = "--window-tokens", paramLabel = "N", description = "last tokens of the previous segment carried exactly (default: segment-tokens / 4)")
+    Integer window;
+
+    @Option(names = "--kv-block-tokens", defaultValue = "64", paramLabel = "N", description = "tokens per stored KV block (default: ${DEFAULT-VALUE})")
+    int blockTokens;
+
+    boolean segmented() {
+        return switch (mode.toLowerCase(Locale.ROOT)) {
+            case "exact" -> false;
+            case "segments" -> true;
+            default -> throw new RingmemException("unknown --mode '" + mode + "': use exact or segments");
+        };
+    }
+
+    SegmentConfig config() {
+        try {
+            return new SegmentConfig(segmentTokens, sinks, window == null ? segmentTokens / 4 : window, blockTokens,
+                    codec.toLowerCase(Locale.ROOT), topK, 0);
+        } catch (IllegalArgumentException e) {
+            throw new RingmemException(e.getMessage());
+        }
+    }
+}
