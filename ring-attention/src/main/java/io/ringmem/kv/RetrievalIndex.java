@@ -1,0 +1,131 @@
+package io.ringmem.kv;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Summaries of many stored blocks of one layer, ranked against a query to choose which blocks to fetch.
+ *
+ * <p>Scoring, exactly: with {@code group = heads / kvHeads}, query rows {@code q_h} (h in [0, heads)) and a block's
+ * mean keys {@code s_g} (g in [0, kvHeads)), query head h reads KV head {@code g = h / group} (as in
+ * {@link io.ringmem.kernel.AttentionShape}), and
+ * <pre>
+ *   score(block) = Σ_{g &lt; kvHeads} max_{h : h / group = g} (q_h · s_g)
+ * </pre>
+ * accumulated in double, without the 1/√headDim scale (it would not change the order). That is: within a KV group
+ * the most interested query head counts, and the KV groups add up, because one fetch serves all heads. Results are
+ * ordered by score descending, ties by block id ascending.
+ *
+ * <p>Not thread-safe: guard it externally if several threads add and query. Not guaranteed: that the best block
+ * by summary is the block with the most attention mass (a mean key is a heuristic, as in InfLLM / Landmark
+ * Attention).
+ */
+public final class RetrievalIndex {
+    /** One ranked block. */
+    public record Hit(long blockId, double score) {
+    }
+
+    private final int heads, kvHeads, headDim;
+    private final List<BlockSummary> blocks = new ArrayList<>();
+    private final Map<Long, Integer> slot = new HashMap<>();
+
+    public RetrievalIndex(int heads, int kvHeads, int headDim) {
+        if (heads <= 0 || kvHeads <= 0 || headDim <= 0 || heads % kvHeads != 0) {
+            throw new IllegalArgumentException("bad shape: heads=" + heads + " kvHeads=" + kvHeads + " headDim=" + headDim
+                    + " (need positive, heads a multiple of kvHeads)");
+        }
+        this.heads = heads;
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
+    }
+
+    /** @throws IllegalArgumentException if the shape differs or the id is already present */
+    public void add(BlockSummary s) {
+        if (s.kvHeads() != kvHeads || s.headDim() != headDim) {
+            throw new IllegalArgumentException("summary shape " + s.kvHeads() + "x" + s.headDim() + " != index " + kvHeads + "x" + headDim);
+        }
+        if (slot.putIfAbsent(s.blockId(), blocks.size()) != null) {
+            throw new IllegalArgumentException("block " + s.blockId() + " is already indexed");
+        }
+        blocks.add(s);
+    }
+
+    /** Removes a block; returns false if it was not indexed. */
+    public boolean remove(long blockId) {
+        Integer i = slot.remove(blockId);
+        if (i == null) return false;
+        BlockSummary last = blocks.removeLast();
+        if (i < blocks.size()) {
+            blocks.set(i, last);
+            slot.put(last.blockId(), i);
+        }
+        return true;
+    }
+
+    public int size() {
+        return blocks.size();
+    }
+
+    /** The score of one summary for q (heads, headDim), as defined in the class comment. */
+    public double score(float[] q, BlockSummary s) {
+        int group = heads / kvHeads;
+        float[] m = s.meanKeys();
+        double total = 0;
+        for (int g = 0; g < kvHeads; g++) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (int h = g * group; h < (g + 1) * group; h++) {
+                double dot = 0;
+                for (int c = 0; c < headDim; c++) dot += (double) q[h * headDim + c] * m[g * headDim + c];
+                best = Math.max(best, dot);
+            }
+            total += best;
+        }
+        return total;
+    }
+
+    /**
+     * The best {@code k} blocks for one query token.
+     *
+     * @param q (heads, headDim) rotated query, finite
+     * @return min(k, size()) hits, score descending then id ascending
+     */
+    public List<Hit> topK(float[] q, int k) {
+        if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
+        if (q.length != heads * headDim) throw new IllegalArgumentException("q has " + q.length + " floats, expected " + heads * headDim);
+        for (float x : q) if (!Float.isFinite(x)) throw new IllegalArgumentException("query is not finite");
+        // min-heap of the current best k: the worst (lowest score, then highest id) on top
+        PriorityQueue<Hit> heap = new PriorityQueue<>(Math.max(1, k), (a, b) -> -compare(a, b));
+        for (BlockSummary s : blocks) {
+            if (k == 0) break;
+            Hit h = new Hit(s.blockId(), score(q, s));
+            if (heap.size() < k) heap.add(h);
+            else if (compare(h, heap.peek()) < 0) {
+                heap.poll();
+                heap.add(h);
+            }
+        }
+        List<Hit> out = new ArrayList<>(heap);
+        out.sort(RetrievalIndex::compare);
+        return out;
+    }
+
+    /** Like {@link #topK(float[], int)} for the mean over a block of query tokens, q (nq, heads, headDim). */
+    public List<Hit> topKMean(float[] q, int nq, int k) {
+        int w = heads * headDim;
+        if (nq <= 0 || q.length < nq * w) throw new IllegalArgumentException("need nq >= 1 and q of nq*heads*headDim floats");
+        double[] acc = new double[w];
+        for (int t = 0; t < nq; t++) for (int c = 0; c < w; c++) acc[c] += q[t * w + c];
+        float[] mean = new float[w];
+        for (int c = 0; c < w; c++) mean[c] = (float) (acc[c] / nq);
+        return topK(mean, k);
+    }
+
+    /** Ranking order: higher score first, then lower id. */
+    private static int compare(Hit a, Hit b) {
+        int c = Double.compare(b.score(), a.score());
+        return c != 0 ? c : Long.compare(a.blockId(), b.blockId());
+    }
+}

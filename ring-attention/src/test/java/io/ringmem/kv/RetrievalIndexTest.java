@@ -1,0 +1,125 @@
+package io.ringmem.kv;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RetrievalIndexTest {
+    static final int HEADS = 8, KV_HEADS = 2, D = 16;
+
+    /** Written independently of the index: per query head, its KV head's dot; max within groups; sum of groups. */
+    static double naiveScore(float[] q, float[] mean) {
+        int group = HEADS / KV_HEADS;
+        double[] best = new double[KV_HEADS];
+        java.util.Arrays.fill(best, Double.NEGATIVE_INFINITY);
+        for (int h = 0; h < HEADS; h++) {
+            double dot = 0;
+            for (int c = 0; c < D; c++) dot += (double) q[h * D + c] * mean[(h / group) * D + c];
+            best[h / group] = Math.max(best[h / group], dot);
+        }
+        double s = 0;
+        for (double b : best) s += b;
+        return s;
+    }
+
+    static List<Long> bruteForce(List<BlockSummary> all, float[] q, int k) {
+        List<BlockSummary> sorted = new ArrayList<>(all);
+        sorted.sort(Comparator.<BlockSummary>comparingDouble(s -> -naiveScore(q, s.meanKeys())).thenComparingLong(BlockSummary::blockId));
+        return sorted.subList(0, Math.min(k, sorted.size())).stream().map(BlockSummary::blockId).toList();
+    }
+
+    private static List<Long> ids(List<RetrievalIndex.Hit> hits) {
+        return hits.stream().map(RetrievalIndex.Hit::blockId).toList();
+    }
+
+    @Test
+    void topKMatchesBruteForce() {
+        Random rnd = new Random(77);
+        RetrievalIndex index = new RetrievalIndex(HEADS, KV_HEADS, D);
+        List<BlockSummary> all = new ArrayList<>();
+        for (int b = 0; b < 60; b++) {
+            int n = 1 + rnd.nextInt(40);
+            long id = rnd.nextLong(1_000_000);
+            if (b % 10 == 9) id = -id - 1; // negative ids too
+            BlockSummary s = BlockSummary.of(id, KvTestData.gaussian(rnd, n * KV_HEADS * D), n, KV_HEADS, D);
+            all.add(s);
+            index.add(s);
+        }
+        // exact duplicates of a summary under other ids: ties broken by id
+        for (long id : new long[]{5, -5, 3_000_000}) {
+            BlockSummary s = new BlockSummary(id, KV_HEADS, D, all.get(7).meanKeys().clone());
+            all.add(s);
+            index.add(s);
+        }
+        assertEquals(63, index.size());
+        for (int trial = 0; trial < 20; trial++) {
+            float[] q = KvTestData.gaussian(rnd, HEADS * D);
+            for (int k : new int[]{0, 1, 3, 63, 100}) {
+                List<RetrievalIndex.Hit> hits = index.topK(q, k);
+                assertEquals(bruteForce(all, q, k), ids(hits), "k=" + k);
+                for (RetrievalIndex.Hit h : hits) {
+                    float[] mean = all.stream().filter(s -> s.blockId() == h.blockId()).findFirst().orElseThrow().meanKeys();
+                    assertEquals(naiveScore(q, mean), h.score(), 1e-9);
+                }
+            }
+        }
+        // force the duplicates to the top: a query equal to the duplicated mean, repeated over the group
+        float[] q = new float[HEADS * D];
+        for (int h = 0; h < HEADS; h++) System.arraycopy(all.get(7).meanKeys(), (h / 4) * D, q, h * D, D);
+        assertEquals(bruteForce(all, q, 4), ids(index.topK(q, 4)));
+        assertTrue(ids(index.topK(q, 4)).containsAll(List.of(-5L, 5L, 3_000_000L, all.get(7).blockId())));
+    }
+
+    @Test
+    void meanQueryAndRemoval() {
+        Random rnd = new Random(78);
+        RetrievalIndex index = new RetrievalIndex(HEADS, KV_HEADS, D);
+        List<BlockSummary> all = new ArrayList<>();
+        for (long id = 0; id < 20; id++) {
+            BlockSummary s = BlockSummary.of(id, KvTestData.gaussian(rnd, 8 * KV_HEADS * D), 8, KV_HEADS, D);
+            all.add(s);
+            index.add(s);
+        }
+        int nq = 5;
+        float[] qs = KvTestData.gaussian(rnd, nq * HEADS * D), mean = new float[HEADS * D];
+        for (int i = 0; i < HEADS * D; i++) {
+            double acc = 0;
+            for (int t = 0; t < nq; t++) acc += qs[t * HEADS * D + i];
+            mean[i] = (float) (acc / nq);
+        }
+        assertEquals(bruteForce(all, mean, 5), ids(index.topKMean(qs, nq, 5)));
+
+        long top = index.topK(mean, 1).getFirst().blockId();
+        assertTrue(index.remove(top));
+        assertFalse(index.remove(top));
+        all.removeIf(s -> s.blockId() == top);
+        assertEquals(19, index.size());
+        assertEquals(bruteForce(all, mean, 19), ids(index.topK(mean, 19)));
+        assertThrows(IllegalArgumentException.class, () -> index.add(all.getFirst()));
+    }
+
+    @Test
+    void summaryIsMeanKey() {
+        Random rnd = new Random(79);
+        int n = 33;
+        float[] k = KvTestData.gaussian(rnd, n * KV_HEADS * D);
+        BlockSummary s = BlockSummary.of(1, k, n, KV_HEADS, D);
+        for (int c = 0; c < KV_HEADS * D; c++) {
+            double acc = 0;
+            for (int t = 0; t < n; t++) acc += k[t * KV_HEADS * D + c];
+            assertEquals(acc / n, s.meanKeys()[c], 1e-6);
+        }
+        assertThrows(IllegalArgumentException.class, () -> BlockSummary.of(1, k, 0, KV_HEADS, D));
+        RetrievalIndex index = new RetrievalIndex(HEADS, KV_HEADS, D);
+        assertThrows(IllegalArgumentException.class, () -> index.add(BlockSummary.of(2, k, n, 1, 2 * D)));
+        assertThrows(IllegalArgumentException.class, () -> index.topK(new float[3], 1));
+    }
+}
