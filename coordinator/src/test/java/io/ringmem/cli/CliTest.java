@@ -69,6 +69,30 @@ class CliTest {
     }
 
     @Test
+    void segmentModeJsonAndLosslessFullRetrievalMatchesExact(@TempDir Path dir) throws Exception {
+        Path ids = dir.resolve("ids.txt");
+        StringBuilder b = new StringBuilder("1");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int i = 1; i < 64; i++) b.append(' ').append(rnd.nextInt(512));
+        Files.writeString(ids, b.toString());
+        String model = data("models/stories260K/stories260K.bin").toString();
+        JsonNode exact = new ObjectMapper().readTree(run("score", "--model", model, "--tokens", ids.toString(), "--json").out());
+        assertEquals("exact", exact.get("mode").asText());
+        assertEquals(1, exact.get("segments").asInt());
+        Result r = run("score", "--model", model, "--tokens", ids.toString(), "--json", "--workers", "2", "--mode", "segments",
+                "--segment-tokens", "16", "--kv-codec", "none", "--retrieve-top-k", "100", "--sink-tokens", "0",
+                "--window-tokens", "0", "--kv-block-tokens", "8");
+        assertEquals(0, r.code(), r.err());
+        JsonNode seg = new ObjectMapper().readTree(r.out());
+        assertEquals("segments", seg.get("mode").asText());
+        assertEquals(4, seg.get("segments").asInt());
+        assertTrue(seg.get("storeBytes").asLong() > 0);
+        assertTrue(seg.get("compressionRatio").asDouble() > 0.5 && seg.get("compressionRatio").asDouble() <= 1.0);
+        for (int i = 0; i < 63; i++) assertEquals(exact.get("nll").get(i).asDouble(), seg.get("nll").get(i).asDouble(), 1e-4);
+        assertTrue(r.err().contains("segment 4/4 done"), r.err());
+    }
+
+    @Test
     void generateGreedyJson() throws Exception {
         Result r = run("generate", "--model", data("models/stories260K/stories260K.gguf").toString(), "--max-tokens", "20",
                 "--temperature", "0", "--workers", "1", "--json");
@@ -119,6 +143,8 @@ class CliTest {
         assertOneLineError(run("score", "--model", model, "--tokens", ids.toString(), "--schedule", "spiral"), "spiral");
         assertOneLineError(run("score", "--model", model, "--input", dir.resolve("nope.txt").toString()), "nope.txt");
         assertOneLineError(run("generate", "--model", model, "--temperature", "-1"), "temperature");
+        assertOneLineError(run("score", "--model", model, "--tokens", ids.toString(), "--mode", "segments", "--kv-codec", "int3"), "int3");
+        assertOneLineError(run("score", "--model", model, "--tokens", ids.toString(), "--mode", "chunks"), "chunks");
         Result noInput = run("score", "--model", model);
         assertTrue(noInput.code() != 0 && noInput.err().contains("--input"), noInput.err());
     }

@@ -64,7 +64,9 @@ class SegmentedScorerTest {
     void int8IsCloseToExactAndSmaller() {
         SegmentScoreResult r = segments(new SegmentConfig(128, 4, 32, 32, "int8", 1000, 0), 2);
         assertEquals(exact.meanNll(), r.meanNll(), 0.01);
-        assertTrue(r.compressionRatio() > 3, "int8 ratio " + r.compressionRatio());
+        // head dim 8: a row of 8 int8 values carries an fp32 (scale, min) pair, so 32 bytes become 16 (+ headers)
+        double perRow = 4.0 * 8 / (8 + 8);
+        assertTrue(r.compressionRatio() > 0.95 * perRow && r.compressionRatio() < perRow, "int8 ratio " + r.compressionRatio());
         assertTrue(r.storeBytes() > 0);
     }
 
