@@ -22,7 +22,7 @@ import java.util.List;
 /** {@code ringmem bench}: the benchmarks whose figures are recorded in docs/benchmarks.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: CPU kernels, end-to-end prefill, ring overhead. Prints markdown tables.",
-        subcommands = {BenchCommand.Kernels_.class, BenchCommand.Prefill.class, BenchCommand.Ring.class})
+        subcommands = {BenchCommand.Kernels_.class, BenchCommand.Prefill.class, BenchCommand.Ring.class, QualityCommand.class})
 final class BenchCommand {
 
     @Command(name = "kernels", mixinStandardHelpOptions = true,

@@ -21,6 +21,10 @@ public record RunConfig(int workers, ShardSchedule schedule, int blockTokens, Du
         if (stepTimeout.isNegative() || stepTimeout.isZero()) throw new IllegalArgumentException("stepTimeout must be positive");
     }
 
+    public RunConfig withWorkers(int p) {
+        return new RunConfig(p, schedule, blockTokens, stepTimeout);
+    }
+
     public static RunConfig of(int workers, ShardSchedule schedule) {
         return new RunConfig(workers, schedule, 256, Duration.ofMinutes(5));
     }
