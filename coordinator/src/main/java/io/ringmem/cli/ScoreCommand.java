@@ -8,7 +8,6 @@ import io.ringmem.forward.ScoreResult;
 import io.ringmem.forward.Scorer;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
-import io.ringmem.segment.InMemoryKvBlockStore;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
 import io.ringmem.segment.SegmentedScorer;
@@ -70,8 +69,13 @@ final class ScoreCommand implements Callable<Integer> {
         SegmentConfig cfg = segments.config();
         int total = (ids.length + cfg.segmentTokens() - 1) / cfg.segmentTokens();
         long t0 = System.nanoTime();
-        SegmentScoreResult r = new SegmentedScorer(llama, run, cfg, new InMemoryKvBlockStore(llama.config().layers()))
-                .score(ids, s -> err.printf("ringmem: segment %d/%d done (%.1f s)%n", s, total, (System.nanoTime() - t0) / 1e9));
+        Path source = input.ids != null ? input.ids : input.text;
+        SegmentScoreResult r;
+        try (BlockStores stores = BlockStores.open(segments, llama.config().layers(), BlockStores.documentId(segments, source, ids))) {
+            err.println("ringmem: segment mode, KV blocks in the " + stores.description());
+            r = new SegmentedScorer(llama, run, cfg, stores.store())
+                    .score(ids, s -> err.printf("ringmem: segment %d/%d done (%.1f s)%n", s, total, (System.nanoTime() - t0) / 1e9));
+        }
         return new Summary("segments", r.nll(), r.meanNll(), r.tokensPerSecond(), r.segments(), r.storeBytes(), r.compressionRatio());
     }
 
@@ -79,7 +83,10 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         var run = options.runConfig();
-        if (segments.segmented()) segments.config(); // bad segment options fail before the model loads
+        if (segments.segmented()) {
+            segments.config(); // bad segment options fail before the model loads
+            segments.hazelcast();
+        }
         try (LoadedModel model = options.load(err); Kernels kernels = options.createKernels()) {
             int[] ids = input.ids != null ? TokenInput.fromIds(input.ids, model.config().vocabSize())
                     : TokenInput.fromText(input.text, model.tokenizer());

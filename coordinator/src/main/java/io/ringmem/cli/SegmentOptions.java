@@ -32,6 +32,26 @@ final class SegmentOptions {
     @Option(names = "--kv-block-tokens", defaultValue = "64", paramLabel = "N", description = "tokens per stored KV block (default: ${DEFAULT-VALUE})")
     int blockTokens;
 
+    @Option(names = "--store", defaultValue = "memory", paramLabel = "memory|hazelcast",
+            description = "where stored KV blocks live: this process's heap, or a Hazelcast cluster (default: ${DEFAULT-VALUE})")
+    String store;
+
+    @Option(names = "--store-config", paramLabel = "FILE",
+            description = "Hazelcast store settings (.properties, see docs/memory-store.md); implies --store hazelcast; "
+                    + "default: one embedded member on 127.0.0.1:5701")
+    java.nio.file.Path storeConfig;
+
+    @Option(names = "--document-id", paramLabel = "ID", description = "key of the document's blocks in the store (default: derived from the input)")
+    String documentId;
+
+    boolean hazelcast() {
+        return switch (store.toLowerCase(Locale.ROOT)) {
+            case "memory" -> storeConfig != null;
+            case "hazelcast" -> true;
+            default -> throw new RingmemException("unknown --store '" + store + "': use memory or hazelcast");
+        };
+    }
+
     boolean segmented() {
         return switch (mode.toLowerCase(Locale.ROOT)) {
             case "exact" -> false;

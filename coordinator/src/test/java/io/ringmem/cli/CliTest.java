@@ -93,6 +93,37 @@ class CliTest {
     }
 
     @Test
+    void segmentModeWithAHazelcastStoreGivesTheSameScores(@TempDir Path dir) throws Exception {
+        Path ids = dir.resolve("ids.txt");
+        StringBuilder b = new StringBuilder("1");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        for (int i = 1; i < 100; i++) b.append(' ').append(rnd.nextInt(512));
+        Files.writeString(ids, b.toString());
+        int port;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Path cfg = dir.resolve("store.properties");
+        Files.writeString(cfg, "cluster-name=cli-test-" + port + "\nbind-address=127.0.0.1\nport=" + port
+                + "\npartition-count=23\nlogging=none\n");
+        String model = data("models/stories260K/stories260K.bin").toString();
+        String[] common = {"score", "--model", model, "--tokens", ids.toString(), "--json", "--mode", "segments",
+                "--segment-tokens", "32", "--kv-codec", "int4", "--retrieve-top-k", "2", "--kv-block-tokens", "8"};
+        JsonNode local = new ObjectMapper().readTree(run(common).out());
+        String[] withStore = java.util.Arrays.copyOf(common, common.length + 2);
+        withStore[common.length] = "--store-config";
+        withStore[common.length + 1] = cfg.toString();
+        Result r = run(withStore);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("Hazelcast store"), r.err());
+        JsonNode remote = new ObjectMapper().readTree(r.out());
+        assertEquals(local.get("nll"), remote.get("nll"));
+        assertEquals(local.get("storeBytes"), remote.get("storeBytes"));
+        Files.writeString(cfg, "cluster-name=x\nport=99999\n");
+        assertOneLineError(run(withStore), "port");
+    }
+
+    @Test
     void generateGreedyJson() throws Exception {
         Result r = run("generate", "--model", data("models/stories260K/stories260K.gguf").toString(), "--max-tokens", "20",
                 "--temperature", "0", "--workers", "1", "--json");
