@@ -12,4 +12,11 @@ public final class LogProbs {
         for (int i = 0; i < vocab; i++) sum += Math.exp(logits[off + i] - max);
         return max + Math.log(sum) - logits[off + target];
     }
+
+    /** Mean of per-token NLLs (NaN for none). */
+    public static double mean(double[] nll) {
+        double s = 0;
+        for (double v : nll) s += v;
+        return s / nll.length;
+    }
 }

@@ -19,9 +19,7 @@ public record ScoreResult(int tokens, int workers, double[] nll, int[] argmax, M
     }
 
     public double meanNll() {
-        double s = 0;
-        for (double v : nll) s += v;
-        return s / nll.length;
+        return LogProbs.mean(nll);
     }
 
     public double perplexity() {

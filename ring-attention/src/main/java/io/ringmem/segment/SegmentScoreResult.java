@@ -12,9 +12,7 @@ package io.ringmem.segment;
 public record SegmentScoreResult(int tokens, int workers, double[] nll, int segments, long storeBytes,
                                  double compressionRatio, double[] segmentMeanNll, long nanos) {
     public double meanNll() {
-        double s = 0;
-        for (double v : nll) s += v;
-        return s / nll.length;
+        return io.ringmem.forward.LogProbs.mean(nll);
     }
 
     public double perplexity() {
