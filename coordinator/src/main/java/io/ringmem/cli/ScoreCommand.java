@@ -68,6 +68,12 @@ final class ScoreCommand implements Callable<Integer> {
     private Summary segmented(LlamaModel llama, io.ringmem.forward.RunConfig run, int[] ids, PrintWriter err) {
         SegmentConfig cfg = segments.config();
         int total = (ids.length + cfg.segmentTokens() - 1) / cfg.segmentTokens();
+        var memory = llama.weights().memoryTokens();
+        if (memory != null) {
+            err.println(cfg.memoryTokens()
+                    ? "ringmem: using the checkpoint's " + memory.rows() + " RMT memory tokens (--no-memory-tokens to disable)"
+                    : "ringmem: the checkpoint has " + memory.rows() + " RMT memory tokens; not used (--no-memory-tokens)");
+        }
         long t0 = System.nanoTime();
         Path source = input.ids != null ? input.ids : input.text;
         SegmentScoreResult r;

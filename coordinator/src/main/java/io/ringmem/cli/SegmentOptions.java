@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 import java.util.Locale;
 
-/** Options of {@code score --mode segments}: segment size, carried context, KV compression, retrieval. */
+/** Options of {@code score --mode segments}: segment size, carried context, KV compression, retrieval, memory tokens. */
 final class SegmentOptions {
     @Option(names = "--mode", defaultValue = "exact", paramLabel = "exact|segments",
             description = "exact: the whole document in one ring; segments: segment by segment with carried, compressed KV (default: ${DEFAULT-VALUE})")
@@ -52,6 +52,10 @@ final class SegmentOptions {
         };
     }
 
+    @Option(names = "--no-memory-tokens",
+            description = "ignore the checkpoint's RMT memory tokens (ringmem.memory_tokens); by default segment mode uses them when present")
+    boolean noMemoryTokens;
+
     boolean segmented() {
         return switch (mode.toLowerCase(Locale.ROOT)) {
             case "exact" -> false;
@@ -63,7 +67,7 @@ final class SegmentOptions {
     SegmentConfig config() {
         try {
             return new SegmentConfig(segmentTokens, sinks, window == null ? segmentTokens / 4 : window, blockTokens,
-                    codec.toLowerCase(Locale.ROOT), topK, 0);
+                    codec.toLowerCase(Locale.ROOT), topK, 0, !noMemoryTokens);
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
         }

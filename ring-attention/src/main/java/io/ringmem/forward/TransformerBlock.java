@@ -28,6 +28,7 @@ final class TransformerBlock {
     record Qkv(float[] q, float[] k, float[] v) { // (n, heads, headDim), (n, kvHeads, headDim) ×2
     }
 
+    /** @param angles rotation per token, or null to leave q and k unrotated (memory tokens have no position) */
     Qkv project(float[] h, int n, RotaryAngles angles) {
         int dim = c.dim(), b = Math.min(blockTokens, n);
         float[] q = new float[n * c.qDim()], k = new float[n * c.kvDim()], v = new float[n * c.kvDim()];
@@ -44,8 +45,10 @@ final class TransformerBlock {
             System.arraycopy(kb, 0, k, t0 * c.kvDim(), m * c.kvDim());
             System.arraycopy(vb, 0, v, t0 * c.kvDim(), m * c.kvDim());
         }
-        kernels.rope(q, n, c.heads(), angles);
-        kernels.rope(k, n, c.kvHeads(), angles);
+        if (angles != null) {
+            kernels.rope(q, n, c.heads(), angles);
+            kernels.rope(k, n, c.kvHeads(), angles);
+        }
         return new Qkv(q, k, v);
     }
 

@@ -11,10 +11,30 @@ import java.util.List;
  * @param layers    one entry per block
  * @param finalNorm (dim) RMSNorm weight before the output projection
  * @param output    (vocab, dim) output projection; the same object as {@code embedding} when tied
+ * @param memoryTokens (M, dim) trained RMT memory embeddings (tensor {@code ringmem.memory_tokens}), or null when
+ *                  the checkpoint has none; only segment mode uses them
  */
-public record ModelWeights(Matrix embedding, List<LayerWeights> layers, float[] finalNorm, Matrix output) {
+public record ModelWeights(Matrix embedding, List<LayerWeights> layers, float[] finalNorm, Matrix output,
+                           Matrix memoryTokens) {
+    /** The checkpoint tensor name of the memory embeddings, in safetensors and GGUF alike. */
+    public static final String MEMORY_TOKENS = "ringmem.memory_tokens";
+
     public ModelWeights {
         layers = List.copyOf(layers);
+    }
+
+    /** Weights without memory tokens. */
+    public ModelWeights(Matrix embedding, List<LayerWeights> layers, float[] finalNorm, Matrix output) {
+        this(embedding, layers, finalNorm, output, null);
+    }
+
+    /** The same weights with {@code memory} (M, dim) as memory tokens (null removes them). */
+    public ModelWeights withMemoryTokens(Matrix memory) {
+        return new ModelWeights(embedding, layers, finalNorm, output, memory);
+    }
+
+    public boolean hasMemoryTokens() {
+        return memoryTokens != null;
     }
 
     /** Checks every tensor against {@code config}; throws {@link IllegalArgumentException} naming the first mismatch. */
@@ -22,6 +42,10 @@ public record ModelWeights(Matrix embedding, List<LayerWeights> layers, float[] 
         check("embedding", embedding, c.vocabSize(), c.dim());
         check("output", output, c.vocabSize(), c.dim());
         if (finalNorm.length != c.dim()) throw new IllegalArgumentException("final norm has " + finalNorm.length + " values, expected " + c.dim());
+        if (memoryTokens != null && (memoryTokens.rows() < 1 || memoryTokens.cols() != c.dim())) {
+            throw new IllegalArgumentException(MEMORY_TOKENS + " has shape (" + memoryTokens.rows() + ", "
+                    + memoryTokens.cols() + "), expected (M >= 1, " + c.dim() + ")");
+        }
         if (layers.size() != c.layers()) throw new IllegalArgumentException(layers.size() + " layers, config says " + c.layers());
         for (int i = 0; i < layers.size(); i++) {
             LayerWeights l = layers.get(i);

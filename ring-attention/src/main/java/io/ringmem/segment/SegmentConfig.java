@@ -9,9 +9,10 @@ import io.ringmem.kv.KvCodecs;
  * earlier segments that best match its queries (compressed with {@code codec}, blocks of {@code blockTokens}).
  *
  * @param residualTokens tokens at the end of each stored block kept at full precision by the int4/int2 codecs
+ * @param memoryTokens   use the model's RMT memory tokens when its weights have them (ignored otherwise)
  */
 public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens, int blockTokens, String codec,
-                            int retrieveTopK, int residualTokens) {
+                            int retrieveTopK, int residualTokens, boolean memoryTokens) {
     public SegmentConfig {
         if (segmentTokens < 1) throw new IllegalArgumentException("segment tokens must be >= 1, got " + segmentTokens);
         if (sinkTokens < 0 || windowTokens < 0 || retrieveTopK < 0 || residualTokens < 0) {
@@ -23,20 +24,30 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
         }
     }
 
+    /** Memory tokens on (when the model has them). */
+    public SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens, int blockTokens, String codec,
+                         int retrieveTopK, int residualTokens) {
+        this(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, true);
+    }
+
     /** Defaults: 4 sinks, a window of a quarter segment, blocks of 64 tokens, int8, top-4 retrieval. */
     public static SegmentConfig of(int segmentTokens) {
         return new SegmentConfig(segmentTokens, 4, segmentTokens / 4, 64, "int8", 4, 0);
     }
 
     public SegmentConfig withCodec(String c) {
-        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, c, retrieveTopK, residualTokens);
+        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, c, retrieveTopK, residualTokens, memoryTokens);
     }
 
     public SegmentConfig withRetrieveTopK(int k) {
-        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, k, residualTokens);
+        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, k, residualTokens, memoryTokens);
     }
 
     public SegmentConfig withCarried(int sinks, int window) {
-        return new SegmentConfig(segmentTokens, sinks, window, blockTokens, codec, retrieveTopK, residualTokens);
+        return new SegmentConfig(segmentTokens, sinks, window, blockTokens, codec, retrieveTopK, residualTokens, memoryTokens);
+    }
+
+    public SegmentConfig withMemoryTokens(boolean use) {
+        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, use);
     }
 }

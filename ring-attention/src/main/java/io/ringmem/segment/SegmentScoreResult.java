@@ -1,5 +1,7 @@
 package io.ringmem.segment;
 
+import java.util.List;
+
 /**
  * Per-token scores of a document processed in segments.
  *
@@ -8,9 +10,17 @@ package io.ringmem.segment;
  * @param storeBytes       bytes the compressed KV blocks occupy in the store
  * @param compressionRatio fp32 KV bytes of the stored tokens divided by their encoded bytes
  * @param segmentMeanNll   mean NLL per segment (the last token of a segment is scored with its segment)
+ * @param memoryTokens     M, the memory tokens used per segment (0 when memory tokens were off or absent)
+ * @param memoryStates     per segment, the (M, dim) memory it wrote (the next segment's read memory); empty when
+ *                         {@code memoryTokens} is 0
  */
 public record SegmentScoreResult(int tokens, int workers, double[] nll, int segments, long storeBytes,
-                                 double compressionRatio, double[] segmentMeanNll, long nanos) {
+                                 double compressionRatio, double[] segmentMeanNll, long nanos, int memoryTokens,
+                                 List<float[]> memoryStates) {
+    public SegmentScoreResult {
+        memoryStates = List.copyOf(memoryStates);
+    }
+
     public double meanNll() {
         return io.ringmem.forward.LogProbs.mean(nll);
     }

@@ -1,8 +1,10 @@
 package io.ringmem.segment;
 
 import io.ringmem.RingmemException;
+import io.ringmem.forward.ExtraContext;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.LogProbs;
+import io.ringmem.forward.MemoryPass;
 import io.ringmem.forward.PrefillResult;
 import io.ringmem.forward.RunConfig;
 import io.ringmem.forward.SequenceParallelPrefill;
@@ -14,7 +16,9 @@ import io.ringmem.kv.RetrievalIndex;
 import io.ringmem.model.ModelConfig;
 import io.ringmem.ring.KvBlock;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -23,6 +27,12 @@ import java.util.function.IntConsumer;
  * Afterwards its KV of every layer is cut into blocks, compressed with the configured codec, written to the
  * {@link KvBlockStore} and indexed by block summaries for retrieval by later segments; the sinks (from the first
  * segment) and the last window are kept exact.
+ *
+ * <p>Memory tokens (RMT): when the weights have {@code ringmem.memory_tokens} and {@link SegmentConfig#memoryTokens()}
+ * is on, each segment is seen as {@code [read memory | segment | write memory]} (see {@link MemoryPass}): the read
+ * memory's K/V joins the carried context of every rank, the write tokens then attend to read memory, carried
+ * context and the whole segment, and their final hidden states are the next segment's read memory. Segment 0 reads
+ * the trained embeddings. Only segment tokens are scored.
  *
  * <p>Not guaranteed: equality with exact attention (that is the point: the carried context is a bounded
  * approximation of the full prefix); equality across worker counts when retrieval is on (each rank retrieves by
@@ -56,6 +66,11 @@ public final class SegmentedScorer {
         double[] segMean = new double[segments];
         long rawBytes = 0, encodedBytes = 0, t0 = System.nanoTime();
         SequenceParallelPrefill prefill = new SequenceParallelPrefill(model, run);
+        boolean useMemory = seg.memoryTokens() && model.weights().hasMemoryTokens();
+        int m = useMemory ? model.weights().memoryTokens().rows() : 0;
+        float[] memory = useMemory ? model.weights().memoryTokens().toArray() : null; // (M, dim) read memory
+        MemoryPass memoryPass = useMemory ? new MemoryPass(model, run.blockTokens()) : null;
+        List<float[]> memoryStates = new ArrayList<>();
         for (int s = 0; s < segments; s++) {
             int start = s * seg.segmentTokens(), end = Math.min(n, start + seg.segmentTokens());
             if (end - start < run.workers()) {
@@ -63,10 +78,18 @@ public final class SegmentedScorer {
                         + run.workers() + " workers; use a larger --segment-tokens or fewer workers");
             }
             CarriedContext carried = new CarriedContext(sinks, window, indexes, store, seg.retrieveTopK());
-            PrefillResult r = prefill.run(Arrays.copyOfRange(ids, start, end), start, carried, p -> p < n - 1,
+            MemoryPass.MemoryKv read = useMemory ? memoryPass.read(memory, m) : null;
+            ExtraContext extra = useMemory ? new MemoryContext(read, carried) : carried;
+            PrefillResult r = prefill.run(Arrays.copyOfRange(ids, start, end), start, extra, p -> p < n - 1,
                     (pos, logits, off) -> nll[pos] = LogProbs.nll(logits, off, c.vocabSize(), ids[pos + 1]), l -> { });
+            KvBlock[] segmentKv = new KvBlock[layers]; // per layer, (end - start) tokens, ascending positions
+            for (int l = 0; l < layers; l++) segmentKv[l] = ShardGather.layer(r.caches(), l, kvDim);
+            if (useMemory) { // before the carried state below moves on to include this segment
+                memory = memoryPass.write(memory, m, writeContext(read, carried, segmentKv, end));
+                memoryStates.add(memory);
+            }
             for (int l = 0; l < layers; l++) {
-                KvBlock all = ShardGather.layer(r.caches(), l, kvDim); // (end - start) tokens, ascending positions
+                KvBlock all = segmentKv[l];
                 if (s == 0) sinks[l] = slice(all, 0, Math.min(seg.sinkTokens(), all.tokens()), kvDim);
                 window[l] = slice(all, Math.max(0, all.tokens() - seg.windowTokens()), all.tokens(), kvDim);
                 for (int b0 = 0, b = 0; b0 < all.tokens(); b0 += seg.blockTokens(), b++) {
@@ -86,7 +109,22 @@ public final class SegmentedScorer {
             progress.accept(s + 1);
         }
         return new SegmentScoreResult(n, run.workers(), nll, segments, store.storedBytes(),
-                encodedBytes == 0 ? 1 : (double) rawBytes / encodedBytes, segMean, System.nanoTime() - t0);
+                encodedBytes == 0 ? 1 : (double) rawBytes / encodedBytes, segMean, System.nanoTime() - t0, m, memoryStates);
+    }
+
+    /**
+     * What the write tokens see at each layer: read memory, the carried context (retrieval by their own queries, as
+     * if they were one more rank), and the whole segment.
+     */
+    private static MemoryPass.WriteContext writeContext(MemoryPass.MemoryKv read, CarriedContext carried,
+                                                        KvBlock[] segmentKv, int end) {
+        return (layer, q, nq) -> {
+            int[] qPos = new int[nq];
+            Arrays.fill(qPos, end);
+            List<KvBlock> blocks = new ArrayList<>(new MemoryContext(read, carried).blocksFor(0, layer, q, qPos, nq));
+            blocks.add(segmentKv[layer]);
+            return blocks;
+        };
     }
 
     private static KvBlock slice(KvBlock b, int from, int to, int width) {

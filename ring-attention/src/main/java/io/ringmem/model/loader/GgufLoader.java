@@ -106,7 +106,8 @@ final class GgufLoader {
                     conv.matrix(tensor(p + "ffn_down.weight"), dim, hidden),
                     conv.matrix(tensor(p + "ffn_up.weight"), hidden, dim)));
         }
-        ModelWeights weights = new ModelWeights(embedding, blocks, finalNorm, output);
+        ModelWeights weights = new ModelWeights(embedding, blocks, finalNorm, output,
+                MemoryTokens.load(conv, tensors.get(ModelWeights.MEMORY_TOKENS), dim));
 
         Tokenizer tokenizer = wantTokenizer ? tokenizer(tokens) : null;
         List<String> stop = List.of();

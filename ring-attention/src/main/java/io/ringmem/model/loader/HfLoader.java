@@ -77,7 +77,8 @@ final class HfLoader {
                     conv.matrix(tensors.get(p + "mlp.down_proj.weight"), c.dim(), c.hiddenDim()),
                     conv.matrix(tensors.get(p + "mlp.up_proj.weight"), c.hiddenDim(), c.dim())));
         }
-        ModelWeights w = new ModelWeights(embedding, layers, finalNorm, output);
+        ModelWeights w = new ModelWeights(embedding, layers, finalNorm, output,
+                MemoryTokens.load(conv, tensors.find(ModelWeights.MEMORY_TOKENS), c.dim()));
 
         Path tokJson = dir.resolve("tokenizer.json");
         Path tokConfig = dir.resolve("tokenizer_config.json");
