@@ -42,12 +42,16 @@ public final class QualityBenchmark {
                 row(name, ids, model, run, base.withCodec(codec).withRetrieveTopK(allBlocks),
                         "S=" + s + ", every block retrieved", exact, out);
             }
+            row(name, ids, model, run, base.withCodec("int8").withRetrieveTopK(topK).withKeepRatio(0.5),
+                    "S=" + s + ", sinks + window + top-" + topK + ", keep 50% of tokens", exact, out);
+            row(name, ids, model, run, base.withCodec("int8").withRetrieveTopK(allBlocks).withKeepRatio(0.5),
+                    "S=" + s + ", every block retrieved, keep 50% of tokens", exact, out);
         }
     }
 
     private static double row(String name, int[] ids, LlamaModel model, RunConfig run, SegmentConfig cfg, String setting,
                               double exact, PrintWriter out) {
-        SegmentScoreResult r = new SegmentedScorer(model, run, cfg, new InMemoryKvBlockStore(model.config().layers()))
+        SegmentScoreResult r = new SegmentedScorer(model, run, cfg.withMemoryTokens(false), new InMemoryKvBlockStore(model.config().layers()))
                 .score(ids, s -> { });
         boolean codecMatters = cfg.retrieveTopK() > 0;
         out.printf("| %s | %d | %s | %s | %.4f | %+.4f | %s |%n", name, ids.length, setting, codecMatters ? cfg.codec() : "–",

@@ -29,6 +29,10 @@ final class SegmentOptions {
     @Option(names = "--window-tokens", paramLabel = "N", description = "last tokens of the previous segment carried exactly (default: segment-tokens / 4)")
     Integer window;
 
+    @Option(names = "--kv-keep-ratio", defaultValue = "1", paramLabel = "R",
+            description = "token selection: share of each stored block's tokens kept, by estimated attention mass (default: ${DEFAULT-VALUE})")
+    double keepRatio;
+
     @Option(names = "--kv-block-tokens", defaultValue = "64", paramLabel = "N", description = "tokens per stored KV block (default: ${DEFAULT-VALUE})")
     int blockTokens;
 
@@ -67,7 +71,7 @@ final class SegmentOptions {
     SegmentConfig config() {
         try {
             return new SegmentConfig(segmentTokens, sinks, window == null ? segmentTokens / 4 : window, blockTokens,
-                    codec.toLowerCase(Locale.ROOT), topK, 0, !noMemoryTokens);
+                    codec.toLowerCase(Locale.ROOT), topK, 0, !noMemoryTokens, keepRatio);
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
         }

@@ -8,7 +8,8 @@ import java.util.List;
  * @param nll              (N-1) {@code -log p(token[i+1] | carried context, segment tokens ≤ i)}
  * @param segments         how many segments were run
  * @param storeBytes       bytes the compressed KV blocks occupy in the store
- * @param compressionRatio fp32 KV bytes of the stored tokens divided by their encoded bytes
+ * @param compressionRatio fp32 KV bytes of every token of the stored blocks divided by the encoded bytes (token
+ *                         selection and the codec together)
  * @param segmentMeanNll   mean NLL per segment (the last token of a segment is scored with its segment)
  * @param memoryTokens     M, the memory tokens used per segment (0 when memory tokens were off or absent)
  * @param memoryStates     per segment, the (M, dim) memory it wrote (the next segment's read memory); empty when

@@ -80,6 +80,8 @@ public final class SegmentedScorer {
             CarriedContext carried = new CarriedContext(sinks, window, indexes, store, seg.retrieveTopK());
             MemoryPass.MemoryKv read = useMemory ? memoryPass.read(memory, m) : null;
             ExtraContext extra = useMemory ? new MemoryContext(read, carried) : carried;
+            TokenScores selection = seg.keepRatio() < 1 ? new TokenScores(extra, layers, c.heads(), c.kvHeads(), c.headDim()) : null;
+            if (selection != null) extra = selection;
             PrefillResult r = prefill.run(Arrays.copyOfRange(ids, start, end), start, extra, p -> p < n - 1,
                     (pos, logits, off) -> nll[pos] = LogProbs.nll(logits, off, c.vocabSize(), ids[pos + 1]), l -> { });
             KvBlock[] segmentKv = new KvBlock[layers]; // per layer, (end - start) tokens, ascending positions
@@ -93,12 +95,13 @@ public final class SegmentedScorer {
                 if (s == 0) sinks[l] = slice(all, 0, Math.min(seg.sinkTokens(), all.tokens()), kvDim);
                 window[l] = slice(all, Math.max(0, all.tokens() - seg.windowTokens()), all.tokens(), kvDim);
                 for (int b0 = 0, b = 0; b0 < all.tokens(); b0 += seg.blockTokens(), b++) {
-                    KvBlock block = slice(all, b0, Math.min(all.tokens(), b0 + seg.blockTokens()), kvDim);
+                    KvBlock whole = slice(all, b0, Math.min(all.tokens(), b0 + seg.blockTokens()), kvDim);
+                    KvBlock block = selection == null ? whole : selection.select(whole, seg.keepRatio());
                     long id = BlockIds.of(s, b);
                     byte[] bytes = codec.encode(block.k(), block.v(), block.tokens(), c.kvHeads(), c.headDim());
                     store.put(l, id, block.positions(), bytes);
                     indexes[l].add(BlockSummary.of(id, block.k(), block.tokens(), c.kvHeads(), c.headDim()));
-                    rawBytes += 8L * block.tokens() * kvDim;
+                    rawBytes += 8L * whole.tokens() * kvDim;
                     encodedBytes += bytes.length;
                 }
             }

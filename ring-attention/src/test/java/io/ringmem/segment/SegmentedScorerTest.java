@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,5 +78,33 @@ class SegmentedScorerTest {
         double later = 0;
         for (int i = 128; i < exact.nll().length; i++) later += Math.abs(exact.nll()[i] - r.nll()[i]);
         assertTrue(later > 1e-3, "later segments lose their prefix, so they must differ from exact");
+    }
+
+    @Test
+    void tokenSelectionKeepsTheShareAskedForAndShrinksTheStore() {
+        SegmentConfig all = new SegmentConfig(128, 4, 32, 32, "none", 1000, 0);
+        SegmentScoreResult full = segments(all, 2), half = segments(all.withKeepRatio(0.5), 2);
+        SegmentScoreResult same = segments(all.withKeepRatio(1.0), 2);
+        assertArrayEquals(full.nll(), same.nll(), 0.0);
+        // half the tokens of every block: about half the bytes (each block keeps its header and positions)
+        double shrink = (double) half.storeBytes() / full.storeBytes();
+        assertTrue(shrink > 0.45 && shrink < 0.6, "store shrink " + shrink);
+        assertEquals(2 * (1.0 / shrink) * full.compressionRatio(), 2 * half.compressionRatio(), 0.3);
+        // the first segment never reads stored blocks, so it is unaffected; later ones lose keys
+        for (int i = 0; i < 127; i++) assertEquals(full.nll()[i], half.nll()[i], 1e-9);
+        double diff = 0;
+        for (int i = 128; i < full.nll().length; i++) diff += Math.abs(full.nll()[i] - half.nll()[i]);
+        assertTrue(diff > 1e-3, "dropping half the retrieved keys must change later scores");
+    }
+
+    @Test
+    void tokenSelectionPrefersKeysTheMeanQueryAttendsTo() {
+        // one layer, 2 heads / 1 KV head, head dim 2: mean query (1, 0) for both heads, so keys score by their x
+        TokenScores scores = new TokenScores((r, l, q, p, n) -> java.util.List.of(), 1, 2, 1, 2);
+        scores.blocksFor(0, 0, new float[]{1, 0, 1, 0, 3, 0, 3, 0}, new int[]{0, 1}, 2);
+        float[] k = {0.1f, 9, 5, 0, -2, 1, 3, 3};
+        io.ringmem.ring.KvBlock kept = scores.select(new io.ringmem.ring.KvBlock(0, -1, new int[]{10, 11, 12, 13}, k, k.clone()), 0.5);
+        assertArrayEquals(new int[]{11, 13}, kept.positions());
+        assertArrayEquals(new float[]{5, 0, 3, 3}, kept.k(), 0f);
     }
 }
