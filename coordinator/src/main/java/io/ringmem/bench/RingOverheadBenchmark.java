@@ -2,6 +2,7 @@ package io.ringmem.bench;
 
 import io.ringmem.kernel.AttentionShape;
 import io.ringmem.kernel.Kernels;
+import io.ringmem.kv.TokenSelector;
 import io.ringmem.ring.InMemoryRing;
 import io.ringmem.ring.KvBlock;
 import io.ringmem.ring.RingAttention;
@@ -57,9 +58,9 @@ public final class RingOverheadBenchmark {
             for (int r = 0; r < ranks; r++) {
                 int[] pos = schedule.positions(r, ranks, n);
                 sh.pos.add(pos);
-                sh.q.add(gather(q, pos, qw));
-                sh.k.add(gather(k, pos, kw));
-                sh.v.add(gather(v, pos, kw));
+                sh.q.add(TokenSelector.gather(q, pos, qw));
+                sh.k.add(TokenSelector.gather(k, pos, kw));
+                sh.v.add(TokenSelector.gather(v, pos, kw));
             }
             return sh;
         }
@@ -81,12 +82,6 @@ public final class RingOverheadBenchmark {
             }
             all.forEach(CompletableFuture::join);
         }
-    }
-
-    private static float[] gather(float[] x, int[] pos, int width) {
-        float[] out = new float[pos.length * width];
-        for (int i = 0; i < pos.length; i++) System.arraycopy(x, pos[i] * width, out, i * width, width);
-        return out;
     }
 
     private static float[] random(SplittableRandom rnd, int len) {

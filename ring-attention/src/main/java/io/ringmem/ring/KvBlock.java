@@ -25,6 +25,13 @@ public record KvBlock(int layer, int sourceRank, int[] positions, float[] k, flo
         return positions.length;
     }
 
+    /** Tokens [from, to) of this block as a new block (arrays copied). */
+    public KvBlock slice(int from, int to) {
+        int width = positions.length == 0 ? 0 : k.length / positions.length;
+        return new KvBlock(layer, sourceRank, java.util.Arrays.copyOfRange(positions, from, to),
+                java.util.Arrays.copyOfRange(k, from * width, to * width), java.util.Arrays.copyOfRange(v, from * width, to * width));
+    }
+
     public int minPosition() {
         return positions.length == 0 ? Integer.MAX_VALUE : positions[0];
     }

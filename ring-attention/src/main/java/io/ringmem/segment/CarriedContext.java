@@ -4,6 +4,7 @@ import io.ringmem.forward.ExtraContext;
 import io.ringmem.kv.DecodedKv;
 import io.ringmem.kv.KvCodecs;
 import io.ringmem.kv.RetrievalIndex;
+import io.ringmem.kv.TokenSelector;
 import io.ringmem.ring.KvBlock;
 
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ final class CarriedContext implements ExtraContext {
         List<KvBlock> out = new ArrayList<>(2 + topK);
         KvBlock w = window[layer];
         KvBlock s = sinks[layer];
-        if (s != null && s.tokens() > 0) out.add(windowStart < sinkEnd ? before(s, windowStart) : s);
+        if (s != null && s.tokens() > 0) out.add(windowStart < sinkEnd ? s.slice(0, countBefore(s.positions(), windowStart)) : s);
         if (w != null && w.tokens() > 0) out.add(w);
         if (topK > 0 && indexes[layer].size() > 0 && nq > 0) {
             List<Long> ids = new ArrayList<>(topK);
@@ -59,31 +60,23 @@ final class CarriedContext implements ExtraContext {
         return out;
     }
 
-    /** The sinks that come before the window (when the window reaches back into them). */
-    private static KvBlock before(KvBlock b, int end) {
-        int n = 0;
-        while (n < b.tokens() && b.positions()[n] < end) n++;
-        int width = b.tokens() == 0 ? 0 : b.k().length / b.tokens();
-        return new KvBlock(b.layer(), -1, java.util.Arrays.copyOf(b.positions(), n), java.util.Arrays.copyOf(b.k(), n * width),
-                java.util.Arrays.copyOf(b.v(), n * width));
-    }
-
     /** The decoded block without the tokens that sinks or the window already carry exactly. */
     private KvBlock withoutCarried(int layer, int[] positions, DecodedKv kv) {
         int width = kv.kvHeads() * kv.headDim();
         int[] keep = new int[positions.length];
         int n = 0;
         for (int i = 0; i < positions.length; i++) {
-            int p = positions[i];
-            if (p >= sinkEnd && p < windowStart) keep[n++] = i;
+            if (positions[i] >= sinkEnd && positions[i] < windowStart) keep[n++] = i;
         }
-        int[] pos = new int[n];
-        float[] k = new float[n * width], v = new float[n * width];
-        for (int j = 0; j < n; j++) {
-            pos[j] = positions[keep[j]];
-            System.arraycopy(kv.k(), keep[j] * width, k, j * width, width);
-            System.arraycopy(kv.v(), keep[j] * width, v, j * width, width);
-        }
-        return new KvBlock(layer, -1, pos, k, v);
+        keep = java.util.Arrays.copyOf(keep, n);
+        return new KvBlock(layer, -1, TokenSelector.gather(positions, keep), TokenSelector.gather(kv.k(), keep, width),
+                TokenSelector.gather(kv.v(), keep, width));
+    }
+
+    /** How many of the ascending {@code positions} are below {@code end}. */
+    private static int countBefore(int[] positions, int end) {
+        int n = 0;
+        while (n < positions.length && positions[n] < end) n++;
+        return n;
     }
 }

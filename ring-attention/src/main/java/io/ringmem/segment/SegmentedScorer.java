@@ -92,10 +92,10 @@ public final class SegmentedScorer {
             }
             for (int l = 0; l < layers; l++) {
                 KvBlock all = segmentKv[l];
-                if (s == 0) sinks[l] = slice(all, 0, Math.min(seg.sinkTokens(), all.tokens()), kvDim);
-                window[l] = slice(all, Math.max(0, all.tokens() - seg.windowTokens()), all.tokens(), kvDim);
+                if (s == 0) sinks[l] = all.slice(0, Math.min(seg.sinkTokens(), all.tokens()));
+                window[l] = all.slice(Math.max(0, all.tokens() - seg.windowTokens()), all.tokens());
                 for (int b0 = 0, b = 0; b0 < all.tokens(); b0 += seg.blockTokens(), b++) {
-                    KvBlock whole = slice(all, b0, Math.min(all.tokens(), b0 + seg.blockTokens()), kvDim);
+                    KvBlock whole = all.slice(b0, Math.min(all.tokens(), b0 + seg.blockTokens()));
                     KvBlock block = selection == null ? whole : selection.select(whole, seg.keepRatio());
                     long id = BlockIds.of(s, b);
                     byte[] bytes = codec.encode(block.k(), block.v(), block.tokens(), c.kvHeads(), c.headDim());
@@ -128,10 +128,5 @@ public final class SegmentedScorer {
             blocks.add(segmentKv[layer]);
             return blocks;
         };
-    }
-
-    private static KvBlock slice(KvBlock b, int from, int to, int width) {
-        return new KvBlock(b.layer(), -1, Arrays.copyOfRange(b.positions(), from, to),
-                Arrays.copyOfRange(b.k(), from * width, to * width), Arrays.copyOfRange(b.v(), from * width, to * width));
     }
 }

@@ -43,11 +43,8 @@ class ExtraContextTest {
             // carried context in two pieces per layer (as sinks + window would be), to exercise several merges
             ExtraContext extra = (rank, layer, q, qPos, nq) -> {
                 KvBlock b = carried.get(layer);
-                int kv = m.config().kvDim(), cut = 37;
-                return List.of(
-                        new KvBlock(layer, -1, Arrays.copyOfRange(b.positions(), 0, cut), Arrays.copyOf(b.k(), cut * kv), Arrays.copyOf(b.v(), cut * kv)),
-                        new KvBlock(layer, -1, Arrays.copyOfRange(b.positions(), cut, split), Arrays.copyOfRange(b.k(), cut * kv, split * kv),
-                                Arrays.copyOfRange(b.v(), cut * kv, split * kv)));
+                int cut = 37;
+                return List.of(b.slice(0, cut), b.slice(cut, split));
             };
             double[] second = new double[n - 1];
             boolean[] seen = new boolean[n];

@@ -3,6 +3,7 @@ package io.ringmem.ring;
 import io.ringmem.kernel.AttentionShape;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.kv.TokenSelector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,7 +57,7 @@ class RingAttentionTest {
                 int rank = r;
                 done.add(CompletableFuture.runAsync(() -> {
                     int[] pos = schedule.positions(rank, ranks, n);
-                    float[] lq = gather(q, pos, heads * d), lk = gather(k, pos, kvHeads * d), lv = gather(v, pos, kvHeads * d);
+                    float[] lq = TokenSelector.gather(q, pos, heads * d), lk = TokenSelector.gather(k, pos, kvHeads * d), lv = TokenSelector.gather(v, pos, kvHeads * d);
                     float[] out = new float[pos.length * heads * d];
                     new RingAttention(kernels, shape, Duration.ofSeconds(30))
                             .attend(ring.channel(rank), new KvBlock(0, rank, pos, lk, lv), lq, pos, pos.length, causal, out);
@@ -76,12 +77,6 @@ class RingAttentionTest {
         float[] a = new float[len];
         for (int i = 0; i < len; i++) a[i] = (float) rnd.nextGaussian();
         return a;
-    }
-
-    static float[] gather(float[] x, int[] pos, int width) {
-        float[] out = new float[pos.length * width];
-        for (int i = 0; i < pos.length; i++) System.arraycopy(x, pos[i] * width, out, i * width, width);
-        return out;
     }
 
     @org.junit.jupiter.api.Test
