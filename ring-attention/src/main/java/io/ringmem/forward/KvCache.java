@@ -68,4 +68,29 @@ public final class KvCache {
     public float[] values(int layer) {
         return v[layer];
     }
+
+    /**
+     * A cache holding exactly the given rows (e.g. a shard received from another process).
+     *
+     * @param positions (n) global positions
+     * @param k         [layer] (n, kvDim) rotated keys; arrays are adopted, not copied
+     * @param v         [layer] (n, kvDim) values
+     */
+    public static KvCache of(int[] positions, float[][] k, float[][] v, int kvDim) {
+        if (k.length != v.length) throw new IllegalArgumentException("k has " + k.length + " layers, v " + v.length);
+        KvCache c = new KvCache(k.length, kvDim);
+        for (int l = 0; l < k.length; l++) {
+            if (k[l].length != positions.length * kvDim || v[l].length != k[l].length) {
+                throw new IllegalArgumentException("layer " + l + ": expected " + positions.length * kvDim + " floats");
+            }
+            c.setLayer(l, k[l], v[l]);
+        }
+        c.startWith(positions);
+        return c;
+    }
+
+    /** Layers held. */
+    public int layers() {
+        return k.length;
+    }
 }

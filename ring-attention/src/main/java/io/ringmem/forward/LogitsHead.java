@@ -41,4 +41,21 @@ final class LogitsHead {
             for (int i = 0; i < m; i++) sink.accept(positions[pick[i0 + i]], logits, i * vocab);
         }
     }
+
+    /** (dim) sum over the n rows of {@code h} of the final-RMSNorm output (what the output projection sees). */
+    float[] normedSum(float[] h, int n) {
+        int dim = c.dim();
+        int b = Math.max(1, Math.min(blockTokens, n));
+        float[] x = new float[b * dim];
+        double[] acc = new double[dim];
+        for (int i0 = 0; i0 < n; i0 += b) {
+            int m = Math.min(b, n - i0);
+            System.arraycopy(h, i0 * dim, x, 0, m * dim);
+            kernels.rmsnorm(x, w.finalNorm(), c.normEps(), m, x);
+            for (int i = 0; i < m; i++) for (int d = 0; d < dim; d++) acc[d] += x[i * dim + d];
+        }
+        float[] out = new float[dim];
+        for (int d = 0; d < dim; d++) out[d] = (float) acc[d];
+        return out;
+    }
 }

@@ -1,12 +1,7 @@
 package io.ringmem.forward;
 
 import io.ringmem.RingmemException;
-import io.ringmem.kernel.AttentionMerge;
-import io.ringmem.kernel.RotaryAngles;
-import io.ringmem.model.ModelConfig;
 import io.ringmem.ring.InMemoryRing;
-import io.ringmem.ring.KvBlock;
-import io.ringmem.ring.RingAttention;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -107,38 +102,10 @@ public final class SequenceParallelPrefill {
     private KvCache runRank(int rank, int[] ids, int firstPosition, ExtraContext extra, InMemoryRing ring, List<TransformerBlock> blocks, LogitsHead head,
                             IntPredicate wanted, LogitsSink sink, AtomicLong wait, AtomicLong attention,
                             IntConsumer progress) {
-        ModelConfig c = model.config();
-        int[] pos = run.schedule().positions(rank, run.workers(), ids.length); // (n) ascending global positions
-        int n = pos.length;
-        int[] local = new int[n];
-        for (int i = 0; i < n; i++) {
-            local[i] = ids[pos[i]];
-            pos[i] += firstPosition;
-        }
-        float[] h = Embedding.lookup(model.weights().embedding(), local); // (n, dim)
-        RotaryAngles angles = model.rope().angles(pos, n);
-        KvCache cache = new KvCache(c.layers(), c.kvDim());
-        cache.startWith(pos);
-        RingAttention ringAttention = new RingAttention(model.kernels(), model.attentionShape(), run.stepTimeout());
-        float[] attn = new float[n * c.qDim()]; // (n, heads, headDim)
-        float[] lse = new float[n * c.heads()], part = new float[attn.length], partLse = new float[lse.length];
-        for (int l = 0; l < c.layers(); l++) {
-            TransformerBlock.Qkv qkv = blocks.get(l).project(h, n, angles);
-            cache.setLayer(l, qkv.k(), qkv.v());
-            RingAttention.RingStats s = ringAttention.attend(ring.channel(rank), new KvBlock(l, rank, pos, qkv.k(), qkv.v()),
-                    qkv.q(), pos, n, true, attn, lse);
-            wait.addAndGet(s.waitNanos());
-            long e0 = System.nanoTime();
-            for (KvBlock b : extra.blocksFor(rank, l, qkv.q(), pos, n)) {
-                model.kernels().attention(model.attentionShape(), qkv.q(), pos, n, b.k(), b.v(), b.positions(), b.tokens(),
-                        true, part, partLse);
-                AttentionMerge.mergeInto(attn, lse, part, partLse, n * c.heads(), c.headDim());
-            }
-            attention.addAndGet(s.computeNanos() + System.nanoTime() - e0);
-            blocks.get(l).finish(h, n, attn);
-            progress.accept(l + 1);
-        }
-        head.emit(h, pos, n, wanted, sink);
-        return cache;
+        RankPrefill.Output out = new RankPrefill(model, run, blocks, head)
+                .run(ids, firstPosition, extra, ring.channel(rank), wanted, sink, false, progress);
+        wait.addAndGet(out.ringWaitNanos());
+        attention.addAndGet(out.attentionNanos());
+        return out.cache();
     }
 }

@@ -4,17 +4,10 @@ import io.ringmem.RingmemException;
 import io.ringmem.forward.ExtraContext;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.LogProbs;
-import io.ringmem.forward.MemoryPass;
 import io.ringmem.forward.PrefillResult;
 import io.ringmem.forward.RunConfig;
 import io.ringmem.forward.SequenceParallelPrefill;
-import io.ringmem.forward.ShardGather;
-import io.ringmem.kv.BlockSummary;
-import io.ringmem.kv.KvCodec;
-import io.ringmem.kv.KvCodecs;
-import io.ringmem.kv.RetrievalIndex;
 import io.ringmem.model.ModelConfig;
-import io.ringmem.ring.KvBlock;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,20 +49,14 @@ public final class SegmentedScorer {
         int n = ids.length;
         if (n < 2) throw new RingmemException("scoring needs at least 2 tokens, got " + n);
         ModelConfig c = model.config();
-        int layers = c.layers(), kvDim = c.kvDim();
-        KvCodec codec = KvCodecs.byName(seg.codec(), seg.residualTokens());
-        KvBlock[] sinks = new KvBlock[layers], window = new KvBlock[layers];
-        RetrievalIndex[] indexes = new RetrievalIndex[layers];
-        for (int l = 0; l < layers; l++) indexes[l] = new RetrievalIndex(c.heads(), c.kvHeads(), c.headDim());
+        int layers = c.layers();
         double[] nll = new double[n - 1];
         int segments = (n + seg.segmentTokens() - 1) / seg.segmentTokens();
         double[] segMean = new double[segments];
         long rawBytes = 0, encodedBytes = 0, t0 = System.nanoTime();
         SequenceParallelPrefill prefill = new SequenceParallelPrefill(model, run);
-        boolean useMemory = seg.memoryTokens() && model.weights().hasMemoryTokens();
-        int m = useMemory ? model.weights().memoryTokens().rows() : 0;
-        float[] memory = useMemory ? model.weights().memoryTokens().toArray() : null; // (M, dim) read memory
-        MemoryPass memoryPass = useMemory ? new MemoryPass(model, run.blockTokens()) : null;
+        SegmentPipeline pipeline = new SegmentPipeline(model, seg, run.blockTokens());
+        SegmentState state = pipeline.initial();
         List<float[]> memoryStates = new ArrayList<>();
         for (int s = 0; s < segments; s++) {
             int start = s * seg.segmentTokens(), end = Math.min(n, start + seg.segmentTokens());
@@ -77,34 +64,17 @@ public final class SegmentedScorer {
                 throw new RingmemException("segment " + s + " has " + (end - start) + " tokens, fewer than the "
                         + run.workers() + " workers; use a larger --segment-tokens or fewer workers");
             }
-            CarriedContext carried = new CarriedContext(sinks, window, indexes, store, seg.retrieveTopK());
-            MemoryPass.MemoryKv read = useMemory ? memoryPass.read(memory, m) : null;
-            ExtraContext extra = useMemory ? new MemoryContext(read, carried) : carried;
+            ExtraContext extra = pipeline.extraFor(state, store);
             TokenScores selection = seg.keepRatio() < 1 ? new TokenScores(extra, layers, c.heads(), c.kvHeads(), c.headDim()) : null;
             if (selection != null) extra = selection;
             PrefillResult r = prefill.run(Arrays.copyOfRange(ids, start, end), start, extra, p -> p < n - 1,
                     (pos, logits, off) -> nll[pos] = LogProbs.nll(logits, off, c.vocabSize(), ids[pos + 1]), l -> { });
-            KvBlock[] segmentKv = new KvBlock[layers]; // per layer, (end - start) tokens, ascending positions
-            for (int l = 0; l < layers; l++) segmentKv[l] = ShardGather.layer(r.caches(), l, kvDim);
-            if (useMemory) { // before the carried state below moves on to include this segment
-                memory = memoryPass.write(memory, m, writeContext(read, carried, segmentKv, end));
-                memoryStates.add(memory);
-            }
-            for (int l = 0; l < layers; l++) {
-                KvBlock all = segmentKv[l];
-                if (s == 0) sinks[l] = all.slice(0, Math.min(seg.sinkTokens(), all.tokens()));
-                window[l] = all.slice(Math.max(0, all.tokens() - seg.windowTokens()), all.tokens());
-                for (int b0 = 0, b = 0; b0 < all.tokens(); b0 += seg.blockTokens(), b++) {
-                    KvBlock whole = all.slice(b0, Math.min(all.tokens(), b0 + seg.blockTokens()));
-                    KvBlock block = selection == null ? whole : selection.select(whole, seg.keepRatio());
-                    long id = BlockIds.of(s, b);
-                    byte[] bytes = codec.encode(block.k(), block.v(), block.tokens(), c.kvHeads(), c.headDim());
-                    store.put(l, id, block.positions(), bytes);
-                    indexes[l].add(BlockSummary.of(id, block.k(), block.tokens(), c.kvHeads(), c.headDim()));
-                    rawBytes += 8L * whole.tokens() * kvDim;
-                    encodedBytes += bytes.length;
-                }
-            }
+            SegmentPipeline.Finished f = pipeline.finish(state, r.caches(), end, store,
+                    selection == null ? b -> b : b -> selection.select(b, seg.keepRatio()));
+            state = f.state();
+            if (pipeline.memoryTokens() > 0) memoryStates.add(state.memory());
+            rawBytes += f.rawBytes();
+            encodedBytes += f.encodedBytes();
             double sum = 0;
             int last = Math.min(end, n - 1);
             for (int p = start; p < last; p++) sum += nll[p];
@@ -112,21 +82,7 @@ public final class SegmentedScorer {
             progress.accept(s + 1);
         }
         return new SegmentScoreResult(n, run.workers(), nll, segments, store.storedBytes(),
-                encodedBytes == 0 ? 1 : (double) rawBytes / encodedBytes, segMean, System.nanoTime() - t0, m, memoryStates);
-    }
-
-    /**
-     * What the write tokens see at each layer: read memory, the carried context (retrieval by their own queries, as
-     * if they were one more rank), and the whole segment.
-     */
-    private static MemoryPass.WriteContext writeContext(MemoryPass.MemoryKv read, CarriedContext carried,
-                                                        KvBlock[] segmentKv, int end) {
-        return (layer, q, nq) -> {
-            int[] qPos = new int[nq];
-            Arrays.fill(qPos, end);
-            List<KvBlock> blocks = new ArrayList<>(new MemoryContext(read, carried).blocksFor(0, layer, q, qPos, nq));
-            blocks.add(segmentKv[layer]);
-            return blocks;
-        };
+                encodedBytes == 0 ? 1 : (double) rawBytes / encodedBytes, segMean, System.nanoTime() - t0,
+                pipeline.memoryTokens(), memoryStates);
     }
 }

@@ -1,0 +1,134 @@
+package io.ringmem.segment;
+
+import io.ringmem.forward.ExtraContext;
+import io.ringmem.forward.KvCache;
+import io.ringmem.forward.LlamaModel;
+import io.ringmem.forward.MemoryPass;
+import io.ringmem.forward.ShardGather;
+import io.ringmem.kv.BlockSummary;
+import io.ringmem.kv.KvCodec;
+import io.ringmem.kv.KvCodecs;
+import io.ringmem.model.ModelConfig;
+import io.ringmem.ring.KvBlock;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The two steps around a segment's ring pass, as pure functions of a {@link SegmentState}:
+ * <ol>
+ *   <li>{@link #extraFor}: the extra context the segment's ranks attend to (read memory, sinks, previous window,
+ *   retrieval over stored blocks);</li>
+ *   <li>{@link #finish}: from the ranks' KV shards, the segment's compressed blocks (written to the store) and the
+ *   next state (sinks, window, summaries, and the next memory via the write pass).</li>
+ * </ol>
+ * {@link SegmentedScorer} runs them in one process; the distributed runtime runs {@code extraFor} on every worker of
+ * a ring and {@code finish} on one of them, with the state kept in the cluster in between. Both give the same
+ * numbers because both go through these two functions.
+ */
+public final class SegmentPipeline {
+    private final LlamaModel model;
+    private final SegmentConfig seg;
+    private final MemoryPass memoryPass; // null without memory tokens
+    private final int memoryRows;
+
+    public SegmentPipeline(LlamaModel model, SegmentConfig seg, int blockTokens) {
+        this.model = model;
+        this.seg = seg;
+        boolean useMemory = seg.memoryTokens() && model.weights().hasMemoryTokens();
+        this.memoryPass = useMemory ? new MemoryPass(model, blockTokens) : null;
+        this.memoryRows = useMemory ? model.weights().memoryTokens().rows() : 0;
+    }
+
+    /** The state of a fresh document: no carried context, the trained memory (if used). */
+    public SegmentState initial() {
+        return SegmentState.initial(model.config().layers(), memoryPass == null ? null : model.weights().memoryTokens().toArray());
+    }
+
+    /** Memory tokens per segment (0 when not used). */
+    public int memoryTokens() {
+        return memoryRows;
+    }
+
+    /** What the queries of the segment after {@code state} attend to besides the segment itself. Thread-safe. */
+    public ExtraContext extraFor(SegmentState state, KvBlockStore store) {
+        CarriedContext carried = carried(state, store);
+        if (memoryPass == null) return carried;
+        return new MemoryContext(memoryPass.read(state.memory(), memoryRows), carried);
+    }
+
+    /**
+     * What finishing a segment produced.
+     *
+     * @param state        the state after the segment
+     * @param rawBytes     fp32 bytes of the segment's KV (k and v, every layer)
+     * @param encodedBytes bytes written to the store for it
+     */
+    public record Finished(SegmentState state, long rawBytes, long encodedBytes) {
+    }
+
+    /**
+     * Stores the segment's blocks and folds the segment into the state.
+     *
+     * @param shards the ranks' KV of this segment (any order; positions say where rows go)
+     * @param end    global position one past the segment's last token
+     * @param select applied to each block before it is encoded (token selection); identity keeps every token
+     */
+    public Finished finish(SegmentState state, List<KvCache> shards, int end, KvBlockStore store,
+                           UnaryOperator<KvBlock> select) {
+        ModelConfig c = model.config();
+        int layers = c.layers(), s = state.segmentsDone();
+        KvCodec codec = KvCodecs.byName(seg.codec(), seg.residualTokens());
+        KvBlock[] segmentKv = new KvBlock[layers]; // per layer, the segment's tokens, ascending positions
+        for (int l = 0; l < layers; l++) segmentKv[l] = ShardGather.layer(shards, l, c.kvDim());
+        float[] memory = state.memory();
+        if (memoryPass != null) { // before the carried state moves on to include this segment
+            MemoryPass.MemoryKv read = memoryPass.read(state.memory(), memoryRows);
+            memory = memoryPass.write(state.memory(), memoryRows, writeContext(read, carried(state, store), segmentKv, end));
+        }
+        KvBlock[] sinks = state.sinks().clone(), window = new KvBlock[layers];
+        List<List<BlockSummary>> summaries = new ArrayList<>(layers);
+        long raw = 0, encoded = 0;
+        for (int l = 0; l < layers; l++) {
+            KvBlock all = segmentKv[l];
+            if (s == 0) sinks[l] = all.slice(0, Math.min(seg.sinkTokens(), all.tokens()));
+            window[l] = all.slice(Math.max(0, all.tokens() - seg.windowTokens()), all.tokens());
+            List<BlockSummary> sums = new ArrayList<>(state.summaries().get(l));
+            for (int b0 = 0, b = 0; b0 < all.tokens(); b0 += seg.blockTokens(), b++) {
+                KvBlock whole = all.slice(b0, Math.min(all.tokens(), b0 + seg.blockTokens()));
+                KvBlock block = select.apply(whole);
+                long id = BlockIds.of(s, b);
+                byte[] bytes = codec.encode(block.k(), block.v(), block.tokens(), c.kvHeads(), c.headDim());
+                store.put(l, id, block.positions(), bytes);
+                sums.add(BlockSummary.of(id, block.k(), block.tokens(), c.kvHeads(), c.headDim()));
+                raw += 8L * whole.tokens() * c.kvDim();
+                encoded += bytes.length;
+            }
+            summaries.add(sums);
+        }
+        return new Finished(new SegmentState(s + 1, end, sinks, window, summaries, memory), raw, encoded);
+    }
+
+    private CarriedContext carried(SegmentState state, KvBlockStore store) {
+        ModelConfig c = model.config();
+        return new CarriedContext(state.sinks(), state.window(), state.indexes(c.heads(), c.kvHeads(), c.headDim()),
+                store, seg.retrieveTopK());
+    }
+
+    /**
+     * What the write tokens see at each layer: read memory, the carried context (retrieval by their own queries, as
+     * if they were one more rank), and the whole segment.
+     */
+    private static MemoryPass.WriteContext writeContext(MemoryPass.MemoryKv read, CarriedContext carried,
+                                                        KvBlock[] segmentKv, int end) {
+        return (layer, q, nq) -> {
+            int[] qPos = new int[nq];
+            Arrays.fill(qPos, end);
+            List<KvBlock> blocks = new ArrayList<>(new MemoryContext(read, carried).blocksFor(0, layer, q, qPos, nq));
+            blocks.add(segmentKv[layer]);
+            return blocks;
+        };
+    }
+}

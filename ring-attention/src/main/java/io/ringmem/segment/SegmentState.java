@@ -1,0 +1,57 @@
+package io.ringmem.segment;
+
+import io.ringmem.kv.BlockSummary;
+import io.ringmem.kv.RetrievalIndex;
+import io.ringmem.ring.KvBlock;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The recurrent state a document carries from one segment to the next: everything a later segment (or a question
+ * about the document) needs besides the stored KV blocks themselves. It is small (sinks, one window, one summary
+ * per stored block, the memory) and self-contained, so a distributed runtime can keep it in its store after every
+ * segment and resume a document from it.
+ *
+ * @param segmentsDone segments folded into this state (0 for a fresh document)
+ * @param nextPosition global position of the first token not yet processed
+ * @param sinks        [layer] the document's first tokens, exact; null entries before the first segment
+ * @param window       [layer] the last window of the latest segment, exact; null entries before the first segment
+ * @param summaries    [layer] summaries of every stored block, in storage order
+ * @param memory       (M, dim) the read memory of the next segment, or null without memory tokens
+ *
+ * <p>Arrays are shared, not copied: treat a state as immutable.
+ */
+public record SegmentState(int segmentsDone, int nextPosition, KvBlock[] sinks, KvBlock[] window,
+                           List<List<BlockSummary>> summaries, float[] memory) {
+    public SegmentState {
+        if (segmentsDone < 0 || nextPosition < 0) throw new IllegalArgumentException("negative segment count or position");
+        if (sinks.length != window.length || sinks.length != summaries.size()) {
+            throw new IllegalArgumentException("sinks, window and summaries must have one entry per layer");
+        }
+        List<List<BlockSummary>> copy = new ArrayList<>(summaries.size());
+        for (List<BlockSummary> l : summaries) copy.add(List.copyOf(l));
+        summaries = List.copyOf(copy);
+    }
+
+    /** The state of a document before its first segment. */
+    public static SegmentState initial(int layers, float[] memory) {
+        List<List<BlockSummary>> empty = new ArrayList<>(layers);
+        for (int l = 0; l < layers; l++) empty.add(List.of());
+        return new SegmentState(0, 0, new KvBlock[layers], new KvBlock[layers], empty, memory);
+    }
+
+    public int layers() {
+        return sinks.length;
+    }
+
+    /** Retrieval indexes over the summaries, one per layer. */
+    RetrievalIndex[] indexes(int heads, int kvHeads, int headDim) {
+        RetrievalIndex[] out = new RetrievalIndex[layers()];
+        for (int l = 0; l < out.length; l++) {
+            out[l] = new RetrievalIndex(heads, kvHeads, headDim);
+            for (BlockSummary s : summaries.get(l)) out[l].add(s);
+        }
+        return out;
+    }
+}
