@@ -1,2 +1,2 @@
-/** Messages shared by the coordinator and the workers. Plain, immutable records; no framework types. */
+/** Messages shared by the coordinator and the workers: immutable, serializable records, no framework types. */
 package io.ringmem.protocol;

@@ -1,0 +1,43 @@
+package io.ringmem.protocol;
+
+/**
+ * Rank {@code rank} of a ring of {@code ranks} workers runs one segment of one document: its zigzag shard of
+ * {@code segmentIds} through every layer, ring attention with its neighbours, attention to the document's carried
+ * state after {@code segment - 1} segments; its KV shard goes to the store for {@link FinalizeTask}.
+ *
+ * @param jobId         job this belongs to
+ * @param documentId    store key of the document (its carried state and KV blocks)
+ * @param segment       segment index (0-based)
+ * @param attempt       attempt number of this segment (a retry after a failure gets a new one)
+ * @param rank          this worker's rank in the ring
+ * @param ranks         ring size P
+ * @param schedule      shard schedule (zigzag or contiguous)
+ * @param nextAddress   host:port of the ring server of rank (rank + 1) % P
+ * @param segmentIds    (S) the segment's token ids (all ranks get all of them)
+ * @param firstPosition global position of segmentIds[0]
+ * @param nextToken     the document's token after the segment, or -1 at the end (for the last position's NLL)
+ * @param settings      segment settings
+ * @param scoreTokens   compute per-token NLL
+ * @param embed         compute the pooled final hidden state
+ * @param stepTimeoutMillis how long a ring step may wait for a neighbour
+ */
+public record ShardTask(String jobId, String documentId, int segment, int attempt, int rank, int ranks,
+                        String schedule, String nextAddress, int[] segmentIds, int firstPosition, int nextToken,
+                        SegmentSettings settings, boolean scoreTokens, boolean embed, long stepTimeoutMillis)
+        implements WorkerRequest<ShardResult> {
+    public ShardTask {
+        if (ranks < 1 || rank < 0 || rank >= ranks) throw new IllegalArgumentException("rank " + rank + " of " + ranks);
+        if (segment < 0 || attempt < 0 || firstPosition < 0) throw new IllegalArgumentException("negative segment, attempt or position");
+        if (segmentIds.length < ranks) throw new IllegalArgumentException(ranks + " ranks need at least " + ranks + " tokens");
+        if (stepTimeoutMillis <= 0) throw new IllegalArgumentException("stepTimeoutMillis must be > 0");
+    }
+
+    /** The ring session every rank of this attempt shares. */
+    public String sessionId() {
+        return ringSession(jobId, documentId, segment, attempt);
+    }
+
+    public static String ringSession(String jobId, String documentId, int segment, int attempt) {
+        return jobId + "/" + documentId + "/" + segment + "/" + attempt;
+    }
+}
