@@ -58,6 +58,7 @@ public final class HazelcastMemoryStore implements MemoryStore {
     private final HazelcastInstance hz;
     private final IMap<StoredKey, KvBlockRecord> blocks;
     private final MultiMap<String, Integer> segments;
+    private final boolean ownsInstance;
 
     /** Starts an embedded member or connects a client, as {@code config.mode()} says. Blocks until joined. */
     public HazelcastMemoryStore(StoreConfig config) {
@@ -78,6 +79,28 @@ public final class HazelcastMemoryStore implements MemoryStore {
         }
         blocks = hz.getMap(config.mapName());
         segments = hz.getMultiMap(HazelcastConfigs.segmentIndexName(config));
+        ownsInstance = true;
+    }
+
+    /**
+     * A store on a member the caller started (with {@link #memberConfig}, plus whatever else the caller's process
+     * needs on the same member). The caller keeps ownership: {@link #close()} does not shut the member down.
+     */
+    public HazelcastMemoryStore(StoreConfig config, HazelcastInstance member) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.hz = Objects.requireNonNull(member, "member");
+        blocks = hz.getMap(config.mapName());
+        segments = hz.getMultiMap(HazelcastConfigs.segmentIndexName(config));
+        ownsInstance = false;
+    }
+
+    /**
+     * The Hazelcast member configuration this store needs (cluster, join, the block map and its index, Kryo
+     * serializers), for a process that starts the member itself and adds its own settings before starting it.
+     */
+    public static com.hazelcast.config.Config memberConfig(StoreConfig config, String instanceName) {
+        if (config.mode() != StoreMode.EMBEDDED) throw new IllegalArgumentException("member config needs an embedded store config");
+        return HazelcastConfigs.member(config, instanceName);
     }
 
     public StoreConfig config() {
@@ -219,7 +242,7 @@ public final class HazelcastMemoryStore implements MemoryStore {
 
     @Override
     public void close() {
-        if (hz.getLifecycleService().isRunning()) {
+        if (ownsInstance && hz.getLifecycleService().isRunning()) {
             hz.shutdown();
         }
     }

@@ -1,0 +1,76 @@
+package io.ringmem.coordinator;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ringmem.model.ModelConfig;
+import io.ringmem.protocol.ClusterNames;
+import io.ringmem.tokenizer.Tokenizer;
+import io.ringmem.worker.HazelcastDocumentStates;
+import io.ringmem.worker.ServiceHttp;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * A running coordinator process: a Hazelcast member (role coordinator; jobs live in the cluster's maps), the job
+ * runner, and the REST API with health and metrics. It needs the model's tokenizer and configuration, not its
+ * weights' compute: workers run the model. Ready once it has joined the cluster.
+ */
+public final class CoordinatorNode implements AutoCloseable {
+    private final HazelcastInstance member;
+    private final JobRunner runner;
+    private final ServiceHttp http;
+    private final CoordinatorService service;
+
+    private CoordinatorNode(HazelcastInstance member, JobRunner runner, ServiceHttp http, CoordinatorService service) {
+        this.member = member;
+        this.runner = runner;
+        this.http = http;
+        this.service = service;
+    }
+
+    public static CoordinatorNode start(CoordinatorSettings s, ModelConfig config, Tokenizer tokenizer, Consumer<String> log) {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(s.cluster().memberConfig("ringmem-coordinator",
+                Map.of(ClusterNames.ATTR_ROLE, ClusterNames.ROLE_COORDINATOR), new ConcurrentHashMap<>()));
+        try {
+            JobStore store = new HazelcastJobStore(member);
+            HazelcastWorkerGateway gateway = new HazelcastWorkerGateway(member, s.modelName());
+            CoordinatorMetrics meters = new CoordinatorMetrics(metrics);
+            JobRunner runner = new JobRunner(store, gateway, s.runner(), tokenizer, meters, log, job -> { });
+            HazelcastDocumentStates states = new HazelcastDocumentStates(member);
+            JobValidator validator = new JobValidator(s.modelName(), config.vocabSize(), tokenizer, s.limits(),
+                    doc -> states.hasState(doc));
+            CoordinatorService service = new CoordinatorService(store, validator, runner, meters);
+            RestApi api = new RestApi(service, log);
+            metrics.gauge("ringmem.workers", gateway, g -> g.workers().size());
+            ServiceHttp http = ServiceHttp.start(s.httpHost(), s.httpPort(), () -> member.getLifecycleService().isRunning(), metrics, api::install);
+            return new CoordinatorNode(member, runner, http, service);
+        } catch (RuntimeException | Error e) {
+            member.shutdown();
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public CoordinatorService service() {
+        return service;
+    }
+
+    public void awaitShutdown() throws InterruptedException {
+        while (member.getLifecycleService().isRunning()) Thread.sleep(500);
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+        http.close();
+        if (member.getLifecycleService().isRunning()) member.shutdown();
+    }
+}

@@ -1,0 +1,117 @@
+package io.ringmem.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The coordinator's operations, as the REST API and the embedded mode call them: submit (validate, store, wake
+ * the runner), status, result, cancel, list. Refusals are {@link ApiException}s with a 4xx status.
+ */
+public final class CoordinatorService {
+    private final JobStore store;
+    private final JobValidator validator;
+    private final JobRunner runner;
+    private final CoordinatorMetrics metrics;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public CoordinatorService(JobStore store, JobValidator validator, JobRunner runner, CoordinatorMetrics metrics) {
+        this.store = store;
+        this.validator = validator;
+        this.runner = runner;
+        this.metrics = metrics;
+    }
+
+    /** Validates and queues a job; returns its status. */
+    public ObjectNode submit(JobRequest request) {
+        String id = "job-" + UUID.randomUUID().toString().substring(0, 13);
+        JobSpec spec;
+        try {
+            spec = validator.validate(request, id);
+        } catch (ApiException e) {
+            metrics.rejected();
+            throw e;
+        }
+        List<String> docIds = new ArrayList<>();
+        List<JobSpec.DocumentSpec> bare = new ArrayList<>();
+        int[] segments = new int[spec.documents().size()];
+        for (int d = 0; d < segments.length; d++) {
+            JobSpec.DocumentSpec doc = spec.documents().get(d);
+            docIds.add(doc.id());
+            bare.add(new JobSpec.DocumentSpec(doc.id(), new int[0]));
+            int s = spec.settings().segmentTokens();
+            segments[d] = spec.task().processesDocuments() ? (doc.ids().length + s - 1) / s : 0;
+            if (spec.task().processesDocuments()) store.putDocument(id, d, doc.ids());
+        }
+        JobSpec stored = new JobSpec(spec.task(), bare, spec.workers(), spec.settings(), spec.question(), spec.maxTokens(),
+                spec.temperature(), spec.topP(), spec.seed(), spec.tokenNll());
+        long now = System.currentTimeMillis();
+        JobRecord job = new JobRecord(id, store.nextSeq(), JobState.QUEUED, now, now, stored, docIds, segments,
+                new int[segments.length], 0, null);
+        store.put(job);
+        metrics.submitted();
+        runner.poke();
+        return status(job);
+    }
+
+    public JobRecord record(String id) {
+        return store.get(id).orElseThrow(() -> new ApiException(404, "no job '" + id + "'"));
+    }
+
+    public ObjectNode status(String id) {
+        return status(record(id));
+    }
+
+    /** The result JSON of a finished job; 409 while it is not. */
+    public JsonNode result(String id) {
+        JobRecord job = record(id);
+        if (job.state() != JobState.SUCCEEDED) {
+            throw new ApiException(409, "job '" + id + "' is " + job.state() + (job.error() == null ? "" : ": " + job.error())
+                    + (job.state().finished() ? "; it has no result" : "; the result is not ready yet"));
+        }
+        String result = store.result(id).orElseThrow(() -> new ApiException(500, "result of job '" + id + "' is missing"));
+        try {
+            return json.readTree(result);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ApiException(500, "stored result of job '" + id + "' is damaged");
+        }
+    }
+
+    public ObjectNode cancel(String id) {
+        JobRecord job = record(id);
+        if (job.state().finished()) return status(job);
+        store.requestCancel(id);
+        runner.poke();
+        return status(job);
+    }
+
+    public ArrayNode list() {
+        ArrayNode out = json.createArrayNode();
+        for (JobRecord j : store.list()) out.add(status(j));
+        return out;
+    }
+
+    public ObjectNode status(JobRecord job) {
+        ObjectNode s = json.createObjectNode();
+        s.put("id", job.id()).put("state", job.state().name()).put("task", job.spec().task().wireName())
+                .put("submittedAt", Instant.ofEpochMilli(job.submittedAt()).toString())
+                .put("updatedAt", Instant.ofEpochMilli(job.updatedAt()).toString())
+                .put("attempts", job.attempts());
+        if (job.spec().workers() > 0) s.put("workers", job.spec().workers());
+        ObjectNode p = s.putObject("progress");
+        int total = job.segmentsTotal(), done = job.segmentsFinished();
+        p.put("documentsDone", job.state() == JobState.SUCCEEDED ? job.documentIds().size() : job.documentsDone())
+                .put("documentsTotal", job.documentIds().size())
+                .put("segmentsDone", done).put("segmentsTotal", total)
+                .put("fraction", job.state() == JobState.SUCCEEDED ? 1.0 : total == 0 ? 0.0 : (double) done / total);
+        if (job.error() != null) s.put("error", job.error());
+        if (job.state() == JobState.RUNNING && store.cancelRequested(job.id())) s.put("cancelRequested", true);
+        return s;
+    }
+}

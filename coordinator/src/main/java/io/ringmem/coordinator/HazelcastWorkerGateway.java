@@ -1,0 +1,74 @@
+package io.ringmem.coordinator;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.ExecutionCallback;
+import com.hazelcast.core.HazelcastInstance;
+import io.ringmem.protocol.ClusterNames;
+import io.ringmem.protocol.WorkerRequest;
+import io.ringmem.worker.WorkerCall;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Workers are the cluster members whose attributes say {@code ringmem.role=worker} and name this coordinator's
+ * model; requests go to them as {@link WorkerCall}s on the {@link ClusterNames#EXECUTOR} executor.
+ */
+public final class HazelcastWorkerGateway implements WorkerGateway {
+    private final HazelcastInstance hz;
+    private final String modelName;
+
+    public HazelcastWorkerGateway(HazelcastInstance hz, String modelName) {
+        this.hz = hz;
+        this.modelName = modelName;
+    }
+
+    @Override
+    public List<WorkerRef> workers() {
+        List<WorkerRef> out = new ArrayList<>();
+        for (Member m : hz.getCluster().getMembers()) {
+            if (!ClusterNames.ROLE_WORKER.equals(m.getAttribute(ClusterNames.ATTR_ROLE))) continue;
+            if (!modelName.equals(m.getAttribute(ClusterNames.ATTR_MODEL))) continue;
+            out.add(new WorkerRef(m.getUuid().toString(), m.getAttribute(ClusterNames.ATTR_NAME), m.getAttribute(ClusterNames.ATTR_RING)));
+        }
+        out.sort(Comparator.comparing(WorkerRef::name).thenComparing(WorkerRef::id));
+        return out;
+    }
+
+    /** Workers in the cluster that serve another model (ignored; reported so operators can see why). */
+    public List<String> foreignWorkers() {
+        List<String> out = new ArrayList<>();
+        for (Member m : hz.getCluster().getMembers()) {
+            if (ClusterNames.ROLE_WORKER.equals(m.getAttribute(ClusterNames.ATTR_ROLE)) && !modelName.equals(m.getAttribute(ClusterNames.ATTR_MODEL))) {
+                out.add(m.getAttribute(ClusterNames.ATTR_NAME) + " (" + m.getAttribute(ClusterNames.ATTR_MODEL) + ")");
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public <R extends Serializable> CompletableFuture<R> call(WorkerRef worker, WorkerRequest<R> request) {
+        CompletableFuture<R> f = new CompletableFuture<>();
+        Member target = null;
+        for (Member m : hz.getCluster().getMembers()) if (m.getUuid().toString().equals(worker.id())) target = m;
+        if (target == null) {
+            f.completeExceptionally(new IllegalStateException("worker " + worker.name() + " left the cluster"));
+            return f;
+        }
+        hz.getExecutorService(ClusterNames.EXECUTOR).submitToMember(new WorkerCall<>(request), target, new ExecutionCallback<R>() {
+            @Override
+            public void onResponse(R response) {
+                f.complete(response);
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+}

@@ -1,0 +1,252 @@
+package io.ringmem.coordinator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringmem.protocol.AskTask;
+import io.ringmem.protocol.GenerateTask;
+import io.ringmem.protocol.TokensResult;
+import io.ringmem.tokenizer.Tokenizer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Drives jobs, oldest first, one job at a time: the documents of a score/embed job run segment by segment, several
+ * documents at once when there are enough workers for several rings; ask and generate jobs run on one worker.
+ * The runner is the only writer of a running job's record; every finished segment is stored (outcome, then
+ * progress) before the next starts, so a restarted coordinator resumes where this one stopped.
+ */
+public final class JobRunner implements AutoCloseable {
+    private final JobStore store;
+    private final WorkerGateway gateway;
+    private final WorkerLeases leases;
+    private final SegmentExecutor segments;
+    private final RunnerSettings settings;
+    private final Tokenizer tokenizer;
+    private final CoordinatorMetrics metrics;
+    private final Consumer<String> log;
+    private final Consumer<JobRecord> progress;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Object wake = new Object();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public JobRunner(JobStore store, WorkerGateway gateway, RunnerSettings settings, Tokenizer tokenizer,
+                     CoordinatorMetrics metrics, Consumer<String> log, Consumer<JobRecord> progress) {
+        this.store = store;
+        this.gateway = gateway;
+        this.settings = settings;
+        this.tokenizer = tokenizer;
+        this.metrics = metrics;
+        this.log = log;
+        this.progress = progress;
+        this.leases = new WorkerLeases(gateway, settings.quarantine());
+        this.segments = new SegmentExecutor(gateway, leases, settings, log);
+        this.thread = Thread.ofPlatform().name("ringmem-job-runner").daemon().start(this::loop);
+    }
+
+    /** Wakes the runner (a job was submitted). */
+    public void poke() {
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Optional<JobRecord> next = store.list().reversed().stream().filter(j -> !j.state().finished()).findFirst();
+                if (next.isPresent()) {
+                    run(next.get());
+                } else {
+                    synchronized (wake) {
+                        wake.wait(500);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!running) return;
+                log.accept("job runner: " + Failures.message(e) + "; retrying in 1 s");
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void run(JobRecord job) throws InterruptedException {
+        if (store.cancelRequested(job.id())) {
+            finish(job.withState(JobState.CANCELLED, null));
+            return;
+        }
+        if (job.state() == JobState.QUEUED) log.accept("job " + job.id() + ": " + job.spec().task().wireName() + " of " + job.documentIds().size() + " document(s) started");
+        else log.accept("job " + job.id() + ": resuming (" + job.segmentsFinished() + "/" + job.segmentsTotal() + " segments done)");
+        JobRunState state = new JobRunState(job.withState(JobState.RUNNING, null));
+        store.put(state.get());
+        long t0 = System.nanoTime();
+        try {
+            ObjectNode result = switch (job.spec().task()) {
+                case SCORE, EMBED -> documents(state, t0);
+                case ASK -> ask(state.get());
+                case GENERATE -> generate(state.get());
+            };
+            store.putResult(job.id(), json.writeValueAsString(result));
+            finish(state.update(j -> j.withState(JobState.SUCCEEDED, null)));
+            metrics.jobFinished("succeeded");
+        } catch (SegmentExecutor.CancelledException e) {
+            finish(state.update(j -> j.withState(JobState.CANCELLED, null)));
+            metrics.jobFinished("cancelled");
+        } catch (SegmentExecutor.SegmentFailedException | WorkerLeases.NoWorkersException | JobFailedException e) {
+            finish(state.update(j -> j.withState(JobState.FAILED, e.getMessage())));
+            metrics.jobFinished("failed");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            finish(state.update(j -> j.withState(JobState.FAILED, "result could not be written: " + e.getMessage())));
+        }
+    }
+
+    private void finish(JobRecord job) {
+        store.put(job);
+        progress.accept(job);
+        log.accept("job " + job.id() + ": " + job.state() + (job.error() == null ? "" : " (" + job.error() + ")"));
+    }
+
+    private ObjectNode documents(JobRunState state, long t0) throws InterruptedException {
+        JobRecord job = state.get();
+        if (job.spec().workers() == 0) {
+            int ready = Math.max(1, leases.healthy().size());
+            job = state.update(j -> j.withWorkers(ready));
+        }
+        int p = job.spec().workers();
+        int rings = Math.max(1, Math.min(job.documentIds().size(), leases.healthy().size() / p));
+        ExecutorService docs = Executors.newFixedThreadPool(rings, Thread.ofPlatform().name("ringmem-doc-", 0).daemon().factory());
+        try {
+            List<Future<List<SegmentOutcome>>> futures = new ArrayList<>();
+            for (int d = 0; d < job.documentIds().size(); d++) {
+                int doc = d;
+                futures.add(docs.submit(() -> document(state, doc)));
+            }
+            List<List<SegmentOutcome>> outcomes = new ArrayList<>();
+            for (Future<List<SegmentOutcome>> f : futures) {
+                try {
+                    outcomes.add(f.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) throw re;
+                    throw new JobFailedException(Failures.message(e));
+                }
+            }
+            return new ResultBuilder(json).documentsResult(state.get(), outcomes, (System.nanoTime() - t0) / 1e9);
+        } finally {
+            docs.shutdownNow();
+            docs.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private List<SegmentOutcome> document(JobRunState state, int doc) throws InterruptedException {
+        JobRecord job = state.get();
+        String id = job.documentIds().get(doc);
+        int[] ids = store.document(job.id(), doc);
+        List<SegmentOutcome> out = new ArrayList<>();
+        for (int s = 0; s < job.segments()[doc]; s++) {
+            if (s < state.get().segmentsDone()[doc]) {
+                out.add(store.outcome(job.id(), doc, s).orElseThrow(() -> new JobFailedException("outcome of a finished segment is missing")));
+                continue;
+            }
+            SegmentOutcome o = segments.run(job.id(), id, ids, s, job.spec().workers(), job.spec().settings(),
+                    job.spec().task() == Task.EMBED, () -> store.cancelRequested(job.id()),
+                    () -> { state.update(JobRecord::withFailedAttempt); metrics.failedAttempt(); });
+            store.putOutcome(job.id(), doc, s, o);
+            int done = s + 1;
+            JobRecord now = state.update(j -> j.withSegmentDone(doc, done));
+            metrics.segment(o);
+            progress.accept(now);
+            out.add(o);
+        }
+        return out;
+    }
+
+    private ObjectNode ask(JobRecord job) throws InterruptedException {
+        ObjectNode root = json.createObjectNode().put("id", job.id()).put("task", "ask");
+        ArrayNode docs = root.putArray("documents");
+        for (String doc : job.documentIds()) {
+            TokensResult r = oneWorker(new AskTask(doc, job.spec().question(), job.spec().maxTokens(), stopIds(), job.spec().settings()));
+            docs.addObject().put("id", doc).put("answer", tokenizer.decode(r.ids())).put("tokens", r.ids().length).put("worker", r.worker());
+        }
+        return root;
+    }
+
+    private ObjectNode generate(JobRecord job) throws InterruptedException {
+        JobSpec s = job.spec();
+        TokensResult r = oneWorker(new GenerateTask(s.question(), s.maxTokens(), s.temperature(), s.topP(), s.seed(), stopIds()));
+        return json.createObjectNode().put("id", job.id()).put("task", "generate").put("text", tokenizer.decode(r.ids()))
+                .put("tokens", r.ids().length).put("worker", r.worker());
+    }
+
+    private <R extends java.io.Serializable> R oneWorker(io.ringmem.protocol.WorkerRequest<R> request) throws InterruptedException {
+        String last = null;
+        for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+            List<WorkerRef> one = leases.acquire(1, settings.acquireTimeout());
+            try {
+                return gateway.call(one.getFirst(), request).get(settings.segmentTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                String m = Failures.message(e);
+                if (leases.probe(one, settings.probeTimeout()).isEmpty()) throw new JobFailedException(m);
+                last = m;
+            } finally {
+                leases.release(one);
+            }
+        }
+        throw new JobFailedException(last);
+    }
+
+    private int[] stopIds() {
+        return tokenizer.eos() >= 0 ? new int[]{tokenizer.eos()} : new int[0];
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A job failed for a reason its message states. */
+    static final class JobFailedException extends RuntimeException {
+        JobFailedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The running job's record, updated by the document threads one at a time. */
+    private final class JobRunState {
+        private JobRecord record;
+
+        JobRunState(JobRecord record) {
+            this.record = record;
+        }
+
+        synchronized JobRecord get() {
+            return record;
+        }
+
+        synchronized JobRecord update(java.util.function.UnaryOperator<JobRecord> change) {
+            record = change.apply(record);
+            store.put(record);
+            return record;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package io.ringmem.coordinator;
+
+/** Lifecycle of a job: QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED. */
+public enum JobState {
+    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+
+    public boolean finished() {
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+}

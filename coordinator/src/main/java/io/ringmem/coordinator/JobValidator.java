@@ -1,0 +1,157 @@
+package io.ringmem.coordinator;
+
+import io.ringmem.kv.KvCodecs;
+import io.ringmem.protocol.SegmentSettings;
+import io.ringmem.tokenizer.Tokenizer;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@link JobRequest} into a {@link JobSpec}, or refuses it with an {@link ApiException} whose message says
+ * what to change. Nothing is stored before validation passes, so a refused request changes nothing.
+ */
+public final class JobValidator {
+    /** Document ids are store keys and parts of ring session names. */
+    private static final Pattern DOCUMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
+    public static final int DEFAULT_SEGMENT_TOKENS = 2048;
+
+    private final String modelName;
+    private final int vocabSize;
+    private final Tokenizer tokenizer;
+    private final JobLimits limits;
+    private final Predicate<String> processed; // document id → has stored state
+
+    public JobValidator(String modelName, int vocabSize, Tokenizer tokenizer, JobLimits limits, Predicate<String> processed) {
+        this.modelName = modelName;
+        this.vocabSize = vocabSize;
+        this.tokenizer = tokenizer;
+        this.limits = limits;
+        this.processed = processed;
+    }
+
+    public JobSpec validate(JobRequest r, String jobId) {
+        if (r == null) throw bad("the request body is empty: send a JSON job (see docs/cluster.md)");
+        Task task = task(r.task());
+        if (r.model() != null && !r.model().equals(modelName)) {
+            throw new ApiException(404, "unknown model '" + r.model() + "': this cluster serves '" + modelName + "'");
+        }
+        int workers = r.workers() == null ? 0 : r.workers();
+        if (r.workers() != null && (workers < 1 || workers > limits.maxWorkers())) {
+            throw bad("workers must be in 1.." + limits.maxWorkers() + ", got " + workers);
+        }
+        SegmentSettings settings = settings(r);
+        int maxTokens = r.maxTokens() == null ? 32 : r.maxTokens();
+        if (maxTokens < 1 || maxTokens > limits.maxNewTokens()) throw bad("maxTokens must be in 1.." + limits.maxNewTokens() + ", got " + maxTokens);
+        double temperature = r.temperature() == null ? 0 : r.temperature(), topP = r.topP() == null ? 1 : r.topP();
+        if (!(temperature >= 0) || !(topP > 0 && topP <= 1)) throw bad("temperature must be >= 0 and topP in (0, 1]");
+        int[] question = new int[0];
+        List<JobSpec.DocumentSpec> docs = new ArrayList<>();
+        switch (task) {
+            case SCORE, EMBED -> docs = documents(r, jobId, true);
+            case ASK -> {
+                if (r.question() == null || r.question().isBlank()) throw bad("an ask job needs a non-empty \"question\"");
+                question = tokenizer.encode(r.question());
+                if (question.length == 0) throw bad("the question has no tokens");
+                docs = documents(r, jobId, false);
+                for (JobSpec.DocumentSpec d : docs) {
+                    if (!processed.test(d.id())) {
+                        throw new ApiException(404, "document '" + d.id() + "' has not been processed: run a score or embed job on it first");
+                    }
+                }
+            }
+            case GENERATE -> {
+                if (r.prompt() == null || r.prompt().isEmpty()) throw bad("a generate job needs a non-empty \"prompt\"");
+                if (r.documents() != null && !r.documents().isEmpty()) throw bad("a generate job takes a \"prompt\", not documents");
+                question = withBos(tokenizer.encode(r.prompt()));
+                checkLength("the prompt", question.length);
+            }
+        }
+        return new JobSpec(task, docs, workers, settings, question, maxTokens, temperature, topP,
+                r.seed() == null ? 0 : r.seed(), Boolean.TRUE.equals(r.tokenNll()));
+    }
+
+    private static Task task(String name) {
+        if (name == null) throw bad("\"task\" is missing: use score, embed, ask or generate");
+        try {
+            return Task.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw bad("unknown task '" + name + "': use score, embed, ask or generate");
+        }
+    }
+
+    private List<JobSpec.DocumentSpec> documents(JobRequest r, String jobId, boolean needContent) {
+        if (r.documents() == null || r.documents().isEmpty()) throw bad("\"documents\" is missing or empty");
+        if (r.documents().size() > limits.maxDocuments()) {
+            throw new ApiException(413, r.documents().size() + " documents exceed this coordinator's limit of " + limits.maxDocuments());
+        }
+        List<JobSpec.DocumentSpec> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < r.documents().size(); i++) {
+            JobRequest.DocumentInput d = r.documents().get(i);
+            if (d == null) throw bad("document " + i + " is null");
+            String id = d.id() == null ? jobId + "-doc-" + i : d.id();
+            if (!DOCUMENT_ID.matcher(id).matches()) {
+                throw bad("document id '" + id + "' is not valid: use letters, digits, '.', '_', ':' or '-' (at most 200)");
+            }
+            if (!seen.add(id)) throw bad("document id '" + id + "' appears twice in the job");
+            if (!needContent) {
+                if (d.text() != null || d.tokens() != null) throw bad("an ask job names processed documents by id only; document '" + id + "' has content");
+                out.add(new JobSpec.DocumentSpec(id, new int[0]));
+                continue;
+            }
+            if ((d.text() == null) == (d.tokens() == null)) throw bad("document '" + id + "' needs exactly one of \"text\" or \"tokens\"");
+            int[] ids;
+            if (d.tokens() != null) {
+                ids = d.tokens();
+                for (int t : ids) {
+                    if (t < 0 || t >= vocabSize) throw bad("document '" + id + "' has token id " + t + " outside the vocabulary (0.." + (vocabSize - 1) + ")");
+                }
+            } else {
+                if (d.text().isBlank()) throw bad("document '" + id + "' is empty");
+                ids = withBos(tokenizer.encode(d.text()));
+            }
+            if (ids.length < 2) throw bad("document '" + id + "' has " + ids.length + " token(s); scoring needs at least 2");
+            checkLength("document '" + id + "'", ids.length);
+            out.add(new JobSpec.DocumentSpec(id, ids));
+        }
+        return out;
+    }
+
+    private void checkLength(String what, int tokens) {
+        if (tokens > limits.maxDocumentTokens()) {
+            throw new ApiException(413, what + " has " + tokens + " tokens, over this coordinator's limit of " + limits.maxDocumentTokens());
+        }
+    }
+
+    private int[] withBos(int[] ids) {
+        if (tokenizer.bos() < 0) return ids;
+        int[] out = new int[ids.length + 1];
+        out[0] = tokenizer.bos();
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        return out;
+    }
+
+    private static SegmentSettings settings(JobRequest r) {
+        int s = r.segmentTokens() == null ? DEFAULT_SEGMENT_TOKENS : r.segmentTokens();
+        if (s < 1) throw bad("segmentTokens must be >= 1, got " + s);
+        String codec = r.kvCodec() == null ? "int8" : r.kvCodec();
+        if (!KvCodecs.NAMES.contains(codec)) throw bad("unknown kvCodec '" + codec + "': use one of " + String.join(", ", KvCodecs.NAMES));
+        int window = r.windowTokens() == null ? Math.min(512, s / 4) : r.windowTokens();
+        int sinks = r.sinkTokens() == null ? 4 : r.sinkTokens();
+        int topK = r.retrieveTopK() == null ? 4 : r.retrieveTopK();
+        int block = r.kvBlockTokens() == null ? 64 : r.kvBlockTokens();
+        if (window < 0 || sinks < 0 || topK < 0) throw bad("windowTokens, sinkTokens and retrieveTopK must be >= 0");
+        if (block < 1) throw bad("kvBlockTokens must be >= 1, got " + block);
+        return new SegmentSettings(s, sinks, window, block, codec, topK, 0, true);
+    }
+
+    private static ApiException bad(String message) {
+        return new ApiException(400, message);
+    }
+}

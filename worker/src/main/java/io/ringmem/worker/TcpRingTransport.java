@@ -1,0 +1,47 @@
+package io.ringmem.worker;
+
+import io.ringmem.ring.RingChannel;
+import io.ringmem.worker.ring.RingServer;
+import io.ringmem.worker.ring.RingServerConfig;
+import io.ringmem.worker.ring.RingSession;
+import io.ringmem.worker.ring.TcpRingChannel;
+
+import java.time.Duration;
+
+/** {@link RingTransport} over the worker's Netty {@link RingServer}. */
+public final class TcpRingTransport implements RingTransport {
+    private final RingServer server;
+
+    private TcpRingTransport(RingServer server) {
+        this.server = server;
+    }
+
+    /**
+     * @param host          interface to bind
+     * @param port          port, 0 for any free one
+     * @param advertiseHost host other workers connect to
+     */
+    public static TcpRingTransport start(String host, int port, String advertiseHost) {
+        return new TcpRingTransport(RingServer.start(RingServerConfig.of(host, port).withAdvertiseHost(advertiseHost)));
+    }
+
+    @Override
+    public String address() {
+        return server.advertisedAddress();
+    }
+
+    @Override
+    public RingChannel open(String sessionId, int rank, int size, String nextAddress, Duration stepTimeout) {
+        return server.open(new RingSession(sessionId, rank, size, nextAddress, stepTimeout));
+    }
+
+    @Override
+    public void abort(RingChannel channel, String reason) {
+        if (channel instanceof TcpRingChannel tcp) tcp.abort(reason);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

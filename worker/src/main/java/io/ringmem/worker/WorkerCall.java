@@ -1,0 +1,35 @@
+package io.ringmem.worker;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import io.ringmem.protocol.WorkerRequest;
+
+import java.io.Serializable;
+import java.util.concurrent.Callable;
+
+/**
+ * A {@link WorkerRequest} as a Hazelcast executor task: it runs on the target member and hands the request to the
+ * {@link Worker} that member's process registered in its user context.
+ */
+public final class WorkerCall<R extends Serializable> implements Callable<R>, Serializable, HazelcastInstanceAware {
+    private final WorkerRequest<R> request;
+    private transient HazelcastInstance member;
+
+    public WorkerCall(WorkerRequest<R> request) {
+        this.request = request;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+        this.member = hazelcastInstance;
+    }
+
+    @Override
+    public R call() {
+        Object worker = member.getUserContext().get(Worker.CONTEXT_KEY);
+        if (!(worker instanceof Worker w)) {
+            throw new IllegalStateException("member " + member.getCluster().getLocalMember().getAddress() + " runs no worker");
+        }
+        return w.handle(request);
+    }
+}
