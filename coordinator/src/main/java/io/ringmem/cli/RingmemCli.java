@@ -13,7 +13,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "ringmem", mixinStandardHelpOptions = true, versionProvider = RingmemCli.Version.class,
         description = "Exact long-context Llama inference with sequence-parallel ring attention.",
-        subcommands = {ScoreCommand.class, GenerateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AnalyzeCommand.class, ScoreCommand.class, GenerateCommand.class, WorkerCommand.class, CoordinatorCommand.class,
+                SubmitCommand.class, StatusCommand.class, ResultCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RingmemCli {
     /** Exit code for user errors (bad input, unsupported file, ...). */
     public static final int EXIT_USER_ERROR = 1;

@@ -1,0 +1,61 @@
+package io.ringmem.cli;
+
+import io.ringmem.RingmemException;
+import io.ringmem.forward.LlamaModel;
+import io.ringmem.kernel.Kernels;
+import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.model.LoadedModel;
+import io.ringmem.model.loader.ModelLoader;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** The model a long-running process serves: a local path or {@code hf:ORG/NAME}, and how to run it. */
+final class ServeModelOptions {
+    @Option(names = "--model", required = true, paramLabel = "PATH|hf:ORG/NAME",
+            description = "a .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder, or hf:ORG/NAME[@REVISION] (downloaded to the cache on first use)")
+    String model;
+
+    @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer file for llama2.c checkpoints")
+    Path tokenizer;
+
+    @Option(names = "--kernels", defaultValue = "vector", paramLabel = "vector|scalar", description = "CPU kernels (default: ${DEFAULT-VALUE})")
+    String kernels;
+
+    @Option(names = "--threads", paramLabel = "N", description = "kernel threads (default: available processors)")
+    Integer threads;
+
+    @Option(names = "--block-tokens", defaultValue = "256", paramLabel = "N", description = "tokens per batched matmul block (default: ${DEFAULT-VALUE})")
+    int blockTokens;
+
+    /** The name job requests use for this model: the file or folder name (or ORG/NAME for hub models). */
+    String modelName() {
+        return ModelSpec.name(model);
+    }
+
+    LoadedModel load(PrintWriter log) {
+        Path path = ModelSpec.resolve(model, log);
+        long t0 = System.nanoTime();
+        LoadedModel m = ModelLoader.load(path, tokenizer);
+        var c = m.config();
+        log.printf("ringmem: loaded %s (%s): dim %d, %d layers, %d heads / %d kv heads, vocab %d, in %.2f s%n",
+                model, m.format(), c.dim(), c.layers(), c.heads(), c.kvHeads(), c.vocabSize(), (System.nanoTime() - t0) / 1e9);
+        return m;
+    }
+
+    Kernels createKernels(int defaultThreads) {
+        int t = threads == null ? defaultThreads : threads;
+        if (t < 1) throw new RingmemException("--threads must be at least 1, got " + t);
+        try {
+            return KernelsFactory.byName(kernels, t);
+        } catch (IllegalArgumentException e) {
+            throw new RingmemException(e.getMessage());
+        }
+    }
+
+    LlamaModel llama(LoadedModel m, Kernels k) {
+        if (blockTokens < 1) throw new RingmemException("--block-tokens must be at least 1, got " + blockTokens);
+        return new LlamaModel(m.config(), m.weights(), k);
+    }
+}
