@@ -44,7 +44,7 @@ public final class CoordinatorNode implements AutoCloseable {
             HazelcastDocumentStates states = new HazelcastDocumentStates(member);
             JobValidator validator = new JobValidator(s.modelName(), config.vocabSize(), tokenizer, s.limits(),
                     doc -> states.hasState(doc));
-            CoordinatorService service = new CoordinatorService(store, validator, runner, meters);
+            CoordinatorService service = new CoordinatorService(store, validator, runner, meters, gateway);
             RestApi api = new RestApi(service, log);
             metrics.gauge("ringmem.workers", gateway, g -> g.workers().size());
             ServiceHttp http = ServiceHttp.start(s.httpHost(), s.httpPort(), () -> member.getLifecycleService().isRunning(), metrics, api::install);

@@ -21,7 +21,11 @@ public final class CoordinatorService {
     private final CoordinatorMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
 
-    public CoordinatorService(JobStore store, JobValidator validator, JobRunner runner, CoordinatorMetrics metrics) {
+    private final WorkerGateway gateway;
+
+    public CoordinatorService(JobStore store, JobValidator validator, JobRunner runner, CoordinatorMetrics metrics,
+                              WorkerGateway gateway) {
+        this.gateway = gateway;
         this.store = store;
         this.validator = validator;
         this.runner = runner;
@@ -94,6 +98,13 @@ public final class CoordinatorService {
     public ArrayNode list() {
         ArrayNode out = json.createArrayNode();
         for (JobRecord j : store.list()) out.add(status(j));
+        return out;
+    }
+
+    /** The workers that serve this coordinator's model: name and ring address. */
+    public ArrayNode workers() {
+        ArrayNode out = json.createArrayNode();
+        for (WorkerRef w : gateway.workers()) out.addObject().put("name", w.name()).put("ring", w.ringAddress());
         return out;
     }
 

@@ -72,7 +72,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             JobRunner runner = new JobRunner(new HazelcastJobStore(member), gateway, runnerSettings, tokenizer, metrics, log, progress);
             JobValidator validator = new JobValidator(modelName, model.config().vocabSize(), tokenizer, limits, states::hasState);
             return new EmbeddedCluster(member, transports, gateway, runner,
-                    new CoordinatorService(new HazelcastJobStore(member), validator, runner, metrics));
+                    new CoordinatorService(new HazelcastJobStore(member), validator, runner, metrics, gateway));
         } catch (RuntimeException | Error e) {
             transports.forEach(RingTransport::close);
             member.shutdown();

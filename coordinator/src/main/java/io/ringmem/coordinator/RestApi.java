@@ -36,6 +36,7 @@ public final class RestApi {
             send(ctx, 202, status);
         });
         app.get("/v1/jobs", ctx -> send(ctx, 200, service.list()));
+        app.get("/v1/workers", ctx -> send(ctx, 200, service.workers()));
         app.get("/v1/jobs/{id}", ctx -> send(ctx, 200, service.status(ctx.pathParam("id"))));
         app.get("/v1/jobs/{id}/result", ctx -> send(ctx, 200, service.result(ctx.pathParam("id"))));
         app.delete("/v1/jobs/{id}", ctx -> send(ctx, 200, service.cancel(ctx.pathParam("id"))));
@@ -45,7 +46,8 @@ public final class RestApi {
             error(ctx, 500, "internal error: " + Failures.message(e));
         });
         app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) error(ctx, 404, "no endpoint " + ctx.method() + " " + ctx.path());
+            String type = ctx.res().getContentType();
+            if (type == null || !type.startsWith("application/json")) error(ctx, 404, "no endpoint " + ctx.method() + " " + ctx.path());
         });
         app.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path()));
     }

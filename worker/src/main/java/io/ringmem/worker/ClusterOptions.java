@@ -66,6 +66,7 @@ public record ClusterOptions(String clusterName, List<String> members, int port,
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(failureSeconds));
         config.setProperty("hazelcast.shutdownhook.policy", "GRACEFUL");
+        config.setProperty("hazelcast.health.monitoring.level", "OFF");
         config.setProperty("hazelcast.graceful.shutdown.max.wait", "30");
         return config;
     }

@@ -25,8 +25,12 @@ public final class WorkerCall<R extends Serializable> implements Callable<R>, Se
     }
 
     @Override
-    public R call() {
+    public R call() throws InterruptedException {
         Object worker = member.getUserContext().get(Worker.CONTEXT_KEY);
+        for (int i = 0; i < 100 && worker == null; i++) { // a worker registers itself right after its member starts
+            Thread.sleep(100);
+            worker = member.getUserContext().get(Worker.CONTEXT_KEY);
+        }
         if (!(worker instanceof Worker w)) {
             throw new IllegalStateException("member " + member.getCluster().getLocalMember().getAddress() + " runs no worker");
         }

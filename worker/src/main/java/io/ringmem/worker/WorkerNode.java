@@ -48,7 +48,7 @@ public final class WorkerNode implements AutoCloseable {
             HazelcastMemoryStore store = new HazelcastMemoryStore(s.cluster().storeConfig(), member);
             Worker worker = new Worker(s.name(), model, s.blockTokens(), doc -> new StoreKvBlockStore(store, doc),
                     new HazelcastDocumentStates(member), transport, metrics);
-            context.put(Worker.CONTEXT_KEY, worker);
+            member.getUserContext().put(Worker.CONTEXT_KEY, worker); // the member copied the config's map at start
             HazelcastInstance joined = member;
             if (s.httpPort() >= 0) {
                 http = ServiceHttp.start(s.httpHost(), s.httpPort(), () -> joined.getLifecycleService().isRunning(), metrics, app -> { });

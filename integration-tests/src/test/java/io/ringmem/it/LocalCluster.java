@@ -1,0 +1,113 @@
+package io.ringmem.it;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A coordinator and workers as separate JVMs on 127.0.0.1, joined by TCP-IP member lists, each with its own
+ * Hazelcast, ring and HTTP port. Workers run one kernel thread each (the test machine has two cores).
+ */
+final class LocalCluster implements AutoCloseable {
+    private final Path model;
+    private final Path logs;
+    private final List<String> extraCoordinatorArgs;
+    private final int coordinatorHz;
+    private final int coordinatorHttp;
+    private final List<Integer> workerHz = new ArrayList<>();
+    private final List<String> members = new ArrayList<>();
+    private RingmemProcess coordinator;
+    private final List<RingmemProcess> workers = new ArrayList<>();
+    private int restarts;
+
+    LocalCluster(Path model, Path logs, int workerCount, List<String> extraCoordinatorArgs) throws IOException {
+        this.model = model;
+        this.logs = logs;
+        this.extraCoordinatorArgs = List.copyOf(extraCoordinatorArgs);
+        this.coordinatorHz = freePort();
+        this.coordinatorHttp = freePort();
+        members.add("127.0.0.1:" + coordinatorHz);
+        for (int i = 0; i < workerCount; i++) {
+            int p = freePort();
+            workerHz.add(p);
+            members.add("127.0.0.1:" + p);
+        }
+    }
+
+    /** Starts the coordinator, then the workers; returns when the coordinator lists every worker. */
+    LocalCluster start() throws Exception {
+        startCoordinator();
+        for (int i = 0; i < workerHz.size(); i++) {
+            workers.add(RingmemProcess.start("worker-" + (i + 1), logs, List.of("worker", "--model", model.toString(),
+                    "--members", String.join(",", members), "--hz-port", Integer.toString(workerHz.get(i)), "--bind", "127.0.0.1",
+                    "--http-port", Integer.toString(freePort()), "--name", "worker-" + (i + 1), "--threads", "1", "--failure-seconds", "6")));
+        }
+        for (RingmemProcess w : workers) w.awaitLine("worker \\S+ ready", Duration.ofSeconds(120));
+        awaitWorkers(workers.size(), Duration.ofSeconds(60));
+        return this;
+    }
+
+    void startCoordinator() throws Exception {
+        List<String> args = new ArrayList<>(List.of("coordinator", "--model", model.toString(), "--members", String.join(",", members),
+                "--hz-port", Integer.toString(coordinatorHz), "--bind", "127.0.0.1", "--http-port", Integer.toString(coordinatorHttp),
+                "--failure-seconds", "6", "--step-timeout", "30"));
+        args.addAll(extraCoordinatorArgs);
+        coordinator = RingmemProcess.start("coordinator" + (restarts++ == 0 ? "" : "-" + restarts), logs, args);
+        coordinator.awaitLine("coordinator ready", Duration.ofSeconds(120));
+    }
+
+    Rest rest() {
+        return new Rest("http://127.0.0.1:" + coordinatorHttp);
+    }
+
+    RingmemProcess coordinator() {
+        return coordinator;
+    }
+
+    RingmemProcess worker(int i) {
+        return workers.get(i);
+    }
+
+    int liveWorkers() {
+        return (int) workers.stream().filter(RingmemProcess::alive).count();
+    }
+
+    /** Waits until the coordinator's /v1/workers lists exactly {@code n} workers. */
+    void awaitWorkers(int n, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = -1;
+        while (System.nanoTime() < deadline) {
+            try {
+                Rest.Response r = rest().get("/v1/workers");
+                seen = r.body().size();
+                if (r.status() == 200 && seen == n) return;
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("coordinator lists " + seen + " workers, expected " + n + "\n" + coordinator.tail());
+    }
+
+    String logsTail() throws IOException {
+        StringBuilder b = new StringBuilder("--- " + coordinator.name() + "\n" + coordinator.tail());
+        for (RingmemProcess w : workers) b.append("\n--- ").append(w.name()).append("\n").append(w.tail());
+        return b.toString();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (RingmemProcess w : workers) w.close();
+        if (coordinator != null) coordinator.close();
+    }
+}
