@@ -7,11 +7,11 @@ import java.nio.file.Path;
  * The shared test data folder, from the system property {@code ringmem.testdata} (relative values against
  * {@code ringmem.rootdir}), as in ring-attention's {@code TestData}. Missing data fails loudly.
  */
-final class HubTestData {
+public final class HubTestData {
     private HubTestData() {
     }
 
-    static Path root() {
+    public static Path root() {
         String p = System.getProperty("ringmem.testdata");
         if (p == null || p.isBlank()) {
             throw new IllegalStateException("system property ringmem.testdata is not set (run with -Dringmem.testdata=../shared)");
@@ -25,17 +25,21 @@ final class HubTestData {
         return root;
     }
 
-    static Path path(String relative) {
+    public static Path path(String relative) {
         Path f = root().resolve(relative);
         if (!Files.exists(f)) throw new IllegalStateException("test data file missing: " + f);
         return f;
     }
 
-    static Path tinystories656k() {
+    public static Path tinystories656k() {
         return path("models/tinystories-656k");
     }
 
-    static Path stories260kGguf() {
+    public static Path stories260kGguf() {
         return path("models/stories260K/stories260K.gguf");
+    }
+
+    public static Path stories260kBin() {
+        return path("models/stories260K/stories260K.bin");
     }
 }

@@ -1,0 +1,175 @@
+package io.ringmem.worker;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.ringmem.RingmemException;
+import io.ringmem.forward.LlamaModel;
+import io.ringmem.forward.RunConfig;
+import io.ringmem.kernel.Kernels;
+import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.model.LoadedModel;
+import io.ringmem.model.loader.ModelLoader;
+import io.ringmem.protocol.AskTask;
+import io.ringmem.protocol.FinalizeTask;
+import io.ringmem.protocol.SegmentSettings;
+import io.ringmem.protocol.ShardResult;
+import io.ringmem.protocol.ShardTask;
+import io.ringmem.protocol.TokensResult;
+import io.ringmem.ring.ShardSchedule;
+import io.ringmem.segment.InMemoryKvBlockStore;
+import io.ringmem.segment.KvBlockStore;
+import io.ringmem.segment.SegmentConfig;
+import io.ringmem.segment.SegmentScoreResult;
+import io.ringmem.segment.SegmentedScorer;
+import io.ringmem.worker.hub.HubTestData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three {@link Worker}s, each with its own TCP ring server, run a document segment by segment through shard and
+ * finalize requests, with the carried state passing through {@link DocumentStates} between segments: the NLL must
+ * equal the in-process {@link SegmentedScorer} bit for bit (same ring size, same settings, int8 blocks and top-2
+ * retrieval), which is the oracle for segment mode.
+ */
+@Timeout(120)
+class DistributedSegmentsTest {
+    private static LoadedModel loaded;
+    private static Kernels kernels;
+    private static LlamaModel model;
+    private static int[] ids;
+
+    @BeforeAll
+    static void setUp() {
+        loaded = ModelLoader.load(HubTestData.stories260kBin(), null);
+        kernels = KernelsFactory.byName("vector", 1);
+        model = new LlamaModel(loaded.config(), loaded.weights(), kernels);
+        ids = new SplittableRandom(11).ints(600, 0, loaded.config().vocabSize()).toArray();
+        ids[0] = 1;
+    }
+
+    @AfterAll
+    static void tearDown() {
+        kernels.close();
+        loaded.close();
+    }
+
+    private record Cluster(List<Worker> workers, List<RingTransport> transports, InMemoryDocumentStates states,
+                           ConcurrentHashMap<String, KvBlockStore> stores) implements AutoCloseable {
+        static Cluster start(int n) {
+            List<Worker> workers = new ArrayList<>();
+            List<RingTransport> transports = new ArrayList<>();
+            InMemoryDocumentStates states = new InMemoryDocumentStates();
+            ConcurrentHashMap<String, KvBlockStore> stores = new ConcurrentHashMap<>();
+            for (int w = 0; w < n; w++) {
+                RingTransport t = TcpRingTransport.start("127.0.0.1", 0, "127.0.0.1");
+                transports.add(t);
+                workers.add(new Worker("w" + w, model, 64, doc -> stores.computeIfAbsent(doc, d -> new InMemoryKvBlockStore(loaded.config().layers())),
+                        states, t, new SimpleMeterRegistry()));
+            }
+            return new Cluster(workers, transports, states, stores);
+        }
+
+        @Override
+        public void close() {
+            transports.forEach(RingTransport::close);
+        }
+    }
+
+    private static double[] runDocument(Cluster c, String doc, SegmentSettings s, int p) throws Exception {
+        double[] nll = new double[ids.length];
+        Arrays.fill(nll, Double.NaN);
+        var pool = Executors.newFixedThreadPool(p);
+        try {
+            for (int seg = 0; seg * s.segmentTokens() < ids.length; seg++) {
+                int start = seg * s.segmentTokens(), end = Math.min(ids.length, start + s.segmentTokens());
+                int[] segIds = Arrays.copyOfRange(ids, start, end);
+                int next = end < ids.length ? ids[end] : -1;
+                List<CompletableFuture<ShardResult>> fs = new ArrayList<>();
+                for (int r = 0; r < p; r++) {
+                    ShardTask t = new ShardTask("job", doc, seg, 7, r, p, "zigzag", c.workers().get((r + 1) % p).ringAddress(),
+                            segIds, start, next, s, true, false, 30_000);
+                    Worker w = c.workers().get(r);
+                    fs.add(CompletableFuture.supplyAsync(() -> w.handle(t), pool));
+                }
+                for (CompletableFuture<ShardResult> f : fs) {
+                    ShardResult r = f.get();
+                    for (int i = 0; i < r.positions().length; i++) nll[r.positions()[i]] = r.nll()[i];
+                }
+                c.workers().get(0).handle(new FinalizeTask("job", doc, seg, 7, p, end, s));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return Arrays.copyOf(nll, ids.length - 1);
+    }
+
+    @Test
+    void workersOverTcpEqualTheInProcessSegmentedScorerBitForBit() throws Exception {
+        SegmentSettings s = new SegmentSettings(128, 4, 32, 32, "int8", 2, 0, true);
+        SegmentScoreResult expected = new SegmentedScorer(model, RunConfig.of(3, ShardSchedule.ZIGZAG),
+                new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true), new InMemoryKvBlockStore(loaded.config().layers()))
+                .score(ids, x -> { });
+        try (Cluster c = Cluster.start(3)) {
+            double[] nll = runDocument(c, "doc", s, 3);
+            assertArrayEquals(expected.nll(), nll, 0.0);
+            assertEquals(5, c.states().latest("doc").orElseThrow().segmentsDone());
+            assertEquals(0, c.states().shardCount(), "finalize must drop the shards");
+        }
+    }
+
+    @Test
+    void askAnswersFromTheStoredStateAndMissingStateIsAClearError() throws Exception {
+        SegmentSettings s = new SegmentSettings(256, 4, 64, 32, "int8", 2, 0, true);
+        try (Cluster c = Cluster.start(2)) {
+            runDocument(c, "asked", s, 2);
+            TokensResult r = c.workers().get(1).handle(new AskTask("asked", new int[]{1, 20, 30}, 5, new int[0], s));
+            assertEquals(5, r.ids().length);
+            RingmemException e = assertThrows(RingmemException.class,
+                    () -> c.workers().get(0).handle(new AskTask("never-seen", new int[]{1, 2}, 3, new int[0], s)));
+            assertTrue(e.getMessage().contains("never-seen"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aMissingCarriedStateOrShardFailsWithTheDocumentNamed() {
+        SegmentSettings s = new SegmentSettings(128, 4, 32, 32, "int8", 2, 0, true);
+        try (Cluster c = Cluster.start(1)) {
+            ShardTask later = new ShardTask("job", "orphan", 2, 1, 0, 1, "zigzag", c.workers().get(0).ringAddress(),
+                    Arrays.copyOf(ids, 128), 256, -1, s, true, false, 5_000);
+            RingmemException e = assertThrows(RingmemException.class, () -> c.workers().get(0).handle(later));
+            assertTrue(e.getMessage().contains("'orphan' after segment 1"), e.getMessage());
+            RingmemException f = assertThrows(RingmemException.class,
+                    () -> c.workers().get(0).handle(new FinalizeTask("job", "orphan", 0, 1, 1, 128, s)));
+            assertTrue(f.getMessage().contains("rank 0"), f.getMessage());
+        }
+    }
+
+    @Test
+    void aRankWhoseNeighbourIsGoneFailsInsteadOfHanging() throws Exception {
+        SegmentSettings s = new SegmentSettings(128, 4, 32, 32, "int8", 2, 0, true);
+        try (Cluster c = Cluster.start(2)) {
+            String deadAddress = c.workers().get(1).ringAddress();
+            c.transports().get(1).close(); // worker 1 is gone
+            ShardTask t = new ShardTask("job", "d", 0, 1, 0, 2, "zigzag", deadAddress, Arrays.copyOf(ids, 128), 0, ids[128], s, true, false, 5_000);
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> CompletableFuture.supplyAsync(() -> c.workers().get(0).handle(t)).get());
+            assertInstanceOf(RingmemException.class, e.getCause());
+        }
+    }
+}
