@@ -1,0 +1,209 @@
+package io.ringmem.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+
+/**
+ * The containers of the worker StatefulSet and the coordinator Deployment against the CLI contract of
+ * docs/cluster.md: subcommands and flags, the ports the flags open against the declared container ports and the
+ * probes, env references, Prometheus annotations, images and resources.
+ */
+class ContainerSpecTest {
+    private static final Set<String> SUBCOMMANDS = Set.of("worker", "coordinator");
+    private static final List<String> PORT_FLAGS = List.of("--http-port", "--ring-port", "--hz-port");
+    private static Manifests manifests;
+    private static CliDoc doc;
+
+    @BeforeAll
+    static void load() {
+        manifests = Manifests.load();
+        doc = CliDoc.load();
+    }
+
+    @Test
+    void theDocsDocumentBothSubcommands() {
+        for (String s : SUBCOMMANDS) {
+            assertTrue(doc.commands().contains(s), CliDoc.FILE + " has no synopsis for " + s + ": " + doc.commands());
+            assertTrue(doc.flags(s).containsKey("--http-port"), CliDoc.FILE + ": " + s + " documents no --http-port");
+        }
+    }
+
+    @Test
+    void argsStartWithASubcommandAndUseOnlyDocumentedFlags() {
+        for (Manifests.Workload w : manifests.workloads()) {
+            for (Container c : Pods.containers(w.template().getSpec())) {
+                String where = w.name() + "/" + c.getName();
+                List<String> args = Pods.args(c);
+                assertTrue(c.getCommand() == null || c.getCommand().isEmpty(), where + ": overrides the image's java entrypoint");
+                assertFalse(args.isEmpty(), where + ": no args");
+                String sub = args.getFirst();
+                assertTrue(SUBCOMMANDS.contains(sub), where + ": first arg " + sub + " is not one of " + SUBCOMMANDS);
+                Map<String, CliDoc.Flag> documented = doc.flags(sub);
+                Set<String> seen = new HashSet<>();
+                for (int i = 1; i < args.size(); i++) {
+                    String a = args.get(i);
+                    assertTrue(a.startsWith("--"), where + ": '" + a + "' is neither a flag nor a flag's value");
+                    CliDoc.Flag flag = documented.get(a);
+                    assertNotNull(flag, where + ": " + a + " is not documented for '" + sub + "' in " + CliDoc.FILE);
+                    assertTrue(seen.add(a), where + ": " + a + " given twice");
+                    if (flag.takesValue()) {
+                        assertTrue(i + 1 < args.size() && !args.get(i + 1).startsWith("--"), where + ": " + a + " has no value");
+                        i++;
+                    }
+                }
+                documented.forEach((name, f) -> assertTrue(!f.required() || seen.contains(name),
+                        where + ": the required flag " + name + " is missing"));
+            }
+        }
+    }
+
+    @Test
+    void envReferencesInArgsAreDefinedByTheContainer() {
+        for (Manifests.Workload w : manifests.workloads()) {
+            for (Container c : Pods.containers(w.template().getSpec())) {
+                Map<String, EnvVar> env = Pods.env(c);
+                for (String a : Pods.args(c)) {
+                    for (String name : Pods.envReferences(a)) {
+                        assertTrue(env.containsKey(name), w.name() + "/" + c.getName() + ": $(" + name + ") in '" + a
+                                + "' is not an env var of the container, Kubernetes would pass it literally");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void containerPortsCoverThePortFlagsAndTheProbes() {
+        for (Manifests.Workload w : manifests.workloads()) {
+            for (Container c : w.template().getSpec().getContainers()) {
+                String where = w.name() + "/" + c.getName();
+                List<Integer> ports = Pods.portNumbers(c);
+                for (String flag : PORT_FLAGS) {
+                    String v = Pods.flagValue(c, flag);
+                    if (v != null) {
+                        assertTrue(ports.contains(Integer.parseInt(v)), where + ": " + flag + " " + v + " is not a container port " + ports);
+                    }
+                }
+                int http = Integer.parseInt(required(c, "--http-port", where));
+                assertProbe(c, c.getReadinessProbe(), "/health/ready", http, where + " readiness");
+                assertProbe(c, c.getLivenessProbe(), "/health/live", http, where + " liveness");
+                if (c.getStartupProbe() != null) assertProbe(c, c.getStartupProbe(), "/health/live", http, where + " startup");
+            }
+        }
+    }
+
+    @Test
+    void workersAdvertiseThePodIpAndUseTheRingPort() {
+        Container worker = manifests.workload("ringmem-worker").template().getSpec().getContainers().getFirst();
+        assertEquals("worker", Pods.args(worker).getFirst());
+        assertEquals("$(POD_IP)", Pods.flagValue(worker, "--advertise-host"), "the ring address other workers connect to");
+        EnvVar podIp = Pods.env(worker).get("POD_IP");
+        assertNotNull(podIp, "no env POD_IP");
+        assertEquals("status.podIP", podIp.getValueFrom().getFieldRef().getFieldPath(), "POD_IP must come from the downward API");
+        assertNotNull(Pods.flagValue(worker, "--ring-port"), "a fixed --ring-port, so that it can be declared as a container port");
+    }
+
+    @Test
+    void everyMemberDiscoversTheClusterThroughTheHeadlessService() {
+        Service hz = manifests.named(Service.class, "ringmem-hz");
+        int hzPort = hz.getSpec().getPorts().getFirst().getPort();
+        for (Manifests.Workload w : manifests.workloads()) {
+            Container c = w.template().getSpec().getContainers().getFirst();
+            assertEquals(hz.getMetadata().getName(), Pods.flagValue(c, "--kubernetes-service"), w.name());
+            assertEquals(String.valueOf(hzPort), Pods.flagValue(c, "--hz-port"), w.name() + ": --hz-port vs the ringmem-hz port");
+            assertEquals(null, Pods.flagValue(c, "--members"), w.name() + ": a fixed member list next to Kubernetes discovery");
+        }
+    }
+
+    @Test
+    void theRestServiceReachesTheCoordinatorsHttpPort() {
+        Container c = manifests.workload("ringmem-coordinator").template().getSpec().getContainers().getFirst();
+        assertEquals("coordinator", Pods.args(c).getFirst());
+        ServicePort p = manifests.named(Service.class, "ringmem").getSpec().getPorts().getFirst();
+        assertEquals(Integer.parseInt(required(c, "--http-port", "coordinator")), Pods.resolve(c, p.getTargetPort()).orElseThrow());
+    }
+
+    @Test
+    void modelPathsLieUnderTheModelsMount() {
+        for (Manifests.Workload w : manifests.workloads()) {
+            Container c = w.template().getSpec().getContainers().getFirst();
+            String model = required(c, "--model", w.name());
+            assertTrue(model.startsWith("/models/"), w.name() + ": --model " + model + " is not under /models");
+            assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/models")), w.name() + " mounts no /models");
+        }
+    }
+
+    @Test
+    void podsAreAnnotatedForPrometheusOnTheirHttpPort() {
+        for (Manifests.Workload w : manifests.workloads()) {
+            Map<String, String> a = w.template().getMetadata().getAnnotations();
+            assertNotNull(a, w.name() + ": no pod annotations");
+            Container c = w.template().getSpec().getContainers().getFirst();
+            assertEquals("true", a.get("prometheus.io/scrape"), w.name());
+            assertEquals(required(c, "--http-port", w.name()), a.get("prometheus.io/port"), w.name() + ": scrape port vs --http-port");
+            assertEquals("/metrics", a.get("prometheus.io/path"), w.name());
+        }
+    }
+
+    @Test
+    void everyContainerRunsTheSameImageTaggedWithTheProjectVersion() {
+        Set<String> images = new TreeSet<>();
+        for (Manifests.Workload w : manifests.workloads()) {
+            Pods.containers(w.template().getSpec()).forEach(c -> images.add(c.getImage()));
+        }
+        assertEquals(Set.of("ringmem:" + RepoFiles.releaseVersion()), images,
+                "images vs the root pom's version " + RepoFiles.projectVersion());
+    }
+
+    @Test
+    void everyContainerRequestsNoMoreThanItsLimits() {
+        for (Manifests.Workload w : manifests.workloads()) {
+            for (Container c : Pods.containers(w.template().getSpec())) {
+                String where = w.name() + "/" + c.getName();
+                assertNotNull(c.getResources(), where + ": no resources");
+                for (String r : List.of("cpu", "memory")) {
+                    Quantity request = c.getResources().getRequests() == null ? null : c.getResources().getRequests().get(r);
+                    Quantity limit = c.getResources().getLimits() == null ? null : c.getResources().getLimits().get(r);
+                    assertNotNull(request, where + ": no " + r + " request");
+                    assertNotNull(limit, where + ": no " + r + " limit");
+                    BigDecimal req = request.getNumericalAmount();
+                    BigDecimal lim = limit.getNumericalAmount();
+                    assertTrue(req.signum() > 0 && req.compareTo(lim) <= 0, where + ": " + r + " request " + request + " vs limit " + limit);
+                }
+            }
+        }
+    }
+
+    private static void assertProbe(Container c, Probe probe, String path, int port, String what) {
+        assertNotNull(probe, what + " probe missing");
+        assertNotNull(probe.getHttpGet(), what + " probe is not an HTTP GET");
+        assertEquals(path, probe.getHttpGet().getPath(), what + " probe path");
+        assertEquals(port, Pods.resolve(c, probe.getHttpGet().getPort()).orElseThrow(
+                () -> new AssertionError(what + " probe port " + Pods.describe(probe.getHttpGet().getPort()) + " is no container port")), what + " probe port");
+    }
+
+    private static String required(Container c, String flag, String where) {
+        String v = Pods.flagValue(c, flag);
+        assertNotNull(v, where + ": no " + flag);
+        return v;
+    }
+}

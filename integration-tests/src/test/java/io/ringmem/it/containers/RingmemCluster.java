@@ -1,0 +1,91 @@
+package io.ringmem.it.containers;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.lifecycle.Startable;
+import org.testcontainers.lifecycle.Startables;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Ports;
+
+/**
+ * A coordinator and N workers of the Ringmem image on their own Docker network, as one {@link Startable} for
+ * {@code @Container}. Creating one touches no Docker; {@link #start()} builds the image if needed and starts all
+ * containers in parallel, each waiting for {@code /health/ready}. Fault injection: {@link #kill} sends SIGKILL
+ * ({@code docker kill}), {@link #restartCoordinator} is {@code docker restart}.
+ */
+final class RingmemCluster implements Startable {
+    private final int workerCount;
+    private final List<String> coordinatorArgs;
+    private Network network;
+    private GenericContainer<?> coordinator;
+    private final List<GenericContainer<?>> workers = new ArrayList<>();
+
+    private RingmemCluster(int workerCount, List<String> coordinatorArgs) {
+        this.workerCount = workerCount;
+        this.coordinatorArgs = List.copyOf(coordinatorArgs);
+    }
+
+    /** A cluster of one coordinator (with these extra args) and {@code workers} workers. */
+    static RingmemCluster of(int workers, String... coordinatorArgs) {
+        return new RingmemCluster(workers, List.of(coordinatorArgs));
+    }
+
+    @Override
+    public void start() {
+        network = Network.newNetwork();
+        String members = RingmemContainers.members(workerCount);
+        coordinator = RingmemContainers.coordinator(network, members, coordinatorArgs);
+        for (int i = 1; i <= workerCount; i++) workers.add(RingmemContainers.worker(network, i, members));
+        List<GenericContainer<?>> all = new ArrayList<>(workers);
+        all.add(coordinator);
+        Startables.deepStart(all).join();
+    }
+
+    @Override
+    public void stop() {
+        workers.forEach(GenericContainer::stop);
+        if (coordinator != null) coordinator.stop();
+        if (network != null) network.close();
+    }
+
+    /** A REST client of the coordinator's published HTTP port. */
+    RestClient rest() {
+        return new RestClient(URI.create("http://" + coordinator.getHost() + ":"
+                + hostPort(coordinator, RingmemContainers.COORDINATOR_HTTP_PORT)));
+    }
+
+    /** Worker {@code index} (1-based). */
+    GenericContainer<?> worker(int index) {
+        return workers.get(index - 1);
+    }
+
+    /** Kills the container with SIGKILL, as {@code docker kill} does: no shutdown hooks, no graceful leave. */
+    void kill(GenericContainer<?> container) {
+        container.getDockerClient().killContainerCmd(container.getContainerId()).withSignal("KILL").exec();
+    }
+
+    /**
+     * Restarts the coordinator container ({@code docker restart}: SIGTERM, then start) and returns a client of its
+     * HTTP port once {@code /health/ready} answers 200 again; the published host port may change on restart.
+     */
+    RestClient restartCoordinator(Duration readyTimeout) {
+        coordinator.getDockerClient().restartContainerCmd(coordinator.getContainerId()).withTimeout(30).exec();
+        RestClient rest = rest();
+        rest.awaitReady(readyTimeout);
+        return rest;
+    }
+
+    /** The host port Docker currently publishes for the container port (read fresh, not from the start-time cache). */
+    private static int hostPort(GenericContainer<?> c, int containerPort) {
+        Ports.Binding[] bindings = c.getDockerClient().inspectContainerCmd(c.getContainerId()).exec()
+                .getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(containerPort));
+        if (bindings == null || bindings.length == 0) throw new IllegalStateException("port " + containerPort + " is not published");
+        return Integer.parseInt(bindings[0].getHostPortSpec());
+    }
+}
