@@ -180,7 +180,8 @@ public final class JobRunner implements AutoCloseable {
         ArrayNode docs = root.putArray("documents");
         for (String doc : job.documentIds()) {
             TokensResult r = oneWorker(new AskTask(doc, job.spec().question(), job.spec().maxTokens(), stopIds(), job.spec().settings()));
-            docs.addObject().put("id", doc).put("answer", tokenizer.decode(r.ids())).put("tokens", r.ids().length).put("worker", r.worker());
+            ObjectNode d = docs.addObject().put("id", doc).put("answer", text(r.ids())).put("tokens", r.ids().length).put("worker", r.worker());
+            idArray(d, r.ids());
         }
         return root;
     }
@@ -188,8 +189,10 @@ public final class JobRunner implements AutoCloseable {
     private ObjectNode generate(JobRecord job) throws InterruptedException {
         JobSpec s = job.spec();
         TokensResult r = oneWorker(new GenerateTask(s.question(), s.maxTokens(), s.temperature(), s.topP(), s.seed(), stopIds()));
-        return json.createObjectNode().put("id", job.id()).put("task", "generate").put("text", tokenizer.decode(r.ids()))
+        ObjectNode out = json.createObjectNode().put("id", job.id()).put("task", "generate").put("text", text(r.ids()))
                 .put("tokens", r.ids().length).put("worker", r.worker());
+        idArray(out, r.ids());
+        return out;
     }
 
     private <R extends java.io.Serializable> R oneWorker(io.ringmem.protocol.WorkerRequest<R> request) throws InterruptedException {
@@ -210,7 +213,18 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private int[] stopIds() {
-        return tokenizer.eos() >= 0 ? new int[]{tokenizer.eos()} : new int[0];
+        return tokenizer != null && tokenizer.eos() >= 0 ? new int[]{tokenizer.eos()} : new int[0];
+    }
+
+    /** The text of generated ids, or null when the model has no tokenizer (the ids are in the result too). */
+    private String text(int[] ids) {
+        return tokenizer == null ? null : tokenizer.decode(ids);
+    }
+
+    private static ArrayNode idArray(ObjectNode parent, int[] ids) {
+        ArrayNode a = parent.putArray("ids");
+        for (int id : ids) a.add(id);
+        return a;
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class JobValidator {
             case SCORE, EMBED -> docs = documents(r, jobId, true);
             case ASK -> {
                 if (r.question() == null || r.question().isBlank()) throw bad("an ask job needs a non-empty \"question\"");
-                question = tokenizer.encode(r.question());
+                question = encode(r.question(), "a question");
                 if (question.length == 0) throw bad("the question has no tokens");
                 docs = documents(r, jobId, false);
                 for (JobSpec.DocumentSpec d : docs) {
@@ -68,7 +68,7 @@ public final class JobValidator {
             case GENERATE -> {
                 if (r.prompt() == null || r.prompt().isEmpty()) throw bad("a generate job needs a non-empty \"prompt\"");
                 if (r.documents() != null && !r.documents().isEmpty()) throw bad("a generate job takes a \"prompt\", not documents");
-                question = withBos(tokenizer.encode(r.prompt()));
+                question = withBos(encode(r.prompt(), "a prompt"));
                 checkLength("the prompt", question.length);
             }
         }
@@ -114,7 +114,7 @@ public final class JobValidator {
                 }
             } else {
                 if (d.text().isBlank()) throw bad("document '" + id + "' is empty");
-                ids = withBos(tokenizer.encode(d.text()));
+                ids = withBos(encode(d.text(), "document '" + id + "' as text"));
             }
             if (ids.length < 2) throw bad("document '" + id + "' has " + ids.length + " token(s); scoring needs at least 2");
             checkLength("document '" + id + "'", ids.length);
@@ -129,8 +129,13 @@ public final class JobValidator {
         }
     }
 
+    private int[] encode(String text, String what) {
+        if (tokenizer == null) throw bad("model '" + modelName + "' has no tokenizer, so " + what + " cannot be tokenized: send token ids (\"tokens\")");
+        return tokenizer.encode(text);
+    }
+
     private int[] withBos(int[] ids) {
-        if (tokenizer.bos() < 0) return ids;
+        if (tokenizer == null || tokenizer.bos() < 0) return ids;
         int[] out = new int[ids.length + 1];
         out[0] = tokenizer.bos();
         System.arraycopy(ids, 0, out, 1, ids.length);

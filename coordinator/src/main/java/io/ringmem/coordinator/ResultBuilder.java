@@ -52,7 +52,7 @@ final class ResultBuilder {
             raw += o.rawBytes();
             enc += o.encodedBytes();
             ObjectNode seg = segments.addObject();
-            seg.put("index", s).put("start", o.start()).put("end", o.end()).put("workers", o.workers());
+            seg.put("index", s).put("start", o.start()).put("end", o.end()).put("workers", o.workers()).put("seconds", o.seconds());
             if (segCount > 0) seg.put("meanNll", segSum / segCount);
             else seg.putNull("meanNll");
             if (embed && o.embeddingSum() != null) {

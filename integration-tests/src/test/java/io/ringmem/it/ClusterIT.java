@@ -118,6 +118,31 @@ class ClusterIT {
     }
 
     @Test
+    @Order(2)
+    void cliClientsSubmitFollowAndFetchResults() throws Exception {
+        Path text = cluster.logs().resolve("story.txt");
+        java.nio.file.Files.writeString(text, "Once upon a time, there was a little girl named Lily. She liked to play with her red ball in the park.");
+        RingmemProcess.Finished submitted = RingmemProcess.run(cluster.logs(), "cli-submit", List.of("submit", "--url", cluster.url(),
+                "--workers", "2", "--segment-tokens", "16", "--wait", "--json", text.toString()), Duration.ofMinutes(3));
+        assertEquals(0, submitted.exitCode(), submitted.output());
+        JsonNode result = json.readTree(submitted.output().substring(submitted.output().indexOf('{')));
+        JsonNode doc = result.get("documents").get(0);
+        assertEquals("story.txt", doc.get("id").asText());
+        assertTrue(doc.get("segments").size() >= 2, doc.toString());
+        String id = result.get("id").asText();
+        RingmemProcess.Finished status = RingmemProcess.run(cluster.logs(), "cli-status", List.of("status", "--url", cluster.url(), id), Duration.ofMinutes(1));
+        assertEquals(0, status.exitCode(), status.output());
+        assertTrue(status.output().contains("\"SUCCEEDED\""), status.output());
+        Path out = cluster.logs().resolve("result.json");
+        RingmemProcess.Finished fetched = RingmemProcess.run(cluster.logs(), "cli-result", List.of("result", "--url", cluster.url(), "--out", out.toString(), id), Duration.ofMinutes(1));
+        assertEquals(0, fetched.exitCode(), fetched.output());
+        assertEquals(doc.get("meanNll").asDouble(), json.readTree(out.toFile()).get("documents").get(0).get("meanNll").asDouble(), 0.0);
+        RingmemProcess.Finished missing = RingmemProcess.run(cluster.logs(), "cli-missing", List.of("status", "--url", cluster.url(), "job-nope"), Duration.ofMinutes(1));
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.output().contains("no job 'job-nope' (HTTP 404)"), missing.output());
+    }
+
+    @Test
     @Order(3)
     void badRequestsGetClearFourHundredsAndChangeNothing() throws Exception {
         int before = rest.get("/v1/jobs").body().size();

@@ -60,6 +60,14 @@ final class LocalCluster implements AutoCloseable {
         coordinator.awaitLine("coordinator ready", Duration.ofSeconds(120));
     }
 
+    String url() {
+        return "http://127.0.0.1:" + coordinatorHttp;
+    }
+
+    Path logs() {
+        return logs;
+    }
+
     Rest rest() {
         return new Rest("http://127.0.0.1:" + coordinatorHttp);
     }

@@ -35,6 +35,19 @@ final class RingmemProcess implements AutoCloseable {
         return new RingmemProcess(name, p, log);
     }
 
+    /** Runs a short-lived command (a CLI client) to completion; returns its exit code and combined output. */
+    static Finished run(Path logDir, String name, List<String> args, Duration timeout) throws IOException, InterruptedException {
+        RingmemProcess p = start(name, logDir, args);
+        if (!p.process.waitFor(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            p.kill();
+            throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s:\n" + p.tail());
+        }
+        return new Finished(p.process.exitValue(), Files.readString(p.log));
+    }
+
+    record Finished(int exitCode, String output) {
+    }
+
     String name() {
         return name;
     }
