@@ -123,7 +123,7 @@ class ClusterIT {
         Path text = cluster.logs().resolve("story.txt");
         java.nio.file.Files.writeString(text, "Once upon a time, there was a little girl named Lily. She liked to play with her red ball in the park.");
         RingmemProcess.Finished submitted = RingmemProcess.run(cluster.logs(), "cli-submit", List.of("submit", "--url", cluster.url(),
-                "--workers", "2", "--segment-tokens", "16", "--wait", "--json", text.toString()), Duration.ofMinutes(3));
+                "--workers", "2", "--segment-tokens", "8", "--wait", "--json", text.toString()), Duration.ofMinutes(3));
         assertEquals(0, submitted.exitCode(), submitted.output());
         JsonNode result = json.readTree(submitted.output().substring(submitted.output().indexOf('{')));
         JsonNode doc = result.get("documents").get(0);
@@ -140,6 +140,39 @@ class ClusterIT {
         RingmemProcess.Finished missing = RingmemProcess.run(cluster.logs(), "cli-missing", List.of("status", "--url", cluster.url(), "job-nope"), Duration.ofMinutes(1));
         assertEquals(1, missing.exitCode());
         assertTrue(missing.output().contains("no job 'job-nope' (HTTP 404)"), missing.output());
+    }
+
+    @Test
+    @Order(2)
+    void embedAskAndGenerateRunOnTheWorkersAndMetricsShowTheWork() throws Exception {
+        JsonNode embed = runJob(Map.of("task", "embed", "documents", List.of(Map.of("id", "embedded", "tokens", java.util.Arrays.copyOf(refIds, 300))),
+                "workers", 2, "segmentTokens", 128), Duration.ofMinutes(3));
+        JsonNode doc = embed.get("documents").get(0);
+        assertEquals(128, doc.get("embedding").size());
+        assertEquals(3, doc.get("segments").size());
+        for (JsonNode s : doc.get("segments")) assertEquals(128, s.get("embedding").size());
+
+        JsonNode ask = runJob(Map.of("task", "ask", "documents", List.of(Map.of("id", "reference")), "question", "Who was there?",
+                "maxTokens", 8), Duration.ofMinutes(3));
+        JsonNode answer = ask.get("documents").get(0);
+        assertEquals("reference", answer.get("id").asText());
+        assertTrue(answer.get("tokens").asInt() >= 1 && answer.get("tokens").asInt() <= 8, answer.toString());
+        assertTrue(answer.hasNonNull("answer"), answer.toString());
+        Rest.Response neverSeen = rest.post("/v1/jobs", Map.of("task", "ask", "documents", List.of(Map.of("id", "never-seen")), "question", "Why?"));
+        assertEquals(404, neverSeen.status(), neverSeen.body().toString());
+
+        JsonNode gen = runJob(Map.of("task", "generate", "prompt", "Once upon a time", "maxTokens", 12), Duration.ofMinutes(3));
+        assertTrue(gen.get("tokens").asInt() >= 1, gen.toString());
+        assertTrue(gen.get("text").asText().length() > 0, gen.toString());
+
+        assertEquals(200, cluster.workerHttp(0).get("/health/ready").status());
+        assertEquals(200, cluster.workerHttp(0).get("/health/live").status());
+        String metrics = cluster.workerHttp(0).getText("/metrics");
+        assertTrue(metrics.contains("ringmem_worker_tokens_total"), metrics);
+        assertTrue(metrics.contains("ringmem_worker_requests_seconds_count{outcome=\"ok\",type=\"ShardTask\"}"), metrics);
+        String coordinatorMetrics = new Rest(cluster.url()).getText("/metrics");
+        assertTrue(coordinatorMetrics.contains("ringmem_jobs_submitted_total"), coordinatorMetrics);
+        assertTrue(coordinatorMetrics.contains("ringmem_workers 4.0"), coordinatorMetrics);
     }
 
     @Test

@@ -19,6 +19,7 @@ final class LocalCluster implements AutoCloseable {
     private final int coordinatorHz;
     private final int coordinatorHttp;
     private final List<Integer> workerHz = new ArrayList<>();
+    private final List<Integer> workerHttp = new ArrayList<>();
     private final List<String> members = new ArrayList<>();
     private RingmemProcess coordinator;
     private final List<RingmemProcess> workers = new ArrayList<>();
@@ -34,21 +35,31 @@ final class LocalCluster implements AutoCloseable {
         for (int i = 0; i < workerCount; i++) {
             int p = freePort();
             workerHz.add(p);
+            workerHttp.add(freePort());
             members.add("127.0.0.1:" + p);
         }
     }
 
     /** Starts the coordinator, then the workers; returns when the coordinator lists every worker. */
     LocalCluster start() throws Exception {
+        try {
+            startAll();
+        } catch (Exception | Error e) {
+            close(); // a failed start must not leave processes behind
+            throw e;
+        }
+        return this;
+    }
+
+    private void startAll() throws Exception {
         startCoordinator();
         for (int i = 0; i < workerHz.size(); i++) {
             workers.add(RingmemProcess.start("worker-" + (i + 1), logs, List.of("worker", "--model", model.toString(),
                     "--members", String.join(",", members), "--hz-port", Integer.toString(workerHz.get(i)), "--bind", "127.0.0.1",
-                    "--http-port", Integer.toString(freePort()), "--name", "worker-" + (i + 1), "--threads", "1", "--failure-seconds", "6")));
+                    "--http-port", Integer.toString(workerHttp.get(i)), "--name", "worker-" + (i + 1), "--threads", "1", "--failure-seconds", "6")));
         }
         for (RingmemProcess w : workers) w.awaitLine("worker \\S+ ready", Duration.ofSeconds(120));
         awaitWorkers(workers.size(), Duration.ofSeconds(60));
-        return this;
     }
 
     void startCoordinator() throws Exception {
@@ -66,6 +77,11 @@ final class LocalCluster implements AutoCloseable {
 
     Path logs() {
         return logs;
+    }
+
+    /** The health/metrics endpoint of worker {@code i}. */
+    Rest workerHttp(int i) {
+        return new Rest("http://127.0.0.1:" + workerHttp.get(i));
     }
 
     Rest rest() {

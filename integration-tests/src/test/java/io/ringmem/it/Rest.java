@@ -32,6 +32,13 @@ final class Rest {
         return post(path, json.writeValueAsString(body));
     }
 
+    /** GET returning the raw body (for non-JSON endpoints such as /metrics). */
+    String getText(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IOException(path + " answered " + r.statusCode());
+        return r.body();
+    }
+
     Response get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
