@@ -1,0 +1,235 @@
+package io.ringmem.worker.ring;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.ringmem.RingmemException;
+import io.ringmem.ring.KvBlock;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The wire format of the ring data plane. All integers and floats are little-endian.
+ *
+ * <pre>
+ * frame  := length:i32 (bytes after this field) type:u8 body
+ * HELLO  (1) := magic:i32 = 0x474E4952 ("RING") version:i32 = 1 senderRank:i32 ringSize:i32
+ *               sessionId:str senderAddress:str          -- first frame of every connection, sender → receiver
+ * BLOCK  (2) := layer:i32 sourceRank:i32 tokens:i32 floats:i32
+ *               positions:i32[tokens] k:f32[floats] v:f32[floats]   -- k, v: (tokens, kvHeads, headDim)
+ * END    (3) := aborted:u8 (0 or 1) reason:str           -- orderly end (0) or abort with a reason (1)
+ * str    := bytes:i32 UTF-8[bytes]                       -- at most MAX_STRING_BYTES
+ * </pre>
+ *
+ * One TCP connection carries one session's link in one direction: HELLO, then BLOCKs, then END. The receiver may
+ * send an END with {@code aborted = 1} back on the same connection to tell the sender it gave up.
+ *
+ * <p>Encoding writes into one exactly sized direct buffer from the given allocator with bulk copies of the arrays;
+ * decoding copies into fresh arrays. {@link #decode} validates sizes against the frame actually received, so a
+ * malformed header cannot make it allocate more than the frame holds; it throws a {@link RingmemException}
+ * starting with {@code "malformed ring frame: "}. Not checked: that positions ascend, that {@code sourceRank} lies
+ * in the ring, that floats are finite.
+ */
+public final class KvBlockFrames {
+    public static final byte HELLO = 1;
+    public static final byte BLOCK = 2;
+    public static final byte END = 3;
+    public static final int MAGIC = 0x474E4952;
+    public static final int VERSION = 1;
+    /** Longest string field (session id, address, abort reason), in UTF-8 bytes. */
+    public static final int MAX_STRING_BYTES = 8192;
+    /** Bytes of the length prefix. */
+    public static final int LENGTH_BYTES = 4;
+    private static final int BLOCK_HEADER = 1 + 16;
+
+    private KvBlockFrames() {
+    }
+
+    /** A decoded frame. */
+    public sealed interface Frame permits Hello, Block, End {
+    }
+
+    /** First frame of a connection: who sends, for which session and ring. */
+    public record Hello(String sessionId, int senderRank, int ringSize, String senderAddress) implements Frame {
+    }
+
+    public record Block(KvBlock block) implements Frame {
+    }
+
+    /** End of a session's link: orderly ({@code aborted == false}) or an abort with its reason. */
+    public record End(boolean aborted, String reason) implements Frame {
+        public static final End ORDERLY = new End(false, "");
+    }
+
+    /** The decoder that splits a byte stream into frames of at most {@code maxFrameBytes} (length prefix included). */
+    public static LengthFieldBasedFrameDecoder newFrameDecoder(int maxFrameBytes) {
+        return new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN, maxFrameBytes, 0, LENGTH_BYTES, 0, LENGTH_BYTES, true);
+    }
+
+    /** Size of the BLOCK frame of {@code b}, length prefix included. */
+    public static long blockFrameBytes(KvBlock b) {
+        return LENGTH_BYTES + BLOCK_HEADER + 4L * b.positions().length + 8L * b.k().length;
+    }
+
+    /**
+     * @throws RingmemException if the frame would exceed {@code maxFrameBytes}
+     */
+    public static ByteBuf encodeBlock(ByteBufAllocator alloc, KvBlock b, int maxFrameBytes) {
+        long total = blockFrameBytes(b);
+        if (total > maxFrameBytes) {
+            throw new RingmemException("KV block of layer " + b.layer() + " (" + b.tokens() + " tokens) needs a frame of "
+                    + total + " bytes, over the ring's max frame size of " + maxFrameBytes + " bytes");
+        }
+        ByteBuf buf = alloc.directBuffer((int) total, (int) total);
+        try {
+            buf.writeIntLE((int) (total - LENGTH_BYTES)).writeByte(BLOCK)
+                    .writeIntLE(b.layer()).writeIntLE(b.sourceRank()).writeIntLE(b.positions().length).writeIntLE(b.k().length);
+            writeInts(buf, b.positions());
+            writeFloats(buf, b.k());
+            writeFloats(buf, b.v());
+            return buf;
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+    }
+
+    public static ByteBuf encodeHello(ByteBufAllocator alloc, Hello h) {
+        byte[] id = utf8(h.sessionId()), addr = utf8(h.senderAddress());
+        int body = 1 + 16 + 4 + id.length + 4 + addr.length;
+        ByteBuf buf = alloc.directBuffer(LENGTH_BYTES + body);
+        buf.writeIntLE(body).writeByte(HELLO).writeIntLE(MAGIC).writeIntLE(VERSION).writeIntLE(h.senderRank()).writeIntLE(h.ringSize());
+        buf.writeIntLE(id.length).writeBytes(id).writeIntLE(addr.length).writeBytes(addr);
+        return buf;
+    }
+
+    public static ByteBuf encodeEnd(ByteBufAllocator alloc, End e) {
+        byte[] reason = utf8(e.reason());
+        int body = 1 + 1 + 4 + reason.length;
+        ByteBuf buf = alloc.directBuffer(LENGTH_BYTES + body);
+        buf.writeIntLE(body).writeByte(END).writeByte(e.aborted() ? 1 : 0).writeIntLE(reason.length).writeBytes(reason);
+        return buf;
+    }
+
+    /**
+     * Decodes one frame (the bytes after the length prefix), reading all of {@code frame}. Does not release it.
+     *
+     * @throws RingmemException "malformed ring frame: ..." on any inconsistency
+     */
+    public static Frame decode(ByteBuf frame) {
+        if (!frame.isReadable()) throw malformed("empty frame");
+        byte type = frame.readByte();
+        Frame f = switch (type) {
+            case HELLO -> decodeHello(frame);
+            case BLOCK -> decodeBlock(frame);
+            case END -> decodeEnd(frame);
+            default -> throw malformed("unknown frame type " + type);
+        };
+        if (frame.isReadable()) throw malformed(frame.readableBytes() + " unexpected bytes after a frame of type " + type);
+        return f;
+    }
+
+    private static Hello decodeHello(ByteBuf f) {
+        need(f, 16, "HELLO header");
+        int magic = f.readIntLE(), version = f.readIntLE(), rank = f.readIntLE(), size = f.readIntLE();
+        if (magic != MAGIC) throw malformed("not a ringmem ring connection (magic 0x" + Integer.toHexString(magic) + ")");
+        if (version != VERSION) throw malformed("ring protocol version " + version + ", this build speaks " + VERSION);
+        if (size < 1 || rank < 0 || rank >= size) throw malformed("HELLO from rank " + rank + " of a ring of " + size);
+        String id = readString(f, "session id");
+        if (id.isBlank()) throw malformed("HELLO with a blank session id");
+        return new Hello(id, rank, size, readString(f, "sender address"));
+    }
+
+    private static Block decodeBlock(ByteBuf f) {
+        need(f, 16, "BLOCK header");
+        int layer = f.readIntLE(), source = f.readIntLE(), tokens = f.readIntLE(), floats = f.readIntLE();
+        if (tokens < 0 || floats < 0) throw malformed("BLOCK with " + tokens + " tokens and " + floats + " floats");
+        if (tokens > 0 && floats % tokens != 0) {
+            throw malformed("BLOCK of " + floats + " floats does not split over " + tokens + " tokens");
+        }
+        long expected = 4L * tokens + 8L * floats;
+        if (f.readableBytes() != expected) {
+            throw malformed("BLOCK of " + tokens + " tokens and 2×" + floats + " floats needs " + expected
+                    + " payload bytes, the frame has " + f.readableBytes());
+        }
+        int[] positions = new int[tokens];
+        float[] k = new float[floats], v = new float[floats];
+        readInts(f, positions);
+        readFloats(f, k);
+        readFloats(f, v);
+        return new Block(new KvBlock(layer, source, positions, k, v));
+    }
+
+    private static End decodeEnd(ByteBuf f) {
+        need(f, 1, "END flag");
+        byte aborted = f.readByte();
+        if (aborted != 0 && aborted != 1) throw malformed("END with flag " + aborted);
+        return new End(aborted == 1, readString(f, "END reason"));
+    }
+
+    private static void writeInts(ByteBuf buf, int[] a) {
+        int bytes = 4 * a.length;
+        if (buf.nioBufferCount() == 1) {
+            buf.nioBuffer(buf.writerIndex(), bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(a);
+            buf.writerIndex(buf.writerIndex() + bytes);
+        } else {
+            ByteBuffer tmp = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            tmp.asIntBuffer().put(a);
+            buf.writeBytes(tmp);
+        }
+    }
+
+    private static void writeFloats(ByteBuf buf, float[] a) {
+        int bytes = 4 * a.length;
+        if (buf.nioBufferCount() == 1) {
+            buf.nioBuffer(buf.writerIndex(), bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(a);
+            buf.writerIndex(buf.writerIndex() + bytes);
+        } else {
+            ByteBuffer tmp = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            tmp.asFloatBuffer().put(a);
+            buf.writeBytes(tmp);
+        }
+    }
+
+    // nioBuffer(index, length) is a view for single-buffer ByteBufs and a merged copy otherwise: fine for reading.
+    private static void readInts(ByteBuf buf, int[] a) {
+        int bytes = 4 * a.length;
+        buf.nioBuffer(buf.readerIndex(), bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(a);
+        buf.skipBytes(bytes);
+    }
+
+    private static void readFloats(ByteBuf buf, float[] a) {
+        int bytes = 4 * a.length;
+        buf.nioBuffer(buf.readerIndex(), bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
+        buf.skipBytes(bytes);
+    }
+
+    private static String readString(ByteBuf f, String what) {
+        need(f, 4, what + " length");
+        int len = f.readIntLE();
+        if (len < 0 || len > MAX_STRING_BYTES) throw malformed(what + " of " + len + " bytes");
+        need(f, len, what);
+        String s = f.toString(f.readerIndex(), len, StandardCharsets.UTF_8);
+        f.skipBytes(len);
+        return s;
+    }
+
+    private static void need(ByteBuf f, int bytes, String what) {
+        if (f.readableBytes() < bytes) throw malformed("frame ends inside the " + what);
+    }
+
+    /** UTF-8 of {@code s}, cut to {@link #MAX_STRING_BYTES} (on a character boundary) so it always decodes. */
+    private static byte[] utf8(String s) {
+        byte[] b = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
+        if (b.length <= MAX_STRING_BYTES) return b;
+        int end = MAX_STRING_BYTES;
+        while (end > 0 && (b[end] & 0xC0) == 0x80) end--; // do not split a multi-byte character
+        return java.util.Arrays.copyOf(b, end);
+    }
+
+    private static RingmemException malformed(String detail) {
+        return new RingmemException("malformed ring frame: " + detail);
+    }
+}
