@@ -4,6 +4,7 @@ import io.ringmem.ring.InMemoryRing;
 import io.ringmem.ring.KvBlock;
 import io.ringmem.ring.RingChannel;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * [--warmup 3] [--reps 7]}. One rotation moves P·(P-1) blocks of {@code tokens × kvDim} floats each for k and v;
  * a sample is {@code layers} rotations; the figure is the median sample. MB/s counts k, v and positions bytes
  * delivered per second over all links together. The in-memory ring shares arrays (no copy), so its MB/s is a
- * hand-off rate, not a copy rate.
+ * hand-off rate, not a copy rate. CPU ms/MiB is the process CPU time (all threads, the benchmark's own included)
+ * per MiB delivered: what the transport takes from compute on a busy worker.
  */
 public final class RingTransportBenchmark {
     private RingTransportBenchmark() {
@@ -40,14 +42,15 @@ public final class RingTransportBenchmark {
         int reps = Integer.parseInt(arg(args, "--reps", "7"));
         System.out.printf(Locale.ROOT, "# ring transport: kvDim %d, %d rotations per sample, %d warm-up + %d samples, median; %d cores%n",
                 kvDim, layers, warmup, reps, Runtime.getRuntime().availableProcessors());
-        System.out.println("| P | tokens/block | block MiB (k+v) | in-memory ms/rotation | TCP ms/rotation | in-memory MB/s | TCP MB/s | TCP / in-memory |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| P | tokens/block | MiB per block (k+v) | in-memory ms/rotation | TCP ms/rotation | in-memory MB/s"
+                + " | TCP MB/s | TCP / in-memory | TCP CPU ms/MiB | in-memory CPU ms/MiB |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int ranks : ranksList) {
             for (int tokens : tokensList) {
                 KvBlock[] locals = new KvBlock[ranks];
                 Random rnd = new Random(ranks * 31L + tokens);
                 for (int r = 0; r < ranks; r++) locals[r] = randomBlock(rnd, r, tokens, kvDim);
-                double mem, tcp;
+                Sample mem, tcp;
                 try (InMemoryRing ring = new InMemoryRing(ranks)) {
                     List<RingChannel> chs = new ArrayList<>();
                     for (int r = 0; r < ranks; r++) chs.add(ring.channel(r));
@@ -67,20 +70,33 @@ public final class RingTransportBenchmark {
                     servers.forEach(RingServer::close);
                 }
                 double bytes = (double) ranks * (ranks - 1) * locals[0].byteSize(); // per rotation
-                System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.3f | %.3f | %.0f | %.0f | %.1f× |%n", ranks, tokens,
-                        8.0 * tokens * kvDim / (1 << 20), mem * 1e3, tcp * 1e3, bytes / mem / 1e6, bytes / tcp / 1e6, tcp / mem);
+                double mib = bytes / (1 << 20);
+                System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.3f | %.3f | %.0f | %.0f | %.1f× | %.2f | %.3f |%n", ranks, tokens,
+                        8.0 * tokens * kvDim / (1 << 20), mem.seconds() * 1e3, tcp.seconds() * 1e3, bytes / mem.seconds() / 1e6,
+                        bytes / tcp.seconds() / 1e6, tcp.seconds() / mem.seconds(), tcp.cpuSeconds() * 1e3 / mib,
+                        mem.cpuSeconds() * 1e3 / mib);
             }
         }
     }
 
+    /**
+     * @param seconds    median over the samples of the wall time of one rotation
+     * @param cpuSeconds process CPU time (all threads) per rotation, over all samples
+     */
+    record Sample(double seconds, double cpuSeconds) {
+    }
+
     /** Median over {@code reps} samples of the time of one rotation (a sample runs {@code layers} rotations). */
-    static double medianSeconds(List<? extends RingChannel> chs, KvBlock[] locals, int layers, int warmup, int reps)
+    static Sample medianSeconds(List<? extends RingChannel> chs, KvBlock[] locals, int layers, int warmup, int reps)
             throws Exception {
         int ranks = chs.size();
         ExecutorService pool = Executors.newFixedThreadPool(ranks);
         try {
             double[] samples = new double[reps];
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = 0;
             for (int s = -warmup; s < reps; s++) {
+                if (s == 0) cpu0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 List<Future<?>> done = new ArrayList<>();
                 for (int r = 0; r < ranks; r++) {
@@ -93,8 +109,9 @@ public final class RingTransportBenchmark {
                 for (Future<?> f : done) f.get(10, TimeUnit.MINUTES);
                 if (s >= 0) samples[s] = (System.nanoTime() - t0) / 1e9 / layers;
             }
+            double cpu = (os.getProcessCpuTime() - cpu0) / 1e9 / reps / layers;
             Arrays.sort(samples);
-            return samples[reps / 2];
+            return new Sample(samples[reps / 2], cpu);
         } finally {
             pool.shutdownNow();
         }
