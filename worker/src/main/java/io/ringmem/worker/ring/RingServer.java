@@ -156,9 +156,14 @@ public final class RingServer implements AutoCloseable {
             inbox.failSessionQuietly(e);
         }
         sessions.clear();
-        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        boolean onLoop = false;
+        for (var loop : group) onLoop |= loop.inEventLoop(); // a callback closing the server must not wait on itself
+        var closing = connections.close();
         var terminated = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        if (!group.next().inEventLoop()) terminated.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (!onLoop) {
+            closing.awaitUninterruptibly(5, TimeUnit.SECONDS);
+            terminated.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 
     // ---- package-private plumbing for Inbox, InboundLink, Outbound, TcpRingChannel

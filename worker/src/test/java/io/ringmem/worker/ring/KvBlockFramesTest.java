@@ -126,6 +126,46 @@ class KvBlockFramesTest {
     }
 
     @Test
+    void splitterReassemblesFramesFromAnyChunking() {
+        Random rnd = new Random(5);
+        KvBlock[] blocks = {randomBlock(rnd, 0, 0), randomBlock(rnd, 1, 3), randomBlock(rnd, 40, 16), randomBlock(rnd, 2, 1)};
+        ByteBuf stream = ALLOC.heapBuffer();
+        for (KvBlock b : blocks) {
+            ByteBuf f = KvBlockFrames.encodeBlock(ALLOC, b, MAX);
+            stream.writeBytes(f);
+            f.release();
+        }
+        byte[] all = new byte[stream.readableBytes()];
+        stream.readBytes(all);
+        stream.release();
+        for (int maxChunk : new int[]{1, 3, 7, 64, 1000, all.length}) {
+            EmbeddedChannel ch = new EmbeddedChannel(KvBlockFrames.newFrameDecoder(MAX));
+            for (int at = 0; at < all.length; ) {
+                int n = Math.min(all.length - at, 1 + rnd.nextInt(maxChunk));
+                ch.writeInbound(ALLOC.directBuffer(n).writeBytes(all, at, n));
+                at += n;
+            }
+            for (KvBlock b : blocks) {
+                ByteBuf frame = ch.readInbound();
+                KvBlock d = ((KvBlockFrames.Block) KvBlockFrames.decode(frame)).block();
+                frame.release();
+                assertArrayEquals(b.positions(), d.positions());
+                assertArrayEquals(bits(b.k()), bits(d.k()), "chunks up to " + maxChunk);
+                assertArrayEquals(bits(b.v()), bits(d.v()), "chunks up to " + maxChunk);
+            }
+            assertFalse(ch.finish(), "no bytes left over with chunks up to " + maxChunk);
+        }
+    }
+
+    @Test
+    void splitterRejectsNegativeLengths() {
+        EmbeddedChannel ch = new EmbeddedChannel(KvBlockFrames.newFrameDecoder(MAX));
+        Throwable t = assertThrows(Throwable.class, () -> ch.writeInbound(ALLOC.directBuffer().writeIntLE(-5).writeByte(1)));
+        assertInstanceOf(io.netty.handler.codec.CorruptedFrameException.class, t);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void frameDecoderRejectsFramesOverTheLimit() {
         EmbeddedChannel ch = new EmbeddedChannel(KvBlockFrames.newFrameDecoder(1024));
         ByteBuf big = KvBlockFrames.encodeBlock(ALLOC, randomBlock(new Random(3), 16, 16), MAX);

@@ -1,0 +1,16 @@
+/**
+ * The ring data plane: {@link io.ringmem.ring.RingChannel} over TCP between worker processes, with Netty.
+ *
+ * <p>Each worker runs one {@link io.ringmem.worker.ring.RingServer} and publishes its
+ * {@link io.ringmem.worker.ring.RingServer#advertisedAddress() address}. A rank of a ring opens its
+ * {@link io.ringmem.worker.ring.RingSession} on its own server and gets a
+ * {@link io.ringmem.worker.ring.TcpRingChannel}: blocks it sends go over a connection it opens to the next rank's
+ * server; blocks it receives come over the connection the previous rank opened to its server, routed by session id.
+ * One connection per session and direction; the wire format is {@link io.ringmem.worker.ring.KvBlockFrames}.
+ *
+ * <p>A session that fails anywhere fails everywhere quickly: the failing rank tells both neighbours (END with
+ * aborted = 1) before closing its connections, they fail and tell theirs, and a killed process is noticed as a
+ * closed connection. See {@link io.ringmem.worker.ring.TcpRingChannel} for the exact contract.
+ * {@link io.ringmem.worker.ring.RingTransportBenchmark} compares the transport with the in-memory ring.
+ */
+package io.ringmem.worker.ring;
