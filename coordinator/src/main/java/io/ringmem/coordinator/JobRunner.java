@@ -60,10 +60,16 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /** Unexpected failures of one job in a row before it is failed instead of retried. */
+    private static final int MAX_UNEXPECTED = 3;
+
     private void loop() {
+        String failingJob = null;
+        int failures = 0;
         while (running) {
+            Optional<JobRecord> next = Optional.empty();
             try {
-                Optional<JobRecord> next = store.list().reversed().stream().filter(j -> !j.state().finished()).findFirst();
+                next = store.list().reversed().stream().filter(j -> !j.state().finished()).findFirst();
                 if (next.isPresent()) {
                     run(next.get());
                 } else {
@@ -75,6 +81,17 @@ public final class JobRunner implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 if (!running) return;
+                String id = next.map(JobRecord::id).orElse(null);
+                failures = id != null && id.equals(failingJob) ? failures + 1 : 1;
+                failingJob = id;
+                if (id != null && failures >= MAX_UNEXPECTED) {
+                    try {
+                        finish(next.get().withState(JobState.FAILED, "internal error: " + Failures.message(e)));
+                    } catch (RuntimeException ignored) {
+                        // the cluster itself is failing; the next round retries
+                    }
+                    continue;
+                }
                 log.accept("job runner: " + Failures.message(e) + "; retrying in 1 s");
                 try {
                     Thread.sleep(1000);
