@@ -94,6 +94,18 @@ class WorkerLeasesTest {
     }
 
     @Test
+    void acquireGivesUpWhenToldToStop() throws Exception {
+        WorkerLeases leases = new WorkerLeases(gateway, LONG);
+        leases.tryAcquire(4).orElseThrow();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        assertEquals(Optional.empty(), leases.acquire(1, Duration.ofMinutes(10), () -> asked.incrementAndGet() >= 3));
+        assertEquals(3, asked.get(), "stop is polled while waiting");
+        leases.release(gateway.workers());
+        assertEquals(List.of("worker-1"), names(leases.acquire(1, Duration.ofMinutes(10), () -> true).orElseThrow()),
+                "free workers are handed out before stop is asked");
+    }
+
+    @Test
     void probeSuspectsUnreachableWorkersAndKeepsReachableOnes() throws Exception {
         WorkerRef dead = FakeGateway.unreachableWorker("worker-0");
         gateway.workers.addFirst(dead);
