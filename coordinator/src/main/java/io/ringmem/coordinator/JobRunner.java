@@ -196,7 +196,8 @@ public final class JobRunner implements AutoCloseable {
         ObjectNode root = json.createObjectNode().put("id", job.id()).put("task", "ask");
         ArrayNode docs = root.putArray("documents");
         for (String doc : job.documentIds()) {
-            TokensResult r = oneWorker(new AskTask(doc, job.spec().question(), job.spec().maxTokens(), stopIds(), job.spec().settings()));
+            TokensResult r = oneWorker(new AskTask(doc, job.spec().question(), job.spec().maxTokens(), stopIds(), job.spec().settings()),
+                    () -> store.cancelRequested(job.id()));
             ObjectNode d = docs.addObject().put("id", doc).put("answer", text(r.ids())).put("tokens", r.ids().length).put("worker", r.worker());
             idArray(d, r.ids());
         }
@@ -205,17 +206,20 @@ public final class JobRunner implements AutoCloseable {
 
     private ObjectNode generate(JobRecord job) throws InterruptedException {
         JobSpec s = job.spec();
-        TokensResult r = oneWorker(new GenerateTask(s.question(), s.maxTokens(), s.temperature(), s.topP(), s.seed(), stopIds()));
+        TokensResult r = oneWorker(new GenerateTask(s.question(), s.maxTokens(), s.temperature(), s.topP(), s.seed(), stopIds()),
+                () -> store.cancelRequested(job.id()));
         ObjectNode out = json.createObjectNode().put("id", job.id()).put("task", "generate").put("text", text(r.ids()))
                 .put("tokens", r.ids().length).put("worker", r.worker());
         idArray(out, r.ids());
         return out;
     }
 
-    private <R extends java.io.Serializable> R oneWorker(io.ringmem.protocol.WorkerRequest<R> request) throws InterruptedException {
+    private <R extends java.io.Serializable> R oneWorker(io.ringmem.protocol.WorkerRequest<R> request,
+                                                         java.util.function.BooleanSupplier cancelled) throws InterruptedException {
         String last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
-            List<WorkerRef> one = leases.acquire(1, settings.acquireTimeout());
+            if (cancelled.getAsBoolean()) throw new SegmentExecutor.CancelledException();
+            List<WorkerRef> one = leases.acquire(1, settings.acquireTimeout(), cancelled).orElseThrow(SegmentExecutor.CancelledException::new);
             try {
                 return gateway.call(one.getFirst(), request).get(settings.segmentTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | java.util.concurrent.TimeoutException e) {

@@ -46,7 +46,7 @@ public final class JobValidator {
             throw bad("workers must be in 1.." + limits.maxWorkers() + ", got " + workers);
         }
         SegmentSettings settings = settings(r);
-        int maxTokens = r.maxTokens() == null ? 32 : r.maxTokens();
+        int maxTokens = r.maxTokens() == null ? Math.min(32, limits.maxNewTokens()) : r.maxTokens();
         if (maxTokens < 1 || maxTokens > limits.maxNewTokens()) throw bad("maxTokens must be in 1.." + limits.maxNewTokens() + ", got " + maxTokens);
         double temperature = r.temperature() == null ? 0 : r.temperature(), topP = r.topP() == null ? 1 : r.topP();
         if (!(temperature >= 0) || !(topP > 0 && topP <= 1)) throw bad("temperature must be >= 0 and topP in (0, 1]");

@@ -22,6 +22,7 @@ public final class RestApi {
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false) // token id 2.7 is an error, not token 2
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
     public RestApi(CoordinatorService service, Consumer<String> log) {
@@ -59,11 +60,21 @@ public final class RestApi {
         } catch (UnrecognizedPropertyException e) {
             throw new ApiException(400, "unknown field '" + e.getPropertyName() + "' in the job");
         } catch (MismatchedInputException e) {
-            String field = e.getPath().isEmpty() ? "" : " at '" + e.getPathReference().replaceAll(".*\\[\"?|\"?]", "") + "'";
+            String field = e.getPath().isEmpty() ? "" : " at '" + path(e) + "'";
             throw new ApiException(400, "the job does not have the expected shape" + field + " (see docs/cluster.md)");
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /** Where in the job a mismatch is, e.g. {@code workers} or {@code documents[0].tokens[1]}. */
+    private static String path(MismatchedInputException e) {
+        StringBuilder b = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
+            else if (r.getIndex() >= 0) b.append('[').append(r.getIndex()).append(']');
+        }
+        return b.toString();
     }
 
     private void send(Context ctx, int status, JsonNode body) throws JsonProcessingException {

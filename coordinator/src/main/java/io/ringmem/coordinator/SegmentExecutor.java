@@ -70,7 +70,7 @@ final class SegmentExecutor {
         String previous = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             if (cancelled.getAsBoolean()) throw new CancelledException();
-            List<WorkerRef> ring = leases.acquire(p, settings.acquireTimeout());
+            List<WorkerRef> ring = leases.acquire(p, settings.acquireTimeout(), cancelled).orElseThrow(CancelledException::new);
             int session = random.nextInt(Integer.MAX_VALUE);
             try {
                 List<ShardResult> shards = runRing(jobId, documentId, segment, session, ring, segmentIds, start, nextToken, s, embed);

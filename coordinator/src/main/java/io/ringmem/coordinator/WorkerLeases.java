@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Hands out rings of workers to the segments that run at the same time, so no worker is in two rings at once, and
@@ -54,10 +55,19 @@ public final class WorkerLeases {
 
     /** Waits (polling) until {@link #tryAcquire} succeeds or {@code timeout} passes. */
     public List<WorkerRef> acquire(int ranks, Duration timeout) throws InterruptedException {
+        return acquire(ranks, timeout, () -> false).orElseThrow();
+    }
+
+    /**
+     * Like {@link #acquire(int, Duration)}, but gives up, returning empty, as soon as {@code stop} says so while it
+     * waits (a job cancelled while it waits for workers must not wait out the whole timeout).
+     */
+    public Optional<List<WorkerRef>> acquire(int ranks, Duration timeout, BooleanSupplier stop) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<List<WorkerRef>> got = tryAcquire(ranks);
-            if (got.isPresent()) return got.get();
+            if (got.isPresent()) return got;
+            if (stop.getAsBoolean()) return Optional.empty();
             if (System.nanoTime() > deadline) {
                 throw new NoWorkersException("no " + (ranks == 1 ? "worker" : ranks + " workers") + " became available within "
                         + timeout.toSeconds() + " s (healthy workers: " + healthy().size() + ")");

@@ -1,0 +1,135 @@
+package io.ringmem.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ringmem.protocol.ClusterNames;
+import io.ringmem.tokenizer.Tokenizer;
+import io.ringmem.worker.ClusterOptions;
+import io.ringmem.worker.ServiceHttp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * A coordinator as {@code CoordinatorNode} assembles it, over a real single-member Hazelcast cluster on loopback and
+ * the real REST server, but with the given {@link WorkerGateway}; plus a small HTTP client for the tests.
+ */
+final class TestCoordinator implements AutoCloseable {
+    static final String MODEL = "tinystories-656k";
+
+    final HazelcastInstance member;
+    final JobStore store;
+    final JobRunner runner;
+    final CoordinatorService service;
+    final ServiceHttp http;
+    final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final List<String> log = new CopyOnWriteArrayList<>();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    TestCoordinator(WorkerGateway gateway, Tokenizer tokenizer, int vocabSize, RunnerSettings settings, Predicate<String> processed) {
+        int port = freePort();
+        String name = "ringmem-test-" + port;
+        ClusterOptions cluster = new ClusterOptions(name, List.of("127.0.0.1:" + port), port, Optional.of("127.0.0.1"),
+                Optional.empty(), "none", 10);
+        member = Hazelcast.newHazelcastInstance(cluster.memberConfig(name,
+                Map.of(ClusterNames.ATTR_ROLE, ClusterNames.ROLE_COORDINATOR), new ConcurrentHashMap<>()));
+        try {
+            store = new HazelcastJobStore(member);
+            CoordinatorMetrics meters = new CoordinatorMetrics(metrics);
+            runner = new JobRunner(store, gateway, settings, tokenizer, meters, log::add, job -> { });
+            JobValidator validator = new JobValidator(MODEL, vocabSize, tokenizer, JobLimits.defaults(), processed);
+            service = new CoordinatorService(store, validator, runner, meters, gateway);
+            RestApi api = new RestApi(service, log::add);
+            http = ServiceHttp.start("127.0.0.1", 0, () -> true, metrics, api::install);
+        } catch (RuntimeException | Error e) {
+            member.shutdown();
+            throw e;
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    record Response(int status, String body, HttpResponse<String> raw) {
+        JsonNode json() {
+            try {
+                return new ObjectMapper().readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        String error() {
+            JsonNode e = json().get("error");
+            if (e == null) throw new AssertionError("no error field in " + body);
+            return e.asText();
+        }
+
+        Optional<String> header(String name) {
+            return raw.headers().firstValue(name);
+        }
+    }
+
+    Response send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).timeout(Duration.ofSeconds(30));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) b.header("Content-Type", "application/json");
+        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), r.body(), r);
+    }
+
+    Response get(String path) throws IOException, InterruptedException {
+        return send("GET", path, null);
+    }
+
+    Response post(String path, String body) throws IOException, InterruptedException {
+        return send("POST", path, body);
+    }
+
+    Response post(JobRequest request) throws IOException, InterruptedException {
+        return post("/v1/jobs", json.writeValueAsString(request));
+    }
+
+    /** Polls the job's status until its state is {@code state} (or another finished one); fails after a minute. */
+    JsonNode awaitState(String id, JobState state) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode s;
+        do {
+            s = get("/v1/jobs/" + id).json();
+            JobState now = JobState.valueOf(s.get("state").asText());
+            if (now == state || now.finished()) break;
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        if (!state.name().equals(s.get("state").asText())) throw new AssertionError("job " + id + " is not " + state + ": " + s + "\nlog: " + log);
+        return s;
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+        http.close();
+        member.shutdown();
+    }
+}
