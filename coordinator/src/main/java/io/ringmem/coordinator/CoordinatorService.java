@@ -91,6 +91,11 @@ public final class CoordinatorService {
         JobRecord job = record(id);
         if (job.state().finished()) return status(job);
         store.requestCancel(id);
+        if (job.state() == JobState.QUEUED) {
+            // not started: cancelled at once (a runner picking it up right now sees the request and stops it too)
+            job = job.withState(JobState.CANCELLED, null);
+            store.put(job);
+        }
         runner.poke();
         return status(job);
     }

@@ -53,7 +53,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         int port = freePort();
         ClusterOptions cluster = new ClusterOptions("ringmem-embedded-" + port, List.of("127.0.0.1:" + port), port,
                 Optional.of("127.0.0.1"), Optional.empty(), "none", 10);
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(cluster.memberConfig("ringmem-embedded",
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(cluster.memberConfig("ringmem-embedded-" + port,
                 Map.of(ClusterNames.ATTR_ROLE, ClusterNames.ROLE_COORDINATOR), new ConcurrentHashMap<>()));
         List<RingTransport> transports = new ArrayList<>();
         try {

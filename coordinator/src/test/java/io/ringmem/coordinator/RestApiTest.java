@@ -185,13 +185,13 @@ class RestApiTest {
     }
 
     @Test
-    void aCancelledQueuedJobEndsCancelledWhenTheRunnerReachesIt() throws Exception {
+    void aCancelledQueuedJobIsCancelledAtOnce() throws Exception {
         String first = submit(SCORE);
         coordinator.awaitState(first, JobState.RUNNING);
         String second = submit(SCORE);
         TestCoordinator.Response r = coordinator.send("DELETE", "/v1/jobs/" + second, null);
         assertEquals(200, r.status());
-        assertEquals("QUEUED", r.json().get("state").asText(), "one job at a time: the second waits behind the first");
+        assertEquals("CANCELLED", r.json().get("state").asText(), "a job that has not started ends at once");
         assertEquals(200, coordinator.send("DELETE", "/v1/jobs/" + first, null).status());
         coordinator.awaitState(first, JobState.CANCELLED);
         coordinator.awaitState(second, JobState.CANCELLED);
