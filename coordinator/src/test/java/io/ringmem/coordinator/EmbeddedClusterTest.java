@@ -1,5 +1,6 @@
 package io.ringmem.coordinator;
 
+import io.ringmem.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.forward.LlamaModel;
@@ -36,7 +37,7 @@ class EmbeddedClusterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        JsonNode ref = json.readTree(CoordinatorTestData.reference().toFile()).get("tinystories656k_512");
+        JsonNode ref = json.readTree(TestData.reference().toFile()).get("tinystories656k_512");
         ids = new int[ref.get("ids").size()];
         for (int i = 0; i < ids.length; i++) ids[i] = ref.get("ids").get(i).asInt();
         referenceNll = new double[ref.get("nll").size()];
@@ -44,7 +45,7 @@ class EmbeddedClusterTest {
         assertEquals(512, ids.length);
         assertEquals(511, referenceNll.length);
 
-        loaded = ModelLoader.load(CoordinatorTestData.tinystories656k(), null);
+        loaded = ModelLoader.load(TestData.tinystories656k(), null);
         kernels = KernelsFactory.byName("vector", 1);
         LlamaModel model = new LlamaModel(loaded.config(), loaded.weights(), kernels);
         cluster = EmbeddedCluster.start(MODEL, model, loaded.tokenizer(), 3, 64, JobLimits.defaults(), RunnerSettings.defaults(),

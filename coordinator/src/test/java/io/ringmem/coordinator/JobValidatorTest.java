@@ -1,5 +1,6 @@
 package io.ringmem.coordinator;
 
+import io.ringmem.TestData;
 import io.ringmem.kv.KvCodecs;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
@@ -30,7 +31,7 @@ class JobValidatorTest {
 
     @BeforeAll
     static void load() {
-        loaded = ModelLoader.load(CoordinatorTestData.tinystories656k(), null);
+        loaded = ModelLoader.load(TestData.tinystories656k(), null);
         tokenizer = loaded.tokenizer();
         vocab = loaded.config().vocabSize();
         assertEquals(2048, vocab);

@@ -1,5 +1,6 @@
 package io.ringmem.coordinator;
 
+import io.ringmem.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
@@ -34,7 +35,7 @@ class RestApiTest {
 
     @BeforeAll
     static void start() {
-        model = ModelLoader.load(CoordinatorTestData.tinystories656k(), null);
+        model = ModelLoader.load(TestData.tinystories656k(), null);
         noWorkers = new FakeGateway();
         coordinator = new TestCoordinator(noWorkers, model.tokenizer(), model.config().vocabSize(), SETTINGS, Set.of("processed")::contains);
     }

@@ -20,7 +20,7 @@ import io.ringmem.segment.KvBlockStore;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
 import io.ringmem.segment.SegmentedScorer;
-import io.ringmem.worker.hub.HubTestData;
+import io.ringmem.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class DistributedSegmentsTest {
 
     @BeforeAll
     static void setUp() {
-        loaded = ModelLoader.load(HubTestData.stories260kBin(), null);
+        loaded = ModelLoader.load(TestData.stories260kBin(), null);
         kernels = KernelsFactory.byName("vector", 1);
         model = new LlamaModel(loaded.config(), loaded.weights(), kernels);
         ids = new SplittableRandom(11).ints(600, 0, loaded.config().vocabSize()).toArray();

@@ -1,5 +1,6 @@
 package io.ringmem.worker.hub;
 
+import io.ringmem.TestData;
 import io.ringmem.RingmemException;
 import io.ringmem.model.LayerWeights;
 import io.ringmem.model.LoadedModel;
@@ -40,7 +41,7 @@ class HubModelResolverTest {
     @BeforeEach
     void start() throws IOException {
         hub = new FakeHub();
-        hub.addRepo(TINY.repoId(), HubTestData.tinystories656k());
+        hub.addRepo(TINY.repoId(), TestData.tinystories656k());
     }
 
     @AfterEach
@@ -72,14 +73,14 @@ class HubModelResolverTest {
         assertEquals(cache.resolve("hf/fake-org/tinystories-656k/main").toAbsolutePath(), dir);
         for (String f : List.of("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
                 "special_tokens_map.json", "model.safetensors")) {
-            assertEquals(Files.size(HubTestData.tinystories656k().resolve(f)), Files.size(dir.resolve(f)), f);
+            assertEquals(Files.size(TestData.tinystories656k().resolve(f)), Files.size(dir.resolve(f)), f);
         }
         assertTrue(Files.isRegularFile(dir.resolve(HubCache.MARKER)));
         long size = Files.size(dir.resolve("model.safetensors"));
         assertTrue(progress.contains("model.safetensors 0/" + size), progress.toString());
         assertTrue(progress.contains("model.safetensors " + size + "/" + size), progress.toString());
         assertTrue(hub.log.stream().anyMatch(l -> l.contains("/resolve/" + FakeHub.COMMIT + "/")), "pinned to the commit");
-        assertSameModel(HubTestData.tinystories656k(), dir);
+        assertSameModel(TestData.tinystories656k(), dir);
     }
 
     @Test
@@ -127,10 +128,10 @@ class HubModelResolverTest {
     @Test
     void redirectsAreFollowedWithoutForwardingTheToken() throws IOException {
         try (FakeHub cdn = new FakeHub()) {
-            cdn.addRepo(TINY.repoId(), HubTestData.tinystories656k());
+            cdn.addRepo(TINY.repoId(), TestData.tinystories656k());
             hub.redirectBase = cdn.endpoint();
             Path dir = resolver(hub.endpoint(), "hf_secret").resolve(TINY);
-            assertSameModel(HubTestData.tinystories656k(), dir);
+            assertSameModel(TestData.tinystories656k(), dir);
             assertEquals(6, cdn.requests.get());
             assertTrue(cdn.log.stream().allMatch(l -> l.endsWith("auth=null")), cdn.log.toString());
             assertTrue(hub.log.stream().allMatch(l -> l.endsWith("auth=Bearer hf_secret")), hub.log.toString());
@@ -159,7 +160,7 @@ class HubModelResolverTest {
     @Test
     void repositoryWithoutUsableWeightsListsItsFiles() throws IOException {
         Path r = Files.createDirectories(repos.resolve("noweights"));
-        Files.copy(HubTestData.tinystories656k().resolve("config.json"), r.resolve("config.json"));
+        Files.copy(TestData.tinystories656k().resolve("config.json"), r.resolve("config.json"));
         Files.writeString(r.resolve("README.md"), "hello");
         hub.addRepo("fake-org/noweights", r);
         RingmemException e = assertThrows(RingmemException.class,
@@ -185,7 +186,7 @@ class HubModelResolverTest {
         assertFalse(Files.exists(dir.resolve(HubCache.MARKER)));
         assertFalse(Files.exists(dir.resolve("model.safetensors")));
         assertEquals(List.of(), partFiles(dir));
-        assertSameModel(HubTestData.tinystories656k(), resolver().resolve(TINY));
+        assertSameModel(TestData.tinystories656k(), resolver().resolve(TINY));
     }
 
     @Test
@@ -194,7 +195,7 @@ class HubModelResolverTest {
         RingmemException e = assertThrows(RingmemException.class, () -> resolver().resolve(TINY));
         assertTrue(e.getMessage().matches("download of tokenizer\\.json .* was cut short: got \\d+ of 86434 bytes; run again to retry"),
                 e.getMessage());
-        assertSameModel(HubTestData.tinystories656k(), resolver().resolve(TINY));
+        assertSameModel(TestData.tinystories656k(), resolver().resolve(TINY));
     }
 
     @Test
@@ -203,7 +204,7 @@ class HubModelResolverTest {
         hub.failNext("model.safetensors", FakeHub.Fault.CLOSE_MID_FILE);
         assertThrows(RingmemException.class, () -> resolver().resolve(TINY));
         assertTrue(progress.contains("model.safetensors 0/2626168"), "total from Content-Length: " + progress);
-        assertSameModel(HubTestData.tinystories656k(), resolver().resolve(TINY));
+        assertSameModel(TestData.tinystories656k(), resolver().resolve(TINY));
     }
 
     @Test
@@ -211,7 +212,7 @@ class HubModelResolverTest {
         hub.failNext("model.safetensors", FakeHub.Fault.CORRUPT);
         RingmemException e = assertThrows(RingmemException.class, () -> resolver().resolve(TINY));
         assertTrue(e.getMessage().contains("does not match its SHA-256"), e.getMessage());
-        assertSameModel(HubTestData.tinystories656k(), resolver().resolve(TINY));
+        assertSameModel(TestData.tinystories656k(), resolver().resolve(TINY));
     }
 
     @Test
@@ -222,7 +223,7 @@ class HubModelResolverTest {
         int before = hub.requests.get();
         assertEquals(dir, resolver().resolve(TINY));
         assertTrue(hub.requests.get() > before);
-        assertEquals(Files.size(HubTestData.tinystories656k().resolve("tokenizer.json")), Files.size(dir.resolve("tokenizer.json")));
+        assertEquals(Files.size(TestData.tinystories656k().resolve("tokenizer.json")), Files.size(dir.resolve("tokenizer.json")));
         assertEquals(List.of(), partFiles(dir));
 
         Files.delete(dir.resolve(HubCache.MARKER));
@@ -234,7 +235,7 @@ class HubModelResolverTest {
     @Test
     void shardedRepositoryFetchesEveryShard() throws IOException {
         Path r = Files.createDirectories(repos.resolve("sharded"));
-        Path src = HubTestData.tinystories656k();
+        Path src = TestData.tinystories656k();
         for (String f : List.of("config.json", "tokenizer.json", "tokenizer_config.json")) Files.copy(src.resolve(f), r.resolve(f));
         ShardSplitter.split(src.resolve("model.safetensors"), r, "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors");
         Files.writeString(r.resolve("model-00003-of-00003.safetensors"), "not named by the index");
@@ -253,7 +254,7 @@ class HubModelResolverTest {
     @Test
     void indexNamingAMissingShardFails() throws IOException {
         Path r = Files.createDirectories(repos.resolve("badindex"));
-        Files.copy(HubTestData.tinystories656k().resolve("config.json"), r.resolve("config.json"));
+        Files.copy(TestData.tinystories656k().resolve("config.json"), r.resolve("config.json"));
         Files.writeString(r.resolve(HubFiles.INDEX), "{\"weight_map\": {\"a\": \"gone.safetensors\"}}");
         hub.addRepo("fake-org/badindex", r);
         RingmemException e = assertThrows(RingmemException.class, () -> resolver().resolve(ModelSource.parse("hf:fake-org/badindex")));
@@ -267,7 +268,7 @@ class HubModelResolverTest {
     @Test
     void ggufRepositoryResolvesToThePreferredFile() throws IOException {
         Path r = Files.createDirectories(repos.resolve("gguf"));
-        Files.copy(HubTestData.stories260kGguf(), r.resolve("stories260K-F32.gguf"));
+        Files.copy(TestData.stories260kGguf(), r.resolve("stories260K-F32.gguf"));
         Files.writeString(r.resolve("stories260K-Q4_K_M.gguf"), "unsupported type, never fetched");
         Files.writeString(r.resolve("stories260K-00001-of-00002.gguf"), "split, never fetched");
         hub.addRepo("fake-org/gguf", r);
@@ -276,7 +277,7 @@ class HubModelResolverTest {
         assertEquals(1, notices.size(), notices.toString());
         assertTrue(notices.get(0).startsWith("hf:fake-org/gguf has 2 GGUF files; using stories260K-F32.gguf"), notices.get(0));
         assertFalse(Files.exists(p.resolveSibling("stories260K-Q4_K_M.gguf")));
-        try (LoadedModel a = ModelLoader.load(HubTestData.stories260kGguf(), null); LoadedModel b = ModelLoader.load(p, null)) {
+        try (LoadedModel a = ModelLoader.load(TestData.stories260kGguf(), null); LoadedModel b = ModelLoader.load(p, null)) {
             assertEquals(a.config(), b.config());
             assertArrayEquals(a.weights().embedding().toArray(), b.weights().embedding().toArray());
         }
