@@ -41,6 +41,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--max-attempts", defaultValue = "6", paramLabel = "N", description = "attempts per segment before a job fails (default: ${DEFAULT-VALUE})")
     int maxAttempts;
 
+    @Option(names = "--max-concurrent-jobs", defaultValue = "4", paramLabel = "N", description = "jobs run at the same time at most; they share the workers (default: ${DEFAULT-VALUE})")
+    int concurrentJobs;
+
     @Spec
     CommandSpec spec;
 
@@ -53,7 +56,7 @@ final class CoordinatorCommand implements Callable<Integer> {
             settings = new CoordinatorSettings(model.modelName(), cluster.options(), cluster.bind, httpPort,
                     new JobLimits(maxDocumentTokens, maxDocuments, 64, 1024),
                     new RunnerSettings(Duration.ofSeconds(stepTimeoutSeconds), d.segmentTimeout(), d.acquireTimeout(), maxAttempts,
-                            d.probeTimeout(), d.quarantine()));
+                            d.probeTimeout(), d.quarantine(), concurrentJobs));
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
         }

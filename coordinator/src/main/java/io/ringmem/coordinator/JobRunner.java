@@ -10,7 +10,6 @@ import io.ringmem.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Drives jobs, oldest first, one job at a time: the documents of a score/embed job run segment by segment, several
+ * Drives jobs, oldest first, up to {@link RunnerSettings#concurrentJobs()} at a time (they share the workers
+ * through {@link WorkerLeases}, so no worker is in two rings at once): the documents of a score/embed job run segment by segment, several
  * documents at once when there are enough workers for several rings; ask and generate jobs run on one worker.
  * The runner is the only writer of a running job's record; every finished segment is stored (outcome, then
  * progress) before the next starts, so a restarted coordinator resumes where this one stopped.
@@ -37,6 +37,9 @@ public final class JobRunner implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final Object wake = new Object();
     private final Thread thread;
+    private final ExecutorService jobThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("ringmem-job-", 0).daemon().factory());
+    private final java.util.Map<String, Future<?>> active = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Integer> unexpected = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     public JobRunner(JobStore store, WorkerGateway gateway, RunnerSettings settings, Tokenizer tokenizer,
@@ -63,35 +66,22 @@ public final class JobRunner implements AutoCloseable {
     /** Unexpected failures of one job in a row before it is failed instead of retried. */
     private static final int MAX_UNEXPECTED = 3;
 
+    /** Starts unfinished jobs, oldest first, while fewer than {@link RunnerSettings#concurrentJobs()} run. */
     private void loop() {
-        String failingJob = null;
-        int failures = 0;
         while (running) {
-            Optional<JobRecord> next = Optional.empty();
             try {
-                next = store.list().reversed().stream().filter(j -> !j.state().finished()).findFirst();
-                if (next.isPresent()) {
-                    run(next.get());
-                } else {
-                    synchronized (wake) {
-                        wake.wait(500);
-                    }
+                for (JobRecord job : store.list().reversed()) {
+                    if (active.size() >= settings.concurrentJobs()) break;
+                    if (job.state().finished() || active.containsKey(job.id())) continue;
+                    active.put(job.id(), jobThreads.submit(() -> runGuarded(job)));
+                }
+                synchronized (wake) {
+                    wake.wait(500);
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 if (!running) return;
-                String id = next.map(JobRecord::id).orElse(null);
-                failures = id != null && id.equals(failingJob) ? failures + 1 : 1;
-                failingJob = id;
-                if (id != null && failures >= MAX_UNEXPECTED) {
-                    try {
-                        finish(next.get().withState(JobState.FAILED, "internal error: " + Failures.message(e)));
-                    } catch (RuntimeException ignored) {
-                        // the cluster itself is failing; the next round retries
-                    }
-                    continue;
-                }
                 log.accept("job runner: " + Failures.message(e) + "; retrying in 1 s");
                 try {
                     Thread.sleep(1000);
@@ -99,6 +89,37 @@ public final class JobRunner implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    /** Runs one job on its own thread; an unexpected failure is retried, and fails the job the third time. */
+    private void runGuarded(JobRecord job) {
+        try {
+            run(job);
+            unexpected.remove(job.id());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the runner is closing; the job resumes under the next coordinator
+        } catch (RuntimeException e) {
+            if (!running) return;
+            int n = unexpected.merge(job.id(), 1, Integer::sum);
+            if (n >= MAX_UNEXPECTED) {
+                unexpected.remove(job.id());
+                try {
+                    finish(store.get(job.id()).orElse(job).withState(JobState.FAILED, "internal error: " + Failures.message(e)));
+                } catch (RuntimeException ignored) {
+                    // the cluster itself is failing; the next round retries
+                }
+            } else {
+                log.accept("job " + job.id() + ": " + Failures.message(e) + "; retrying in 1 s");
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        } finally {
+            active.remove(job.id());
+            poke();
         }
     }
 
@@ -140,8 +161,8 @@ public final class JobRunner implements AutoCloseable {
 
     private ObjectNode documents(JobRunState state, long t0) throws InterruptedException {
         JobRecord job = state.get();
-        if (job.spec().workers() == 0) {
-            int ready = Math.max(1, leases.healthy().size());
+        if (job.spec().workers() == 0) { // every healthy worker, counted once at least one is there
+            int ready = awaitHealthyWorkers(job.id());
             job = state.update(j -> j.withWorkers(ready));
         }
         int p = job.spec().workers();
@@ -166,6 +187,20 @@ public final class JobRunner implements AutoCloseable {
         } finally {
             docs.shutdownNow();
             docs.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits (up to the acquire timeout) for at least one healthy worker; returns how many there are. */
+    private int awaitHealthyWorkers(String jobId) throws InterruptedException {
+        long deadline = System.nanoTime() + settings.acquireTimeout().toNanos();
+        while (true) {
+            int n = leases.healthy().size();
+            if (n > 0) return Math.min(n, 64);
+            if (store.cancelRequested(jobId)) throw new SegmentExecutor.CancelledException();
+            if (System.nanoTime() > deadline) {
+                throw new WorkerLeases.NoWorkersException("no worker joined within " + settings.acquireTimeout().toSeconds() + " s");
+            }
+            Thread.sleep(200);
         }
     }
 
@@ -252,6 +287,7 @@ public final class JobRunner implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        jobThreads.shutdownNow();
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -104,6 +105,24 @@ class EmbeddedClusterTest {
         assertEquals(mean, doc.get("meanNll").asDouble(), 1e-4);
         assertEquals(Math.exp(doc.get("meanNll").asDouble()), doc.get("perplexity").asDouble(), 1e-9);
         assertFalse(doc.has("embedding"));
+    }
+
+    @Test
+    void concurrentJobsShareTheWorkersAndGiveTheSameResultsAsAlone() throws Exception {
+        JobRequest a = Jobs.task("score").docs(Jobs.tokens("conc-a", ids)).workers(2).segmentTokens(128).tokenNll(true).build();
+        JobRequest b = Jobs.task("score").docs(Jobs.tokens("conc-b", java.util.Arrays.copyOf(ids, 300))).workers(1).segmentTokens(128).tokenNll(true).build();
+        double[] aloneA = nll(runToSuccess(a).get("documents").get(0));
+        double[] aloneB = nll(runToSuccess(b).get("documents").get(0));
+        CoordinatorService service = cluster.service();
+        String idA = service.submit(a).get("id").asText(), idB = service.submit(b).get("id").asText();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!(service.record(idA).state().finished() && service.record(idB).state().finished()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(JobState.SUCCEEDED, service.record(idA).state(), String.valueOf(service.record(idA).error()));
+        assertEquals(JobState.SUCCEEDED, service.record(idB).state(), String.valueOf(service.record(idB).error()));
+        assertArrayEquals(aloneA, nll(service.result(idA).get("documents").get(0)), 0.0);
+        assertArrayEquals(aloneB, nll(service.result(idB).get("documents").get(0)), 0.0);
     }
 
     @Test

@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RestApiTest {
     private static final String SCORE = "{\"task\":\"score\",\"documents\":[{\"id\":\"d1\",\"tokens\":[1,2,3]}],\"workers\":2}";
+    /** One job at a time, so a second job stays queued behind a first that waits for workers. */
     private static final RunnerSettings SETTINGS = new RunnerSettings(Duration.ofSeconds(10), Duration.ofSeconds(60),
-            Duration.ofMinutes(10), 4, Duration.ofSeconds(1), Duration.ofMinutes(10));
+            Duration.ofMinutes(10), 4, Duration.ofSeconds(1), Duration.ofMinutes(10), 1);
     private static LoadedModel model;
     private static FakeGateway noWorkers;
     private static TestCoordinator coordinator;
