@@ -53,13 +53,23 @@ final class LocalCluster implements AutoCloseable {
 
     private void startAll() throws Exception {
         startCoordinator();
-        for (int i = 0; i < workerHz.size(); i++) {
-            workers.add(RingmemProcess.start("worker-" + (i + 1), logs, List.of("worker", "--model", model.toString(),
-                    "--members", String.join(",", members), "--hz-port", Integer.toString(workerHz.get(i)), "--bind", "127.0.0.1",
-                    "--http-port", Integer.toString(workerHttp.get(i)), "--name", "worker-" + (i + 1), "--threads", "1", "--failure-seconds", "6")));
-        }
+        for (int i = 0; i < workerHz.size(); i++) workers.add(startWorker(i, "worker-" + (i + 1)));
         for (RingmemProcess w : workers) w.awaitLine("worker \\S+ ready", Duration.ofSeconds(120));
         awaitWorkers(workers.size(), Duration.ofSeconds(60));
+    }
+
+    private RingmemProcess startWorker(int i, String logName) throws IOException {
+        return RingmemProcess.start(logName, logs, List.of("worker", "--model", model.toString(),
+                "--members", String.join(",", members), "--hz-port", Integer.toString(workerHz.get(i)), "--bind", "127.0.0.1",
+                "--http-port", Integer.toString(workerHttp.get(i)), "--name", "worker-" + (i + 1), "--threads", "1", "--failure-seconds", "6"));
+    }
+
+    /** Starts worker {@code i} again (same name and ports) after it was killed; returns when it is ready. */
+    void restartWorker(int i) throws Exception {
+        if (workers.get(i).alive()) throw new IllegalStateException("worker-" + (i + 1) + " is still running");
+        RingmemProcess p = startWorker(i, "worker-" + (i + 1) + "-restart-" + (++restarts));
+        workers.set(i, p);
+        p.awaitLine("worker \\S+ ready", Duration.ofSeconds(120));
     }
 
     void startCoordinator() throws Exception {
