@@ -41,6 +41,22 @@ public record SegmentState(int segmentsDone, int nextPosition, KvBlock[] sinks, 
         return new SegmentState(0, 0, new KvBlock[layers], new KvBlock[layers], empty, memory);
     }
 
+    /** The same state with other summaries (one list per layer). */
+    public SegmentState withSummaries(List<List<BlockSummary>> perLayer) {
+        return new SegmentState(segmentsDone, nextPosition, sinks, window, perLayer, memory);
+    }
+
+    /** Per layer, the summaries of the blocks stored by segment {@code segment}, in storage order. */
+    public List<List<BlockSummary>> summariesOf(int segment) {
+        List<List<BlockSummary>> out = new ArrayList<>(summaries.size());
+        for (List<BlockSummary> layer : summaries) {
+            List<BlockSummary> mine = new ArrayList<>();
+            for (BlockSummary s : layer) if (BlockIds.segment(s.blockId()) == segment) mine.add(s);
+            out.add(mine);
+        }
+        return out;
+    }
+
     public int layers() {
         return sinks.length;
     }

@@ -17,15 +17,24 @@ import java.util.List;
 public final class SegmentStateCodec {
     private static final int MAGIC = 0x52_4D_53_53; // "RMSS"
     private static final int VERSION = 1;
+    private static final int MAGIC_SUMMARIES = 0x52_4D_53_42; // "RMSB"
 
     private SegmentStateCodec() {
     }
 
     public static byte[] encode(SegmentState s) {
+        return encode(s, true);
+    }
+
+    /**
+     * @param withSummaries false leaves the block summaries out (they decode as empty lists): for stores that keep
+     *                      each segment's summaries apart ({@link #encodeSummaries}) so the state stays small
+     */
+    public static byte[] encode(SegmentState s, boolean withSummaries) {
         long size = 4 * 6; // magic, version, segmentsDone, nextPosition, layers, memory length
         for (int l = 0; l < s.layers(); l++) {
             size += blockSize(s.sinks()[l]) + blockSize(s.window()[l]) + 4;
-            for (BlockSummary b : s.summaries().get(l)) size += 16 + 4L * b.meanKeys().length;
+            if (withSummaries) for (BlockSummary b : s.summaries().get(l)) size += 16 + 4L * b.meanKeys().length;
         }
         size += s.memory() == null ? 0 : 4L * s.memory().length;
         if (size > Integer.MAX_VALUE - 8) throw new RingmemException("segment state of " + size + " bytes is too large to store");
@@ -34,12 +43,7 @@ public final class SegmentStateCodec {
         for (int l = 0; l < s.layers(); l++) {
             putBlock(out, s.sinks()[l]);
             putBlock(out, s.window()[l]);
-            List<BlockSummary> sums = s.summaries().get(l);
-            out.putInt(sums.size());
-            for (BlockSummary b : sums) {
-                out.putLong(b.blockId()).putInt(b.kvHeads()).putInt(b.headDim());
-                putFloats(out, b.meanKeys());
-            }
+            putSummaries(out, withSummaries ? s.summaries().get(l) : List.of());
         }
         out.putInt(s.memory() == null ? -1 : s.memory().length);
         if (s.memory() != null) putFloats(out, s.memory());
@@ -58,14 +62,7 @@ public final class SegmentStateCodec {
             for (int l = 0; l < layers; l++) {
                 sinks[l] = getBlock(in, l);
                 window[l] = getBlock(in, l);
-                int n = count(in.getInt(), in, 16);
-                List<BlockSummary> list = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    long id = in.getLong();
-                    int kvHeads = in.getInt(), headDim = in.getInt();
-                    list.add(new BlockSummary(id, kvHeads, headDim, getFloats(in, count(kvHeads * headDim, in, 4))));
-                }
-                sums.add(list);
+                sums.add(getSummaries(in));
             }
             int m = in.getInt();
             float[] memory = m < 0 ? null : getFloats(in, count(m, in, 4));
@@ -74,6 +71,53 @@ public final class SegmentStateCodec {
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
             throw new RingmemException("damaged segment state: " + (e.getMessage() == null ? "truncated" : e.getMessage()));
         }
+    }
+
+    /** Bytes of per-layer block summaries (one segment's, say), in the same layout the state uses. */
+    public static byte[] encodeSummaries(List<List<BlockSummary>> perLayer) {
+        long size = 8;
+        for (List<BlockSummary> l : perLayer) {
+            size += 4;
+            for (BlockSummary b : l) size += 16 + 4L * b.meanKeys().length;
+        }
+        if (size > Integer.MAX_VALUE - 8) throw new RingmemException("block summaries of " + size + " bytes are too large to store");
+        ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(MAGIC_SUMMARIES).putInt(perLayer.size());
+        for (List<BlockSummary> l : perLayer) putSummaries(out, l);
+        return out.array();
+    }
+
+    public static List<List<BlockSummary>> decodeSummaries(byte[] bytes) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            if (in.getInt() != MAGIC_SUMMARIES) throw new RingmemException("not block summaries (bad magic)");
+            int layers = count(in.getInt(), in, 4);
+            List<List<BlockSummary>> out = new ArrayList<>(layers);
+            for (int l = 0; l < layers; l++) out.add(getSummaries(in));
+            if (in.hasRemaining()) throw new RingmemException("block summaries have " + in.remaining() + " trailing bytes");
+            return out;
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+            throw new RingmemException("damaged block summaries: " + (e.getMessage() == null ? "truncated" : e.getMessage()));
+        }
+    }
+
+    private static void putSummaries(ByteBuffer out, List<BlockSummary> sums) {
+        out.putInt(sums.size());
+        for (BlockSummary b : sums) {
+            out.putLong(b.blockId()).putInt(b.kvHeads()).putInt(b.headDim());
+            putFloats(out, b.meanKeys());
+        }
+    }
+
+    private static List<BlockSummary> getSummaries(ByteBuffer in) {
+        int n = count(in.getInt(), in, 16);
+        List<BlockSummary> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long id = in.getLong();
+            int kvHeads = in.getInt(), headDim = in.getInt();
+            list.add(new BlockSummary(id, kvHeads, headDim, getFloats(in, count(kvHeads * headDim, in, 4))));
+        }
+        return list;
     }
 
     private static long blockSize(KvBlock b) {
