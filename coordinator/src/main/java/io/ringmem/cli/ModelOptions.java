@@ -14,9 +14,9 @@ import java.time.Duration;
 
 /** Options shared by the commands that run a model: which model, how many ranks, which kernels. */
 final class ModelOptions {
-    @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "a .gguf file, a llama2.c .bin checkpoint, or a Hugging Face folder (config.json + *.safetensors)")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "PATH|hf:ORG/NAME",
+            description = "a .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder (config.json + *.safetensors), or hf:ORG/NAME[@REVISION] (downloaded to the cache on first use)")
+    String model;
 
     @Option(names = "--tokenizer", paramLabel = "PATH",
             description = "tokenizer file for llama2.c checkpoints (default: tokenizer.bin or tok*.bin beside the model)")
@@ -59,7 +59,7 @@ final class ModelOptions {
 
     LoadedModel load(PrintWriter log) {
         long t0 = System.nanoTime();
-        LoadedModel m = ModelLoader.load(model, tokenizer);
+        LoadedModel m = ModelLoader.load(ModelSpec.resolve(model, log), tokenizer);
         var c = m.config();
         log.printf("ringmem: loaded %s (%s): dim %d, %d layers, %d heads / %d kv heads, vocab %d, in %.2f s%n",
                 model, m.format(), c.dim(), c.layers(), c.heads(), c.kvHeads(), c.vocabSize(), (System.nanoTime() - t0) / 1e9);

@@ -3,7 +3,6 @@ package io.ringmem.cli;
 import io.ringmem.RingmemException;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A {@code --model} value: a local path, or {@code hf:ORG/NAME[@REVISION]} resolved through the hub cache. */
@@ -27,8 +26,10 @@ final class ModelSpec {
 
     static Path resolve(String spec, PrintWriter log) {
         if (isHub(spec)) return HubModels.resolve(spec, log);
-        Path p = Path.of(spec);
-        if (!Files.exists(p)) throw new RingmemException("model not found: " + spec);
-        return p;
+        try {
+            return Path.of(spec); // the loader reports a missing or unreadable file
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new RingmemException("--model: not a valid path: " + spec);
+        }
     }
 }
