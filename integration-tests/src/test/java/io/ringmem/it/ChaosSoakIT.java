@@ -31,7 +31,7 @@ class ChaosSoakIT {
 
     @Test
     void jobsSurviveRepeatedKillsAndRestarts() throws Exception {
-        JsonNode ref = json.readTree(TestPaths.reference().toFile()).get("tinystories656k_512");
+        JsonNode ref = json.readTree(ItPaths.reference().toFile()).get("tinystories656k_512");
         int[] base = json.convertValue(ref.get("ids"), int[].class);
         List<int[]> docs = new ArrayList<>();
         for (int d = 0; d < 3; d++) {
@@ -39,8 +39,8 @@ class ChaosSoakIT {
             for (int i = 0; i < ids.length; i++) ids[i] = base[(i + 37 * d) % base.length];
             docs.add(ids);
         }
-        try (LocalCluster c = new LocalCluster(TestPaths.tinyStories(), Path.of("target/it-logs/soak"), 4, List.of()).start()) {
-            Rest rest = c.rest();
+        try (LocalCluster c = new LocalCluster(ItPaths.tinyStories(), Path.of("target/it-logs/soak"), 4, List.of()).start()) {
+            RestClient rest = c.rest();
             List<double[]> expected = new ArrayList<>();
             for (int d = 0; d < docs.size(); d++) expected.add(nll(rest, await(rest, submit(rest, "calm-" + d, docs.get(d)))));
 
@@ -76,28 +76,28 @@ class ChaosSoakIT {
         }
     }
 
-    private static String submit(Rest rest, String doc, int[] ids) throws Exception {
-        Rest.Response r = rest.post("/v1/jobs", Map.of("task", "score", "documents", List.of(Map.of("id", doc, "tokens", ids)),
+    private static String submit(RestClient rest, String doc, int[] ids) throws Exception {
+        RestClient.Response r = rest.post("/v1/jobs", Map.of("task", "score", "documents", List.of(Map.of("id", doc, "tokens", ids)),
                 "workers", 3, "segmentTokens", 256, "tokenNll", true));
-        assertEquals(202, r.status(), r.body().toString());
-        return r.body().get("id").asText();
+        assertEquals(202, r.status(), r.json().toString());
+        return r.json().get("id").asText();
     }
 
-    private static JsonNode await(Rest rest, String id) throws Exception {
-        return rest.awaitJob(id, Duration.ofMinutes(15));
+    private static JsonNode await(RestClient rest, String id) throws Exception {
+        return rest.awaitTerminal(id, Duration.ofMinutes(15));
     }
 
-    private double[] nll(Rest rest, JsonNode status) throws Exception {
+    private double[] nll(RestClient rest, JsonNode status) throws Exception {
         assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
-        JsonNode result = rest.get("/v1/jobs/" + status.get("id").asText() + "/result").body();
+        JsonNode result = rest.get("/v1/jobs/" + status.get("id").asText() + "/result").json();
         return json.convertValue(result.get("documents").get(0).get("nll"), double[].class);
     }
 
-    private static boolean allFinished(Rest rest, List<String> jobs) throws Exception {
+    private static boolean allFinished(RestClient rest, List<String> jobs) throws Exception {
         for (String id : jobs) {
             try {
-                Rest.Response r = rest.get("/v1/jobs/" + id);
-                String state = r.status() == 200 ? r.body().get("state").asText() : "";
+                RestClient.Response r = rest.get("/v1/jobs/" + id);
+                String state = r.status() == 200 ? r.json().get("state").asText() : "";
                 if (!state.equals("SUCCEEDED") && !state.equals("FAILED") && !state.equals("CANCELLED")) return false;
             } catch (java.io.IOException e) {
                 return false; // coordinator restarting
@@ -107,11 +107,11 @@ class ChaosSoakIT {
     }
 
     /** Waits until the cluster reports every partition backed up and {@code workers} workers. */
-    private static void awaitSafe(Rest rest, int workers) throws Exception {
+    private static void awaitSafe(RestClient rest, int workers) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                JsonNode c = rest.get("/v1/cluster").body();
+                JsonNode c = rest.get("/v1/cluster").json();
                 if (c.get("safe").asBoolean() && c.get("workers").asInt() == workers) return;
             } catch (java.io.IOException e) {
                 // restarting

@@ -32,8 +32,8 @@ class ClusterBenchmarkIT {
         StringBuilder md = new StringBuilder("| worker processes P | tokens/s | vs P=1 | ring wait (s, all ranks) | ring wait share | seconds |\n|---|---|---|---|---|---|\n");
         double base = 0;
         for (int p = 1; p <= 3; p++) {
-            try (LocalCluster c = new LocalCluster(TestPaths.syntheticGqa(), Path.of("target/it-logs/bench-" + p), p, List.of()).start()) {
-                Rest rest = c.rest();
+            try (LocalCluster c = new LocalCluster(ItPaths.syntheticGqa(), Path.of("target/it-logs/bench-" + p), p, List.of()).start()) {
+                RestClient rest = c.rest();
                 score(rest, "warmup", ids, p, 1024); // JIT and first-touch
                 double best = 0, wait = 0, secs = 0;
                 for (int rep = 0; rep < 2; rep++) {
@@ -55,18 +55,18 @@ class ClusterBenchmarkIT {
 
     /** Kills a ring member mid-job; compares the interrupted segment's wall time with an undisturbed one. */
     private String recovery(int[] ids) throws Exception {
-        try (LocalCluster c = new LocalCluster(TestPaths.syntheticGqa(), Path.of("target/it-logs/bench-recovery"), 3, List.of()).start()) {
-            Rest rest = c.rest();
+        try (LocalCluster c = new LocalCluster(ItPaths.syntheticGqa(), Path.of("target/it-logs/bench-recovery"), 3, List.of()).start()) {
+            RestClient rest = c.rest();
             JsonNode calm = score(rest, "calm", ids, 2, 512).get("documents").get(0);
             double normal = median(segmentSeconds(calm));
-            String id = rest.post("/v1/jobs", request("killed", ids, 2, 512)).body().get("id").asText();
-            while (rest.get("/v1/jobs/" + id).body().get("progress").get("segmentsDone").asInt() < 2) Thread.sleep(20);
+            String id = rest.post("/v1/jobs", request("killed", ids, 2, 512)).json().get("id").asText();
+            while (rest.get("/v1/jobs/" + id).json().get("progress").get("segmentsDone").asInt() < 2) Thread.sleep(20);
             long t0 = System.nanoTime();
             c.worker(0).kill();
             int done = 2;
-            while (rest.get("/v1/jobs/" + id).body().get("progress").get("segmentsDone").asInt() <= done) Thread.sleep(20);
+            while (rest.get("/v1/jobs/" + id).json().get("progress").get("segmentsDone").asInt() <= done) Thread.sleep(20);
             double recovered = (System.nanoTime() - t0) / 1e9;
-            JsonNode status = rest.awaitJob(id, Duration.ofMinutes(10));
+            JsonNode status = rest.awaitTerminal(id, Duration.ofMinutes(10));
             assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
             return String.format("Recovery (P=2 of 3 workers, segments of 512): a normal segment takes %.2f s (median); "
                     + "from the kill of a ring member to the next finished segment: %.2f s (%.1fx a segment); failed attempts: %d.%n",
@@ -79,13 +79,13 @@ class ClusterBenchmarkIT {
                 "segmentTokens", segmentTokens, "kvCodec", "int8");
     }
 
-    private static JsonNode score(Rest rest, String doc, int[] ids, int workers, int segmentTokens) throws Exception {
-        Rest.Response r = rest.post("/v1/jobs", request(doc, ids, workers, segmentTokens));
-        assertEquals(202, r.status(), r.body().toString());
-        String id = r.body().get("id").asText();
-        JsonNode s = rest.awaitJob(id, Duration.ofMinutes(10));
+    private static JsonNode score(RestClient rest, String doc, int[] ids, int workers, int segmentTokens) throws Exception {
+        RestClient.Response r = rest.post("/v1/jobs", request(doc, ids, workers, segmentTokens));
+        assertEquals(202, r.status(), r.json().toString());
+        String id = r.json().get("id").asText();
+        JsonNode s = rest.awaitTerminal(id, Duration.ofMinutes(10));
         assertEquals("SUCCEEDED", s.get("state").asText(), s.toString());
-        return rest.get("/v1/jobs/" + id + "/result").body();
+        return rest.get("/v1/jobs/" + id + "/result").json();
     }
 
     private static double[] segmentSeconds(JsonNode doc) {

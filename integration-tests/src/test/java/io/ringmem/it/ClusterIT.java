@@ -32,17 +32,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterIT {
     private final ObjectMapper json = new ObjectMapper();
     private LocalCluster cluster;
-    private Rest rest;
+    private RestClient rest;
     private int[] refIds;
     private double[] refNll;
     private double[] undisturbed; // per-token NLL of the long document, first run
 
     @BeforeAll
     void start() throws Exception {
-        JsonNode ref = json.readTree(TestPaths.reference().toFile()).get("tinystories656k_512");
+        JsonNode ref = json.readTree(ItPaths.reference().toFile()).get("tinystories656k_512");
         refIds = json.convertValue(ref.get("ids"), int[].class);
         refNll = json.convertValue(ref.get("nll"), double[].class);
-        cluster = new LocalCluster(TestPaths.tinyStories(), Path.of("target/it-logs/cluster"), 4,
+        cluster = new LocalCluster(ItPaths.tinyStories(), Path.of("target/it-logs/cluster"), 4,
                 List.of("--max-document-tokens", "20000")).start();
         rest = cluster.rest();
     }
@@ -57,14 +57,14 @@ class ClusterIT {
     }
 
     private JsonNode runJob(Map<String, Object> request, Duration timeout) throws Exception {
-        Rest.Response submitted = rest.post("/v1/jobs", request);
-        assertEquals(202, submitted.status(), submitted.body().toString());
-        String id = submitted.body().get("id").asText();
-        JsonNode status = rest.awaitJob(id, timeout);
+        RestClient.Response submitted = rest.post("/v1/jobs", request);
+        assertEquals(202, submitted.status(), submitted.json().toString());
+        String id = submitted.json().get("id").asText();
+        JsonNode status = rest.awaitTerminal(id, timeout);
         assertEquals("SUCCEEDED", status.get("state").asText(), () -> status + "\n" + logs());
-        Rest.Response result = rest.get("/v1/jobs/" + id + "/result");
+        RestClient.Response result = rest.get("/v1/jobs/" + id + "/result");
         assertEquals(200, result.status());
-        return result.body();
+        return result.json();
     }
 
     private String logs() {
@@ -158,8 +158,8 @@ class ClusterIT {
         assertEquals("reference", answer.get("id").asText());
         assertTrue(answer.get("tokens").asInt() >= 1 && answer.get("tokens").asInt() <= 8, answer.toString());
         assertTrue(answer.hasNonNull("answer"), answer.toString());
-        Rest.Response neverSeen = rest.post("/v1/jobs", Map.of("task", "ask", "documents", List.of(Map.of("id", "never-seen")), "question", "Why?"));
-        assertEquals(404, neverSeen.status(), neverSeen.body().toString());
+        RestClient.Response neverSeen = rest.post("/v1/jobs", Map.of("task", "ask", "documents", List.of(Map.of("id", "never-seen")), "question", "Why?"));
+        assertEquals(404, neverSeen.status(), neverSeen.json().toString());
 
         JsonNode gen = runJob(Map.of("task", "generate", "prompt", "Once upon a time", "maxTokens", 12), Duration.ofMinutes(3));
         assertTrue(gen.get("tokens").asInt() >= 1, gen.toString());
@@ -170,7 +170,7 @@ class ClusterIT {
         String metrics = cluster.workerHttp(0).getText("/metrics");
         assertTrue(metrics.contains("ringmem_worker_tokens_total"), metrics);
         assertTrue(metrics.contains("ringmem_worker_requests_seconds_count{outcome=\"ok\",type=\"ShardTask\"}"), metrics);
-        String coordinatorMetrics = new Rest(cluster.url()).getText("/metrics");
+        String coordinatorMetrics = new RestClient(java.net.URI.create(cluster.url())).getText("/metrics");
         assertTrue(coordinatorMetrics.contains("ringmem_jobs_submitted_total"), coordinatorMetrics);
         assertTrue(coordinatorMetrics.contains("ringmem_workers 4.0"), coordinatorMetrics);
     }
@@ -178,24 +178,24 @@ class ClusterIT {
     @Test
     @Order(3)
     void badRequestsGetClearFourHundredsAndChangeNothing() throws Exception {
-        int before = rest.get("/v1/jobs").body().size();
-        Rest.Response unknownModel = rest.post("/v1/jobs", Map.of("task", "score", "model", "no-such-model",
+        int before = rest.get("/v1/jobs").json().size();
+        RestClient.Response unknownModel = rest.post("/v1/jobs", Map.of("task", "score", "model", "no-such-model",
                 "documents", List.of(Map.of("id", "a", "tokens", new int[]{1, 2, 3}))));
         assertEquals(404, unknownModel.status());
-        assertTrue(unknownModel.body().get("error").asText().contains("no-such-model"), unknownModel.body().toString());
-        Rest.Response empty = rest.post("/v1/jobs", Map.of("task", "score", "documents", List.of(Map.of("id", "e", "text", ""))));
+        assertTrue(unknownModel.json().get("error").asText().contains("no-such-model"), unknownModel.json().toString());
+        RestClient.Response empty = rest.post("/v1/jobs", Map.of("task", "score", "documents", List.of(Map.of("id", "e", "text", ""))));
         assertEquals(400, empty.status());
-        assertTrue(empty.body().get("error").asText().contains("empty"), empty.body().toString());
-        Rest.Response oversized = rest.post("/v1/jobs", Map.of("task", "score", "documents", List.of(Map.of("id", "big", "tokens", new int[20001]))));
+        assertTrue(empty.json().get("error").asText().contains("empty"), empty.json().toString());
+        RestClient.Response oversized = rest.post("/v1/jobs", Map.of("task", "score", "documents", List.of(Map.of("id", "big", "tokens", new int[20001]))));
         assertEquals(413, oversized.status());
-        assertTrue(oversized.body().get("error").asText().contains("20000"), oversized.body().toString());
-        Rest.Response malformed = rest.post("/v1/jobs", "{\"task\": \"score\", \"documents\": [");
+        assertTrue(oversized.json().get("error").asText().contains("20000"), oversized.json().toString());
+        RestClient.Response malformed = rest.post("/v1/jobs", "{\"task\": \"score\", \"documents\": [");
         assertEquals(400, malformed.status());
-        assertTrue(malformed.body().get("error").asText().startsWith("malformed JSON"), malformed.body().toString());
-        Rest.Response unknownField = rest.post("/v1/jobs", "{\"task\": \"score\", \"docs\": []}");
+        assertTrue(malformed.json().get("error").asText().startsWith("malformed JSON"), malformed.json().toString());
+        RestClient.Response unknownField = rest.post("/v1/jobs", "{\"task\": \"score\", \"docs\": []}");
         assertEquals(400, unknownField.status());
         assertEquals(404, rest.get("/v1/jobs/job-nope").status());
-        assertEquals(before, rest.get("/v1/jobs").body().size(), "a refused request must not create a job");
+        assertEquals(before, rest.get("/v1/jobs").json().size(), "a refused request must not create a job");
     }
 
     @Test
@@ -205,14 +205,14 @@ class ClusterIT {
         JsonNode first = runJob(job(List.of(Map.of("id", "long-a", "tokens", ids)), 3, 256), Duration.ofMinutes(5));
         undisturbed = json.convertValue(first.get("documents").get(0).get("nll"), double[].class);
 
-        Rest.Response submitted = rest.post("/v1/jobs", job(List.of(Map.of("id", "long-b", "tokens", ids)), 3, 256));
-        String id = submitted.body().get("id").asText();
+        RestClient.Response submitted = rest.post("/v1/jobs", job(List.of(Map.of("id", "long-b", "tokens", ids)), 3, 256));
+        String id = submitted.json().get("id").asText();
         awaitSegments(id, 3);
         cluster.worker(1).kill(); // worker-2: in the ring (rings take the first free workers by name)
-        JsonNode status = rest.awaitJob(id, Duration.ofMinutes(5));
+        JsonNode status = rest.awaitTerminal(id, Duration.ofMinutes(5));
         assertEquals("SUCCEEDED", status.get("state").asText(), () -> status + "\n" + logs());
         assertTrue(status.get("attempts").asInt() >= 1, "the kill must have interrupted a segment: " + status);
-        JsonNode doc = rest.get("/v1/jobs/" + id + "/result").body().get("documents").get(0);
+        JsonNode doc = rest.get("/v1/jobs/" + id + "/result").json().get("documents").get(0);
         assertArrayEquals(undisturbed, json.convertValue(doc.get("nll"), double[].class), "result after recovery differs");
         cluster.awaitWorkers(3, Duration.ofSeconds(60));
     }
@@ -221,21 +221,21 @@ class ClusterIT {
     @Order(5)
     void coordinatorRestartKeepsTheJob() throws Exception {
         int[] ids = longDocument();
-        Rest.Response submitted = rest.post("/v1/jobs", job(List.of(Map.of("id", "long-c", "tokens", ids)), 3, 256));
-        String id = submitted.body().get("id").asText();
+        RestClient.Response submitted = rest.post("/v1/jobs", job(List.of(Map.of("id", "long-c", "tokens", ids)), 3, 256));
+        String id = submitted.json().get("id").asText();
         awaitSegments(id, 2);
         cluster.coordinator().kill();
         cluster.startCoordinator();
-        JsonNode status = rest.awaitJob(id, Duration.ofMinutes(5));
+        JsonNode status = rest.awaitTerminal(id, Duration.ofMinutes(5));
         assertEquals("SUCCEEDED", status.get("state").asText(), () -> status + "\n" + logs());
-        JsonNode doc = rest.get("/v1/jobs/" + id + "/result").body().get("documents").get(0);
+        JsonNode doc = rest.get("/v1/jobs/" + id + "/result").json().get("documents").get(0);
         assertArrayEquals(undisturbed, json.convertValue(doc.get("nll"), double[].class), "result after restart differs");
     }
 
     private void awaitSegments(String id, int segments) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode s = rest.get("/v1/jobs/" + id).body();
+            JsonNode s = rest.get("/v1/jobs/" + id).json();
             if (s.get("progress").get("segmentsDone").asInt() >= segments) return;
             if (s.get("state").asText().equals("SUCCEEDED")) throw new AssertionError("job finished before the fault could be injected");
             Thread.sleep(50);

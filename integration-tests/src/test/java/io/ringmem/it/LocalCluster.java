@@ -90,12 +90,12 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** The health/metrics endpoint of worker {@code i}. */
-    Rest workerHttp(int i) {
-        return new Rest("http://127.0.0.1:" + workerHttp.get(i));
+    RestClient workerHttp(int i) {
+        return new RestClient(java.net.URI.create("http://127.0.0.1:" + workerHttp.get(i)));
     }
 
-    Rest rest() {
-        return new Rest("http://127.0.0.1:" + coordinatorHttp);
+    RestClient rest() {
+        return new RestClient(java.net.URI.create("http://127.0.0.1:" + coordinatorHttp));
     }
 
     RingmemProcess coordinator() {
@@ -116,8 +116,8 @@ final class LocalCluster implements AutoCloseable {
         int seen = -1;
         while (System.nanoTime() < deadline) {
             try {
-                Rest.Response r = rest().get("/v1/workers");
-                seen = r.body().size();
+                RestClient.Response r = rest().get("/v1/workers");
+                seen = r.json().size();
                 if (r.status() == 200 && seen == n) return;
             } catch (IOException e) {
                 // not up yet

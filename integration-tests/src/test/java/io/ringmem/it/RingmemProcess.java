@@ -25,9 +25,9 @@ final class RingmemProcess implements AutoCloseable {
     }
 
     static RingmemProcess start(String name, Path logDir, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(TestPaths.java().toString(), "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=4",
+        List<String> cmd = new ArrayList<>(List.of(ItPaths.java().toString(), "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=4",
                 "--add-modules", "jdk.incubator.vector,java.se", "--sun-misc-unsafe-memory-access=allow",
-                "--enable-native-access=ALL-UNNAMED", "-jar", TestPaths.jar().toString()));
+                "--enable-native-access=ALL-UNNAMED", "-jar", ItPaths.jar().toString()));
         cmd.addAll(args);
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");

@@ -1,5 +1,7 @@
 package io.ringmem.it.containers;
 
+import io.ringmem.it.RestClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.ringmem.it.containers;
 
+import io.ringmem.it.ItPaths;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;

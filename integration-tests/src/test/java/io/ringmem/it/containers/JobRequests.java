@@ -1,5 +1,7 @@
 package io.ringmem.it.containers;
 
+import io.ringmem.it.RestClient;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

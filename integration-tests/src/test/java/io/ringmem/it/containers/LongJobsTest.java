@@ -1,5 +1,7 @@
 package io.ringmem.it.containers;
 
+import io.ringmem.it.RestClient;
+
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package io.ringmem.it.containers;
 
+import io.ringmem.it.RestClient;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.ringmem.it.containers;
 
+import io.ringmem.it.ItPaths;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

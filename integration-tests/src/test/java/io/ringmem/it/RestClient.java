@@ -1,4 +1,4 @@
-package io.ringmem.it.containers;
+package io.ringmem.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,16 +21,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The plain methods return status and body whatever they are, for tests of error answers; the job helpers
  * ({@link #submit}, {@link #awaitState}, {@link #result}) assert the success answers the contract promises.
  */
-final class RestClient {
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+public final class RestClient {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(100);
 
     /** One HTTP answer: status, raw body, and the body as JSON (a missing node when it is not JSON). */
-    record Response(int status, String body, JsonNode json, Optional<String> location) {
+    public record Response(int status, String body, JsonNode json, Optional<String> location) {
         /** The {@code error} message of an error answer, or null when there is none. */
-        String error() {
+        public String error() {
             JsonNode e = json.get("error");
             return e != null && e.isTextual() ? e.asText() : null;
         }
@@ -40,29 +40,41 @@ final class RestClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** A client of the coordinator at {@code base}, for example {@code http://localhost:32768}. */
-    RestClient(URI base) {
+    public RestClient(URI base) {
         this.base = base;
     }
 
-    URI base() {
+    public URI base() {
         return base;
     }
 
-    Response get(String path) throws IOException {
+    public Response get(String path) throws IOException {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
-    Response post(String path, String body) throws IOException {
+    public Response post(String path, String body) throws IOException {
         return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    Response post(String path, JsonNode body) throws IOException {
+    public Response post(String path, JsonNode body) throws IOException {
         return post(path, JSON.writeValueAsString(body));
     }
 
+    /** POST of any value Jackson can write (a map, a record). */
+    public Response post(String path, Object body) throws IOException {
+        return post(path, (JsonNode) JSON.valueToTree(body));
+    }
+
+    /** The body of a GET that must answer 200 (for non-JSON endpoints such as /metrics). */
+    public String getText(String path) throws IOException {
+        Response r = get(path);
+        if (r.status() != 200) throw new IOException(path + " answered " + r.status());
+        return r.body();
+    }
+
     /** Submits a job; asserts {@code 202 Accepted} with a status and a Location header naming the job. */
-    JsonNode submit(JsonNode request) throws IOException {
+    public JsonNode submit(JsonNode request) throws IOException {
         Response r = post("/v1/jobs", request);
         if (r.status() != 202) throw new AssertionError("POST /v1/jobs answered " + r.status() + ": " + r.body());
         String id = r.json().path("id").asText(null);
@@ -74,14 +86,14 @@ final class RestClient {
     }
 
     /** The status of a job; asserts {@code 200}. */
-    JsonNode status(String id) throws IOException {
+    public JsonNode status(String id) throws IOException {
         Response r = get("/v1/jobs/" + id);
         if (r.status() != 200) throw new AssertionError("GET /v1/jobs/" + id + " answered " + r.status() + ": " + r.body());
         return r.json();
     }
 
     /** The result of a job; asserts {@code 200}. */
-    JsonNode result(String id) throws IOException {
+    public JsonNode result(String id) throws IOException {
         Response r = get("/v1/jobs/" + id + "/result");
         if (r.status() != 200) throw new AssertionError("GET /v1/jobs/" + id + "/result answered " + r.status() + ": " + r.body());
         return r.json();
@@ -91,7 +103,7 @@ final class RestClient {
      * The job list of {@code GET /v1/jobs} (status objects, newest first): the answer's array, or its {@code jobs}
      * array when the answer wraps it in an object. Asserts {@code 200}.
      */
-    JsonNode jobs() throws IOException {
+    public JsonNode jobs() throws IOException {
         Response r = get("/v1/jobs");
         if (r.status() != 200) throw new AssertionError("GET /v1/jobs answered " + r.status() + ": " + r.body());
         JsonNode list = r.json().isArray() ? r.json() : r.json().path("jobs");
@@ -100,7 +112,7 @@ final class RestClient {
     }
 
     /** Polls the job's status until it reaches a terminal state; returns that status. */
-    JsonNode awaitTerminal(String id, Duration timeout) {
+    public JsonNode awaitTerminal(String id, Duration timeout) {
         return awaitState(id, s -> TERMINAL.contains(s.path("state").asText()), timeout, "a terminal state");
     }
 
@@ -108,7 +120,7 @@ final class RestClient {
      * Polls the job's status until {@code done} holds and returns that status. Connection errors and non-200 answers
      * are retried (the coordinator may be restarting); after {@code timeout} it fails with the last status or error.
      */
-    JsonNode awaitState(String id, Predicate<JsonNode> done, Duration timeout, String what) {
+    public JsonNode awaitState(String id, Predicate<JsonNode> done, Duration timeout, String what) {
         Instant end = Instant.now().plus(timeout);
         String last = "nothing yet";
         while (Instant.now().isBefore(end)) {
@@ -129,7 +141,7 @@ final class RestClient {
     }
 
     /** Polls {@code /health/ready} until it answers 200; fails after {@code timeout}. */
-    void awaitReady(Duration timeout) {
+    public void awaitReady(Duration timeout) {
         Instant end = Instant.now().plus(timeout);
         String last = "nothing yet";
         while (Instant.now().isBefore(end)) {
