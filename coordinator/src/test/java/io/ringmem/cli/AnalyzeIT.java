@@ -14,10 +14,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,15 +27,7 @@ class AnalyzeIT {
             + "One day, she saw a big red ball in the park. She ran to the ball and kicked it high into the sky. ";
 
     private static LauncherIT.Proc ringmem(Path dir, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(LauncherIT.root().resolve("bin/ringmem").toString()));
-        cmd.addAll(List.of(args));
-        Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "bin/ringmem did not finish");
-        Thread.sleep(100);
-        return new LauncherIT.Proc(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return LauncherIT.ringmem(dir, env, 180, args);
     }
 
     @Test

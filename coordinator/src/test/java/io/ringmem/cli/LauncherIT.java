@@ -27,11 +27,18 @@ class LauncherIT {
     }
 
     static Proc ringmem(Path dir, String... args) throws IOException, InterruptedException {
+        return ringmem(dir, java.util.Map.of(), 120, args);
+    }
+
+    /** bin/ringmem with extra environment variables, waiting at most {@code timeoutSeconds}. */
+    static Proc ringmem(Path dir, java.util.Map<String, String> env, long timeoutSeconds, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(root().resolve("bin/ringmem").toString()));
         cmd.addAll(List.of(args));
         Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bin/ringmem did not finish");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertTrue(p.waitFor(timeoutSeconds, TimeUnit.SECONDS), "bin/ringmem did not finish");
         Thread.sleep(100); // the launcher filters stderr through a pipe
         return new Proc(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
