@@ -2,9 +2,7 @@ package io.ringmem.cli;
 
 import io.ringmem.forward.RunConfig;
 import io.ringmem.kernel.Kernels;
-import io.ringmem.kernel.KernelsFactory;
 import io.ringmem.model.LoadedModel;
-import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.ring.ShardSchedule;
 import picocli.CommandLine.Option;
 
@@ -48,21 +46,10 @@ final class ModelOptions {
     }
 
     Kernels createKernels() {
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1) throw new io.ringmem.RingmemException("--threads must be at least 1, got " + t);
-        try {
-            return KernelsFactory.byName(kernels, t);
-        } catch (IllegalArgumentException e) {
-            throw new io.ringmem.RingmemException(e.getMessage());
-        }
+        return ModelSpec.kernels(kernels, threads, Runtime.getRuntime().availableProcessors());
     }
 
     LoadedModel load(PrintWriter log) {
-        long t0 = System.nanoTime();
-        LoadedModel m = ModelLoader.load(ModelSpec.resolve(model, log), tokenizer);
-        var c = m.config();
-        log.printf("ringmem: loaded %s (%s): dim %d, %d layers, %d heads / %d kv heads, vocab %d, in %.2f s%n",
-                model, m.format(), c.dim(), c.layers(), c.heads(), c.kvHeads(), c.vocabSize(), (System.nanoTime() - t0) / 1e9);
-        return m;
+        return ModelSpec.load(model, tokenizer, log);
     }
 }

@@ -3,9 +3,7 @@ package io.ringmem.cli;
 import io.ringmem.RingmemException;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.kernel.Kernels;
-import io.ringmem.kernel.KernelsFactory;
 import io.ringmem.model.LoadedModel;
-import io.ringmem.model.loader.ModelLoader;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -35,23 +33,11 @@ final class ServeModelOptions {
     }
 
     LoadedModel load(PrintWriter log) {
-        Path path = ModelSpec.resolve(model, log);
-        long t0 = System.nanoTime();
-        LoadedModel m = ModelLoader.load(path, tokenizer);
-        var c = m.config();
-        log.printf("ringmem: loaded %s (%s): dim %d, %d layers, %d heads / %d kv heads, vocab %d, in %.2f s%n",
-                model, m.format(), c.dim(), c.layers(), c.heads(), c.kvHeads(), c.vocabSize(), (System.nanoTime() - t0) / 1e9);
-        return m;
+        return ModelSpec.load(model, tokenizer, log);
     }
 
     Kernels createKernels(int defaultThreads) {
-        int t = threads == null ? defaultThreads : threads;
-        if (t < 1) throw new RingmemException("--threads must be at least 1, got " + t);
-        try {
-            return KernelsFactory.byName(kernels, t);
-        } catch (IllegalArgumentException e) {
-            throw new RingmemException(e.getMessage());
-        }
+        return ModelSpec.kernels(kernels, threads, defaultThreads);
     }
 
     LlamaModel llama(LoadedModel m, Kernels k) {

@@ -20,7 +20,6 @@ import io.ringmem.protocol.ShardResult;
 import io.ringmem.protocol.ShardTask;
 import io.ringmem.protocol.TokensResult;
 import io.ringmem.protocol.WorkerRequest;
-import io.ringmem.ring.RingChannel;
 import io.ringmem.ring.ShardSchedule;
 import io.ringmem.segment.DocumentAnswerer;
 import io.ringmem.segment.KvBlockStore;
@@ -104,7 +103,7 @@ public final class Worker {
         int n = ids.length, first = t.firstPosition(), vocab = model.config().vocabSize();
         double[] nllByOffset = new double[n]; // written by the rank's thread only
         Arrays.fill(nllByOffset, Double.NaN);
-        RingChannel channel = new CountingChannel(transport.open(t.sessionId(), t.rank(), t.ranks(), t.nextAddress(), run.stepTimeout()));
+        CountingChannel channel = new CountingChannel(transport.open(t.sessionId(), t.rank(), t.ranks(), t.nextAddress(), run.stepTimeout()));
         RankPrefill.Output out;
         try {
             out = new RankPrefill(model, run).run(ids, first, extra, channel,
@@ -114,7 +113,7 @@ public final class Worker {
                         nllByOffset[p - first] = LogProbs.nll(logits, off, vocab, next);
                     }, t.embed(), l -> { });
         } catch (RuntimeException | Error e) {
-            transport.abort(((CountingChannel) channel).inner(), "rank " + t.rank() + " on " + name + " failed: " + e.getMessage());
+            transport.abort(channel.inner(), "rank " + t.rank() + " on " + name + " failed: " + e.getMessage());
             throw e;
         } finally {
             channel.close();
@@ -124,7 +123,7 @@ public final class Worker {
         int[] positions = Arrays.copyOf(cache.positions(), cache.size());
         double[] nll = new double[positions.length];
         for (int i = 0; i < positions.length; i++) nll[i] = nllByOffset[positions[i] - first];
-        long bytes = ((CountingChannel) channel).bytesSent();
+        long bytes = channel.bytesSent();
         metrics.shard(positions.length, out.ringWaitNanos(), bytes);
         return new ShardResult(t.rank(), name, positions, nll, out.hiddenSum(), System.nanoTime() - t0, out.ringWaitNanos(), bytes);
     }
