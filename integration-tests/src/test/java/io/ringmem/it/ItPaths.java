@@ -1,14 +1,13 @@
 package io.ringmem.it;
 
 import java.nio.file.Files;
-import io.ringmem.TestData;
-
 import java.nio.file.Path;
 
 /**
  * Locates what the container tests need on the host: the repository root (system property {@code ringmem.rootdir},
  * set by the parent pom's failsafe configuration), the shaded CLI jar (the image and the multi-process tests run it),
- * and the shared test data through ring-attention's {@code TestData}. Anything missing fails with the path and how to provide it.
+ * and the shared test data
+ * folder (system property {@code ringmem.testdata}, relative paths resolved against the root). Anything missing fails with the path and how to provide it.
  */
 public final class ItPaths {
     /** Where {@code ./mvnw package} writes the jar; deploy/docker/Dockerfile copies it from there. */
@@ -44,9 +43,19 @@ public final class ItPaths {
         return jar;
     }
 
-    /** The shared test data folder (models/, reference/), as ring-attention's tests find it. */
+    /**
+     * The shared test data folder (models/, reference/), found as ring-attention's {@code TestData} finds it; kept
+     * here so this module runs alone ({@code -pl integration-tests}) without ring-attention's test-jar installed.
+     */
     public static Path testData() {
-        return TestData.root();
+        String p = System.getProperty("ringmem.testdata");
+        if (p == null || p.isBlank()) {
+            throw new IllegalStateException("system property ringmem.testdata is not set (run with -Dringmem.testdata=../shared)");
+        }
+        Path given = Path.of(p);
+        Path dir = (given.isAbsolute() ? given : root().resolve(given)).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir.resolve("models"))) throw new IllegalStateException("ringmem.testdata=" + dir + " has no models/ folder");
+        return dir;
     }
 
     /** The models folder, mounted read-only at /models in every container. */
@@ -56,15 +65,17 @@ public final class ItPaths {
 
     /** The Hugging Face reference outputs. */
     public static Path reference() {
-        return TestData.reference();
+        Path f = testData().resolve("reference/hf-transformers-reference.json");
+        if (!Files.isRegularFile(f)) throw new IllegalStateException("missing " + f);
+        return f;
     }
 
     public static Path tinyStories() {
-        return TestData.tinystories656k();
+        return models().resolve("tinystories-656k");
     }
 
     public static Path syntheticGqa() {
-        return TestData.syntheticGqa();
+        return models().resolve("synthetic-gqa");
     }
 
     /** The java launcher of the JDK running the tests, for child JVMs. */
