@@ -208,7 +208,8 @@ class ClusterIT {
         RestClient.Response submitted = rest.post("/v1/jobs", job(List.of(Map.of("id", "long-b", "tokens", ids)), 3, 256));
         String id = submitted.json().get("id").asText();
         awaitSegments(id, 3);
-        cluster.worker(1).kill(); // worker-2: in the ring (rings take the first free workers by name)
+        awaitRunning(1); // worker-2 is in the ring (rings take the first free workers by name) and runs its shard now
+        cluster.worker(1).kill();
         JsonNode status = rest.awaitTerminal(id, Duration.ofMinutes(5));
         assertEquals("SUCCEEDED", status.get("state").asText(), () -> status + "\n" + logs());
         assertTrue(status.get("attempts").asInt() >= 1, "the kill must have interrupted a segment: " + status);
@@ -230,6 +231,17 @@ class ClusterIT {
         assertEquals("SUCCEEDED", status.get("state").asText(), () -> status + "\n" + logs());
         JsonNode doc = rest.get("/v1/jobs/" + id + "/result").json().get("documents").get(0);
         assertArrayEquals(undisturbed, json.convertValue(doc.get("nll"), double[].class), "result after restart differs");
+    }
+
+    /** Waits until worker {@code i} reports a request running (its shard of the current segment). */
+    private void awaitRunning(int i) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : cluster.workerHttp(i).getText("/metrics").split("\n")) {
+                if (line.startsWith("ringmem_worker_requests_active ") && Double.parseDouble(line.substring(line.indexOf(' ') + 1)) >= 1) return;
+            }
+        }
+        throw new AssertionError("worker " + (i + 1) + " ran no request within a minute\n" + logs());
     }
 
     private void awaitSegments(String id, int segments) throws Exception {

@@ -6,25 +6,30 @@ import io.micrometer.core.instrument.Timer;
 
 import java.util.concurrent.TimeUnit;
 
-/** The worker's Micrometer meters: requests by type and outcome, tokens processed, ring wait and bytes sent. */
+/** The worker's Micrometer meters: requests by type and outcome, requests running, tokens processed, ring wait and bytes sent. */
 final class WorkerMetrics {
     private final MeterRegistry registry;
     private final Counter tokens;
     private final Counter ringBytes;
     private final Timer ringWait;
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
 
     WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.tokens = Counter.builder("ringmem.worker.tokens").description("tokens processed by shard tasks").register(registry);
         this.ringBytes = Counter.builder("ringmem.worker.ring.bytes").baseUnit("bytes").description("KV bytes sent to the ring neighbour").register(registry);
         this.ringWait = Timer.builder("ringmem.worker.ring.wait").description("time shard tasks were blocked on the ring").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("ringmem.worker.requests.active", active, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("requests running now").register(registry);
     }
 
     Timer.Sample start() {
+        active.incrementAndGet();
         return Timer.start(registry);
     }
 
     void done(Timer.Sample sample, String type, String outcome) {
+        active.decrementAndGet();
         sample.stop(Timer.builder("ringmem.worker.requests").description("worker requests by type and outcome")
                 .tag("type", type).tag("outcome", outcome).register(registry));
     }
