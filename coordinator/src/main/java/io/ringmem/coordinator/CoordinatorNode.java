@@ -4,11 +4,11 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ringmem.cluster.HazelcastDocumentStates;
+import io.ringmem.cluster.ServiceHttp;
 import io.ringmem.model.ModelConfig;
 import io.ringmem.protocol.ClusterNames;
 import io.ringmem.tokenizer.Tokenizer;
-import io.ringmem.worker.HazelcastDocumentStates;
-import io.ringmem.worker.ServiceHttp;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

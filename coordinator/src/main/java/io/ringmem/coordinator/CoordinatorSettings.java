@@ -1,6 +1,6 @@
 package io.ringmem.coordinator;
 
-import io.ringmem.worker.ClusterOptions;
+import io.ringmem.cluster.ClusterOptions;
 
 import java.util.Objects;
 

@@ -3,9 +3,9 @@ package io.ringmem.coordinator;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
+import io.ringmem.cluster.WorkerCall;
 import io.ringmem.protocol.ClusterNames;
 import io.ringmem.protocol.WorkerRequest;
-import io.ringmem.worker.WorkerCall;
 
 import java.io.Serializable;
 import java.util.ArrayList;

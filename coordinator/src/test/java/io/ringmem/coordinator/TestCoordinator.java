@@ -6,10 +6,10 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ringmem.cluster.ClusterOptions;
+import io.ringmem.cluster.ServiceHttp;
 import io.ringmem.protocol.ClusterNames;
 import io.ringmem.tokenizer.Tokenizer;
-import io.ringmem.worker.ClusterOptions;
-import io.ringmem.worker.ServiceHttp;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,22 +1,21 @@
 package io.ringmem.deploy;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.fabric8.kubernetes.api.model.Container;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-
-import io.fabric8.kubernetes.api.model.Container;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * deploy/docker/Dockerfile against what the build and the launcher do: it copies the jar the shade plugin writes,
@@ -41,7 +40,7 @@ class DockerfileTest {
     @Test
     void copiesTheJarTheBuildProduces() {
         List<String> copy = copyOfJar();
-        assertEquals(shadedJar(), copy.getFirst(), "COPY source vs the shade plugin's finalName in coordinator/pom.xml");
+        assertEquals(shadedJar(), copy.getFirst(), "COPY source vs the shade plugin's finalName in app/pom.xml");
         assertEquals("/opt/ringmem/ringmem.jar", copy.get(1));
     }
 
@@ -120,16 +119,16 @@ class DockerfileTest {
         return jars.getFirst();
     }
 
-    /** coordinator/target/FINALNAME.jar, from the maven-shade-plugin configuration of coordinator/pom.xml. */
+    /** coordinator/target/FINALNAME.jar, from the maven-shade-plugin configuration of app/pom.xml. */
     private static String shadedJar() {
-        NodeList plugins = RepoFiles.pom("coordinator/pom.xml").getElementsByTagName("plugin");
+        NodeList plugins = RepoFiles.pom("app/pom.xml").getElementsByTagName("plugin");
         for (int i = 0; i < plugins.getLength(); i++) {
             Element plugin = (Element) plugins.item(i);
             if (!"maven-shade-plugin".equals(RepoFiles.childText(plugin, "artifactId"))) continue;
             NodeList finalName = plugin.getElementsByTagName("finalName");
-            assertEquals(1, finalName.getLength(), "the shade plugin in coordinator/pom.xml sets no single finalName");
+            assertEquals(1, finalName.getLength(), "the shade plugin in app/pom.xml sets no single finalName");
             return "coordinator/target/" + finalName.item(0).getTextContent().trim() + ".jar";
         }
-        throw new AssertionError("coordinator/pom.xml has no maven-shade-plugin");
+        throw new AssertionError("app/pom.xml has no maven-shade-plugin");
     }
 }

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  */
 public final class ItPaths {
     /** Where {@code ./mvnw package} writes the jar; deploy/docker/Dockerfile copies it from there. */
-    public static final String JAR = "coordinator/target/ringmem.jar";
+    public static final String JAR = "app/target/ringmem.jar";
     public static final String DOCKERFILE = "deploy/docker/Dockerfile";
 
     private ItPaths() {

@@ -1,5 +1,7 @@
 package io.ringmem.store;
 
+import io.ringmem.store.hazelcast.KubernetesDiscovery;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.ringmem.store;
 
+import io.ringmem.store.hazelcast.KubernetesDiscovery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

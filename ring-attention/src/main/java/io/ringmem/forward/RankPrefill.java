@@ -54,22 +54,22 @@ public final class RankPrefill {
      * @param ids           (N) the whole sequence (every rank gets all of it and picks its shard by the schedule)
      * @param firstPosition global position of {@code ids[0]}
      * @param extra         extra context merged into every layer's attention
-     * @param channel       this rank's ring links; {@code channel.size()} must equal {@code run.workers()}
+     * @param channel       this rank's ring links; {@code channel.size()} must equal {@code run.ranks()}
      * @param wanted        global positions whose logits go to {@code sink}
      * @param pooled        whether to compute {@link Output#hiddenSum()}
      * @param progress      gets the number of layers finished (1 … L)
      */
     public Output run(int[] ids, int firstPosition, ExtraContext extra, RingChannel channel, IntPredicate wanted,
                       LogitsSink sink, boolean pooled, IntConsumer progress) {
-        if (channel.size() != run.workers()) {
-            throw new IllegalArgumentException("ring of " + channel.size() + " ranks for a run of " + run.workers() + " workers");
+        if (channel.size() != run.ranks()) {
+            throw new IllegalArgumentException("ring of " + channel.size() + " ranks for a run of " + run.ranks() + " ranks");
         }
-        if (ids.length < run.workers()) {
-            throw new RingmemException(run.workers() + " workers need at least " + run.workers() + " tokens; the input has " + ids.length);
+        if (ids.length < run.ranks()) {
+            throw new RingmemException(run.ranks() + " workers need at least " + run.ranks() + " tokens; the input has " + ids.length);
         }
         ModelConfig c = model.config();
         int rank = channel.rank();
-        int[] pos = run.schedule().positions(rank, run.workers(), ids.length); // (n) ascending global positions
+        int[] pos = run.schedule().positions(rank, run.ranks(), ids.length); // (n) ascending global positions
         int n = pos.length;
         int[] local = new int[n];
         for (int i = 0; i < n; i++) {

@@ -8,24 +8,24 @@ import java.util.Objects;
 /**
  * How a forward pass is run.
  *
- * @param workers     ranks P of the ring (each a thread in this JVM)
+ * @param ranks       ranks P of the ring (threads of this JVM or worker processes, one rank each)
  * @param schedule    how tokens are split over the ranks
  * @param blockTokens tokens per batched matmul block (bounds temporary memory; does not change results)
  * @param stepTimeout how long a rank waits for its neighbour's KV block before failing
  */
-public record RunConfig(int workers, ShardSchedule schedule, int blockTokens, Duration stepTimeout) {
+public record RunConfig(int ranks, ShardSchedule schedule, int blockTokens, Duration stepTimeout) {
     public RunConfig {
-        if (workers < 1) throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        if (ranks < 1) throw new IllegalArgumentException("ranks must be at least 1, got " + ranks);
         Objects.requireNonNull(schedule, "schedule");
         if (blockTokens < 1) throw new IllegalArgumentException("blockTokens must be at least 1, got " + blockTokens);
         if (stepTimeout.isNegative() || stepTimeout.isZero()) throw new IllegalArgumentException("stepTimeout must be positive");
     }
 
-    public RunConfig withWorkers(int p) {
+    public RunConfig withRanks(int p) {
         return new RunConfig(p, schedule, blockTokens, stepTimeout);
     }
 
-    public static RunConfig of(int workers, ShardSchedule schedule) {
-        return new RunConfig(workers, schedule, 256, Duration.ofMinutes(5));
+    public static RunConfig of(int ranks, ShardSchedule schedule) {
+        return new RunConfig(ranks, schedule, 256, Duration.ofMinutes(5));
     }
 }

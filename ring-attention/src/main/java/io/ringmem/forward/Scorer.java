@@ -49,6 +49,6 @@ public final class Scorer {
                 kept.put(pos, row);
             }
         }, progress);
-        return new ScoreResult(n, run.workers(), nll, argmax, kept, r.nanos());
+        return new ScoreResult(n, run.ranks(), nll, argmax, kept, r.nanos());
     }
 }

@@ -54,7 +54,7 @@ public final class SequenceParallelPrefill {
     public PrefillResult run(int[] ids, int firstPosition, ExtraContext extra, IntPredicate wanted, LogitsSink sink,
                              IntConsumer progress) {
         if (firstPosition < 0) throw new IllegalArgumentException("firstPosition must be >= 0, got " + firstPosition);
-        int n = ids.length, ranks = run.workers();
+        int n = ids.length, ranks = run.ranks();
         if (n == 0) throw new RingmemException("no tokens to process");
         if (ranks > n) throw new RingmemException(ranks + " workers need at least " + ranks + " tokens; the input has " + n);
         for (int id : ids) Embedding.checkId(model.weights().embedding(), id);

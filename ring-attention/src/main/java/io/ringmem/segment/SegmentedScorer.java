@@ -60,9 +60,9 @@ public final class SegmentedScorer {
         List<float[]> memoryStates = new ArrayList<>();
         for (int s = 0; s < segments; s++) {
             int start = s * seg.segmentTokens(), end = Math.min(n, start + seg.segmentTokens());
-            if (end - start < run.workers()) {
+            if (end - start < run.ranks()) {
                 throw new RingmemException("segment " + s + " has " + (end - start) + " tokens, fewer than the "
-                        + run.workers() + " workers; use a larger --segment-tokens or fewer workers");
+                        + run.ranks() + " workers; use a larger --segment-tokens or fewer workers");
             }
             ExtraContext extra = pipeline.extraFor(state, store);
             TokenScores selection = seg.keepRatio() < 1 ? new TokenScores(extra, layers, c.heads(), c.kvHeads(), c.headDim()) : null;
@@ -81,7 +81,7 @@ public final class SegmentedScorer {
             segMean[s] = last > start ? sum / (last - start) : Double.NaN;
             progress.accept(s + 1);
         }
-        return new SegmentScoreResult(n, run.workers(), nll, segments, store.storedBytes(),
+        return new SegmentScoreResult(n, run.ranks(), nll, segments, store.storedBytes(),
                 encodedBytes == 0 ? 1 : (double) rawBytes / encodedBytes, segMean, System.nanoTime() - t0,
                 pipeline.memoryTokens(), memoryStates);
     }

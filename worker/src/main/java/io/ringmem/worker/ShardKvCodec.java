@@ -8,11 +8,11 @@ import java.nio.ByteOrder;
 
 /**
  * Bytes of one rank's KV shard of a segment (fp32, exact), as it waits in the store for the segment to be
- * finalized. Layout, little-endian: magic, layers, tokens, kvDim, positions (tokens), then per layer k and v
+ * finalized. Layout, little-endian: magic "RMSH" (distinct from a stored block's "RMKV"), layers, tokens, kvDim, positions (tokens), then per layer k and v
  * (tokens, kvDim) each.
  */
 final class ShardKvCodec {
-    private static final int MAGIC = 0x52_4D_4B_56; // "RMKV"
+    private static final int MAGIC = 0x48_53_4D_52; // bytes "RMSH" little-endian: not KvHeader's "RMKV"
 
     private ShardKvCodec() {
     }

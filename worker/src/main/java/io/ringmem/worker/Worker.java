@@ -3,6 +3,8 @@ package io.ringmem.worker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.ringmem.RingmemException;
+import io.ringmem.cluster.DocumentStates;
+import io.ringmem.cluster.RequestHandler;
 import io.ringmem.forward.ExtraContext;
 import io.ringmem.forward.Generator;
 import io.ringmem.forward.KvCache;
@@ -42,10 +44,7 @@ import java.util.function.Function;
  * result; retrying is the coordinator's job. Not guaranteed: that a failed task left nothing in the store (a shard
  * may have been written); finalize and the next attempt overwrite or ignore such leftovers.
  */
-public final class Worker {
-    /** Key of the worker in the Hazelcast member's user context. */
-    public static final String CONTEXT_KEY = "ringmem.worker";
-
+public final class Worker implements RequestHandler {
     private final String name;
     private final LlamaModel model;
     private final int blockTokens;
@@ -75,6 +74,7 @@ public final class Worker {
 
     /** Runs one request on the caller's thread. */
     @SuppressWarnings("unchecked")
+    @Override
     public <R extends Serializable> R handle(WorkerRequest<R> request) {
         String type = request.getClass().getSimpleName();
         Timer.Sample sample = metrics.start();

@@ -4,10 +4,13 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ringmem.cluster.HazelcastDocumentStates;
+import io.ringmem.cluster.RequestHandler;
+import io.ringmem.cluster.ServiceHttp;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.protocol.ClusterNames;
-import io.ringmem.store.HazelcastMemoryStore;
 import io.ringmem.store.StoreKvBlockStore;
+import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +51,7 @@ public final class WorkerNode implements AutoCloseable {
             HazelcastMemoryStore store = new HazelcastMemoryStore(s.cluster().storeConfig(), member);
             Worker worker = new Worker(s.name(), model, s.blockTokens(), doc -> new StoreKvBlockStore(store, doc),
                     new HazelcastDocumentStates(member), transport, metrics);
-            member.getUserContext().put(Worker.CONTEXT_KEY, worker); // the member copied the config's map at start
+            member.getUserContext().put(RequestHandler.CONTEXT_KEY, worker); // the member copied the config's map at start
             HazelcastInstance joined = member;
             if (s.httpPort() >= 0) {
                 http = ServiceHttp.start(s.httpHost(), s.httpPort(), () -> joined.getLifecycleService().isRunning(), metrics, app -> { });

@@ -1,5 +1,7 @@
 package io.ringmem.worker;
 
+import io.ringmem.cluster.ClusterOptions;
+
 import java.util.Objects;
 
 /**

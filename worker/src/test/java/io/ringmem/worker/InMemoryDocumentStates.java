@@ -1,5 +1,6 @@
 package io.ringmem.worker;
 
+import io.ringmem.cluster.DocumentStates;
 import io.ringmem.segment.SegmentState;
 import io.ringmem.segment.SegmentStateCodec;
 

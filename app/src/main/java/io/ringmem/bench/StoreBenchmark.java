@@ -1,0 +1,141 @@
+package io.ringmem.bench;
+
+import com.hazelcast.map.IMap;
+import io.ringmem.store.KvBlockRecord;
+import io.ringmem.store.StoreConfig;
+import io.ringmem.store.StoreMode;
+import io.ringmem.store.hazelcast.HazelcastMemoryStore;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * Put/get throughput of 4 MB float blocks through an IMap on a two-member loopback cluster in this JVM:
+ * caller as embedded member vs as client, Kryo ({@link KvBlockRecord}) vs Hazelcast {@code DataSerializable}
+ * ({@link HzBlockRecord}, same fields) vs a plain {@code byte[]} value (Hazelcast's built-in array
+ * serializer). Ratios are against the first row measured in the same run. With backup count 1 every put also
+ * copies the block to the other member. Single-threaded, sequential calls: this measures per-call cost, not
+ * the cluster's aggregate bandwidth.
+ *
+ * <p>Usage: {@code java -cp ... io.ringmem.bench.StoreBenchmark [blockMiB] [ops]}.
+ */
+public final class StoreBenchmark {
+
+    /** Benchmark parameters. */
+    public record Options(int blockBytes, int ops, int warmupOps) {
+        public Options {
+            if (blockBytes < 4 || blockBytes % 4 != 0 || ops < 1 || warmupOps < 0) {
+                throw new IllegalArgumentException("blockBytes multiple of 4, ops >= 1, warmupOps >= 0");
+            }
+        }
+    }
+
+    /** One scenario's figures in MB/s (10^6 bytes of payload per second). */
+    public record Result(String name, double putMBps, double getMBps) {
+    }
+
+    private StoreBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        int mib = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        int ops = args.length > 1 ? Integer.parseInt(args[1]) : 48;
+        List<Result> results = run(new Options(mib << 20, ops, Math.max(8, ops / 2)));
+        Result base = results.get(0);
+        System.out.printf(Locale.ROOT, "%-34s %10s %10s %9s %9s%n", "scenario", "put MB/s", "get MB/s",
+                "put/base", "get/base");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "%-34s %10.0f %10.0f %9.2f %9.2f%n", r.name(), r.putMBps(), r.getMBps(),
+                    r.putMBps() / base.putMBps(), r.getMBps() / base.getMBps());
+        }
+    }
+
+    /** Runs every scenario on a fresh loopback cluster and returns the figures; the first row is the baseline. */
+    public static List<Result> run(Options o) {
+        int[] ports = new int[] {freePort(), freePort()};
+        while (ports[1] == ports[0]) ports[1] = freePort();
+        List<String> members = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
+        String cluster = "bench-" + Long.toHexString(System.nanoTime());
+        KvBlockRecord block = floatBlock(o.blockBytes());
+        List<Result> results = new ArrayList<>();
+        try (HazelcastMemoryStore a = new HazelcastMemoryStore(memberConfig(cluster, ports[0], members));
+             HazelcastMemoryStore b = new HazelcastMemoryStore(memberConfig(cluster, ports[1], members))) {
+            a.awaitClusterSize(2, java.time.Duration.ofSeconds(30));
+            b.awaitClusterSize(2, java.time.Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + 30_000_000_000L; // let partition migration finish before timing
+            while (!a.instance().getPartitionService().isClusterSafe() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            try (HazelcastMemoryStore client = new HazelcastMemoryStore(StoreConfig.builder(cluster)
+                    .mode(StoreMode.CLIENT).members(members).loggingType("none").build())) {
+                measure("warm-up", a, o, block, HzBlockRecord::new); // JIT, buffers; discarded
+                for (HazelcastMemoryStore caller : List.of(a, client)) {
+                    String who = caller == a ? "embedded" : "client";
+                    results.add(measure(who + " / Hazelcast DataSerializable", caller, o, block, HzBlockRecord::new));
+                    results.add(measure(who + " / Kryo", caller, o, block, r -> r));
+                    results.add(measure(who + " / raw byte[]", caller, o, block, KvBlockRecord::payload));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return results;
+    }
+
+    private static Result measure(String name, HazelcastMemoryStore caller, Options o, KvBlockRecord block,
+                                  Function<KvBlockRecord, Object> wrap) {
+        IMap<Integer, Object> map = caller.instance().getMap("bench");
+        map.clear();
+        Object value = wrap.apply(block);
+        int keys = 8; // bounds memory: 8 blocks x (1 + backup)
+        for (int i = 0; i < o.warmupOps(); i++) {
+            map.set(i % keys, value);
+            map.get(i % keys);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < o.ops(); i++) {
+            map.set(i % keys, value);
+        }
+        long t1 = System.nanoTime();
+        long sink = 0;
+        for (int i = 0; i < o.ops(); i++) {
+            sink += System.identityHashCode(map.get(i % keys)) & 1; // identity: KvBlockRecord.hashCode hashes 4 MB
+        }
+        long t2 = System.nanoTime();
+        map.clear();
+        double bytes = (double) o.blockBytes() * o.ops();
+        return new Result(name + (sink < 0 ? "" : ""), bytes / ((t1 - t0) / 1e3), bytes / ((t2 - t1) / 1e3));
+    }
+
+    private static StoreConfig memberConfig(String cluster, int port, List<String> members) {
+        return StoreConfig.builder(cluster).port(port).bindAddress("127.0.0.1").members(members)
+                .loggingType("none").build();
+    }
+
+    /** A block whose payload is {@code bytes / 4} random floats, little-endian. */
+    static KvBlockRecord floatBlock(int bytes) {
+        Random r = new Random(42);
+        ByteBuffer buf = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        while (buf.hasRemaining()) {
+            buf.putFloat(r.nextFloat());
+        }
+        int tokens = 128;
+        int[] positions = new int[tokens];
+        for (int i = 0; i < tokens; i++) positions[i] = i;
+        return new KvBlockRecord(tokens, positions, "f32", buf.array(), new float[0], System.currentTimeMillis());
+    }
+
+    private static int freePort() {
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

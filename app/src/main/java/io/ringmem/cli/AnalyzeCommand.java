@@ -1,0 +1,131 @@
+package io.ringmem.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringmem.RingmemException;
+import io.ringmem.coordinator.JobLimits;
+import io.ringmem.coordinator.JobRecord;
+import io.ringmem.coordinator.JobRequest;
+import io.ringmem.coordinator.JobState;
+import io.ringmem.coordinator.RunnerSettings;
+import io.ringmem.embedded.EmbeddedCluster;
+import io.ringmem.kernel.Kernels;
+import io.ringmem.model.LoadedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ringmem analyze}: the whole system in this JVM (embedded Hazelcast member, coordinator, P workers over
+ * loopback TCP) on local files; progress on stderr, a JSON report and optional NLL plots.
+ */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = "Analyze documents with an embedded cluster: per-document NLL/perplexity (and embeddings), report and plot.")
+final class AnalyzeCommand implements Callable<Integer> {
+    @Mixin
+    ServeModelOptions model;
+
+    @Parameters(paramLabel = "FILES", arity = "1..*", description = "UTF-8 text files")
+    List<Path> files;
+
+    @Option(names = "--workers", defaultValue = "2", paramLabel = "P", description = "in-process workers = ring size (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--task", defaultValue = "score", split = ",", paramLabel = "score,embed", description = "score, embed or both (default: ${DEFAULT-VALUE})")
+    List<String> tasks;
+
+    @Option(names = "--segment-tokens", defaultValue = "2048", paramLabel = "S", description = "segment length; shorter documents are exact (default: ${DEFAULT-VALUE})")
+    int segmentTokens;
+
+    @Option(names = "--kv-codec", defaultValue = "int8", paramLabel = "none|int8|int4|int2", description = "codec of stored KV blocks (default: ${DEFAULT-VALUE})")
+    String kvCodec;
+
+    @Option(names = "--retrieve-top-k", defaultValue = "4", paramLabel = "K", description = "stored blocks retrieved per layer and rank (default: ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--out", paramLabel = "report.json", description = "write the JSON report here (default: stdout)")
+    Path out;
+
+    @Option(names = "--plot", paramLabel = "loss.png", description = "write a PNG of NLL along each document")
+    Path plot;
+
+    @Option(names = "--token-nll", description = "include per-token NLL in the report")
+    boolean tokenNll;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (workers < 1 || workers > 64) throw new RingmemException("--workers must be in 1..64, got " + workers);
+        String task = task();
+        List<JobRequest.DocumentInput> docs = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (Path f : files) {
+            String id = DocumentIds.of(f);
+            if (ids.contains(id)) id = id + "-" + ids.size();
+            ids.add(id);
+            try {
+                docs.add(new JobRequest.DocumentInput(id, Files.readString(f, StandardCharsets.UTF_8), null));
+            } catch (IOException e) {
+                throw new RingmemException("cannot read " + f + ": " + e.getMessage());
+            }
+        }
+        JobRequest request = new JobRequest(task, null, docs, workers, segmentTokens, kvCodec, topK, null, null, null,
+                null, null, null, null, null, null, plot != null || tokenNll);
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        ObjectMapper json = new ObjectMapper();
+        long t0 = System.nanoTime();
+        try (LoadedModel loaded = model.load(err); Kernels kernels = model.createKernels(threads)) {
+            ProgressLine progress = new ProgressLine(err, t0);
+            try (EmbeddedCluster cluster = EmbeddedCluster.start(model.modelName(), model.llama(loaded, kernels), loaded.tokenizer(),
+                    workers, model.blockTokens, JobLimits.defaults(), RunnerSettings.defaults(), progress::log, progress::update)) {
+                err.printf("ringmem: embedded cluster up: %d worker(s) on loopback TCP, %d kernel thread(s) each%n", workers, threads);
+                String id = cluster.service().submit(request).get("id").asText();
+                JobRecord done = progress.awaitFinished(cluster.service(), id);
+                progress.end();
+                if (done.state() != JobState.SUCCEEDED) {
+                    throw new RingmemException("analysis " + done.state().name().toLowerCase(Locale.ROOT) + (done.error() == null ? "" : ": " + done.error()));
+                }
+                JsonNode result = cluster.service().result(id);
+                ObjectNode report = Report.of(json, result, model.modelName(), tokenNll);
+                if (plot != null) Report.plots(result, plot, err);
+                String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(report);
+                if (out == null) {
+                    spec.commandLine().getOut().println(text);
+                } else {
+                    Files.writeString(out, text + "\n");
+                    err.println("ringmem: report written to " + out);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private String task() {
+        boolean score = false, embed = false;
+        for (String t : tasks) {
+            switch (t.trim().toLowerCase(Locale.ROOT)) {
+                case "score" -> score = true;
+                case "embed" -> embed = true;
+                default -> throw new RingmemException("unknown --task '" + t + "': use score, embed or score,embed");
+            }
+        }
+        return embed ? "embed" : "score"; // an embed job reports the scores too
+    }
+}

@@ -1,0 +1,75 @@
+package io.ringmem.cli;
+
+import io.ringmem.RingmemException;
+import io.ringmem.coordinator.CoordinatorNode;
+import io.ringmem.coordinator.CoordinatorSettings;
+import io.ringmem.coordinator.JobLimits;
+import io.ringmem.coordinator.RunnerSettings;
+import io.ringmem.model.LoadedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code ringmem coordinator}: the job API and scheduler (docs/cluster.md). Runs until killed. */
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+        description = "Run the coordinator: REST job API, planning segments over rings of workers, recovery.")
+final class CoordinatorCommand implements Callable<Integer> {
+    @Mixin
+    ServeModelOptions model;
+
+    @Mixin
+    ClusterMixin cluster;
+
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT", description = "REST API port (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--max-document-tokens", defaultValue = "4000000", paramLabel = "N", description = "largest document accepted, in tokens (default: ${DEFAULT-VALUE})")
+    int maxDocumentTokens;
+
+    @Option(names = "--max-documents", defaultValue = "1000", paramLabel = "N", description = "most documents per job (default: ${DEFAULT-VALUE})")
+    int maxDocuments;
+
+    @Option(names = "--step-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "how long a rank waits for its ring neighbour (default: ${DEFAULT-VALUE})")
+    int stepTimeoutSeconds;
+
+    @Option(names = "--max-attempts", defaultValue = "6", paramLabel = "N", description = "attempts per segment before a job fails (default: ${DEFAULT-VALUE})")
+    int maxAttempts;
+
+    @Option(names = "--max-concurrent-jobs", defaultValue = "4", paramLabel = "N", description = "jobs run at the same time at most; they share the workers (default: ${DEFAULT-VALUE})")
+    int concurrentJobs;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        CoordinatorSettings settings;
+        try {
+            RunnerSettings d = RunnerSettings.defaults();
+            settings = new CoordinatorSettings(model.modelName(), cluster.options(), cluster.bind, httpPort,
+                    new JobLimits(maxDocumentTokens, maxDocuments, 64, 1024),
+                    new RunnerSettings(Duration.ofSeconds(stepTimeoutSeconds), d.segmentTimeout(), d.acquireTimeout(), maxAttempts,
+                            d.probeTimeout(), d.quarantine(), concurrentJobs));
+        } catch (IllegalArgumentException e) {
+            throw new RingmemException(e.getMessage());
+        }
+        try (LoadedModel loaded = model.load(err)) {
+            CoordinatorNode node = CoordinatorNode.start(settings, loaded.config(), loaded.tokenizer(), line -> {
+                err.println("ringmem: " + line);
+                err.flush();
+            });
+            Runtime.getRuntime().addShutdownHook(new Thread(node::close, "ringmem-coordinator-shutdown"));
+            err.printf("ringmem: coordinator ready: REST on port %d, model %s%n", node.httpPort(), settings.modelName());
+            err.flush();
+            node.awaitShutdown();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package io.ringmem.cli;
+
+import io.ringmem.RingmemException;
+import io.ringmem.kernel.Kernels;
+import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.model.LoadedModel;
+import io.ringmem.model.loader.ModelLoader;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/**
+ * A {@code --model} value: a local path, or {@code hf:ORG/NAME[@REVISION]} resolved through the hub cache; and the
+ * loading and kernel choice every model-running command shares.
+ */
+final class ModelSpec {
+    private ModelSpec() {
+    }
+
+    static boolean isHub(String spec) {
+        return spec.startsWith("hf:");
+    }
+
+    static String name(String spec) {
+        if (isHub(spec)) {
+            String repo = spec.substring(3);
+            int at = repo.indexOf('@');
+            return at < 0 ? repo : repo.substring(0, at);
+        }
+        Path p = Path.of(spec).toAbsolutePath().normalize();
+        return p.getFileName() == null ? spec : p.getFileName().toString();
+    }
+
+    static Path resolve(String spec, PrintWriter log) {
+        if (isHub(spec)) return HubModels.resolve(spec, log);
+        try {
+            return Path.of(spec); // the loader reports a missing or unreadable file
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new RingmemException("--model: not a valid path: " + spec);
+        }
+    }
+
+    /** Resolves and loads a model, logging its shape and load time. */
+    static LoadedModel load(String spec, Path tokenizer, PrintWriter log) {
+        Path path = resolve(spec, log);
+        long t0 = System.nanoTime();
+        LoadedModel m = ModelLoader.load(path, tokenizer);
+        var c = m.config();
+        log.printf("ringmem: loaded %s (%s): dim %d, %d layers, %d heads / %d kv heads, vocab %d, in %.2f s%n",
+                spec, m.format(), c.dim(), c.layers(), c.heads(), c.kvHeads(), c.vocabSize(), (System.nanoTime() - t0) / 1e9);
+        return m;
+    }
+
+    /** The CPU kernels named by {@code --kernels}, with {@code --threads} or else {@code defaultThreads} threads. */
+    static Kernels kernels(String name, Integer threads, int defaultThreads) {
+        int t = threads == null ? defaultThreads : threads;
+        if (t < 1) throw new RingmemException("--threads must be at least 1, got " + t);
+        try {
+            return KernelsFactory.byName(name, t);
+        } catch (IllegalArgumentException e) {
+            throw new RingmemException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.ringmem.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmem.RingmemException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code ringmem result}: a finished job's result JSON, printed or written to a file. */
+@Command(name = "result", mixinStandardHelpOptions = true, description = "Fetch a finished job's result.")
+final class ResultCommand implements Callable<Integer> {
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "coordinator URL (default: ${DEFAULT-VALUE})")
+    String url;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "write the result here instead of stdout")
+    Path outFile;
+
+    @Parameters(paramLabel = "JOB_ID")
+    String id;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        String text = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(new RestClient(url).get("/v1/jobs/" + id + "/result"));
+        if (outFile == null) {
+            spec.commandLine().getOut().println(text);
+        } else {
+            try {
+                Files.writeString(outFile, text + "\n");
+            } catch (IOException e) {
+                throw new RingmemException("cannot write " + outFile + ": " + e.getMessage());
+            }
+        }
+        return 0;
+    }
+}

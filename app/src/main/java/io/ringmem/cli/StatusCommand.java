@@ -1,0 +1,30 @@
+package io.ringmem.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code ringmem status}: a job's status (state, progress, error) as JSON. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a job's status.")
+final class StatusCommand implements Callable<Integer> {
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "coordinator URL (default: ${DEFAULT-VALUE})")
+    String url;
+
+    @Parameters(paramLabel = "JOB_ID")
+    String id;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(new RestClient(url).get("/v1/jobs/" + id)));
+        return 0;
+    }
+}

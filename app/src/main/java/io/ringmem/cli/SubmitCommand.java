@@ -1,0 +1,95 @@
+package io.ringmem.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmem.RingmemException;
+import io.ringmem.coordinator.JobRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ringmem submit}: sends a job to a coordinator; with {@code --wait}, follows it and prints the result. */
+@Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit a job to a coordinator's REST API.")
+final class SubmitCommand implements Callable<Integer> {
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "coordinator URL (default: ${DEFAULT-VALUE})")
+    String url;
+
+    @Option(names = "--task", defaultValue = "score", description = "score, embed, ask or generate (default: ${DEFAULT-VALUE})")
+    String task;
+
+    @Option(names = "--workers", paramLabel = "P", description = "ring size (default: every ready worker)")
+    Integer workers;
+
+    @Option(names = "--segment-tokens", paramLabel = "S", description = "segment length (default: the coordinator's, 2048)")
+    Integer segmentTokens;
+
+    @Option(names = "--kv-codec", paramLabel = "none|int8|int4|int2", description = "codec of stored KV blocks (default: int8)")
+    String kvCodec;
+
+    @Option(names = "--question", description = "ask: the question (FILES name processed documents by id)")
+    String question;
+
+    @Option(names = "--prompt", description = "generate: the prompt")
+    String prompt;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "ask/generate: tokens to produce at most")
+    Integer maxTokens;
+
+    @Option(names = "--wait", description = "wait for the job and print its result")
+    boolean waitForResult;
+
+    @Option(names = "--json", description = "print JSON only")
+    boolean json;
+
+    @Parameters(paramLabel = "FILES", arity = "0..*", description = "UTF-8 text files (ids: file names); for ask, document ids")
+    List<String> files = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        List<JobRequest.DocumentInput> docs = new ArrayList<>();
+        boolean ask = "ask".equalsIgnoreCase(task);
+        for (String f : files) {
+            if (ask) {
+                docs.add(new JobRequest.DocumentInput(f, null, null));
+                continue;
+            }
+            Path p = Path.of(f);
+            try {
+                docs.add(new JobRequest.DocumentInput(DocumentIds.of(p), Files.readString(p, StandardCharsets.UTF_8), null));
+            } catch (IOException e) {
+                throw new RingmemException("cannot read " + f + ": " + e.getMessage());
+            }
+        }
+        JobRequest request = new JobRequest(task, null, docs.isEmpty() ? null : docs, workers, segmentTokens, kvCodec, null,
+                null, null, null, question, prompt, maxTokens, null, null, null, null);
+        RestClient client = new RestClient(url);
+        JsonNode status = client.post("/v1/jobs", request);
+        String id = status.get("id").asText();
+        if (!waitForResult) {
+            out.println(json ? status.toString() : id);
+            return 0;
+        }
+        if (!json) err.println("ringmem: submitted " + id);
+        JsonNode last = JobFollower.follow(client, id, json ? null : err);
+        if (!"SUCCEEDED".equals(last.get("state").asText())) {
+            throw new RingmemException("job " + id + " " + last.get("state").asText() + (last.hasNonNull("error") ? ": " + last.get("error").asText() : ""));
+        }
+        out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(client.get("/v1/jobs/" + id + "/result")));
+        return 0;
+    }
+}

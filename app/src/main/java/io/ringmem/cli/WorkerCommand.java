@@ -1,0 +1,76 @@
+package io.ringmem.cli;
+
+import io.ringmem.RingmemException;
+import io.ringmem.forward.LlamaModel;
+import io.ringmem.kernel.Kernels;
+import io.ringmem.model.LoadedModel;
+import io.ringmem.worker.WorkerNode;
+import io.ringmem.worker.WorkerSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+
+/** {@code ringmem worker}: a worker process (docs/cluster.md). Runs until killed or the member shuts down. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Run a worker: load the model, join the cluster, run ring shards for the coordinator.")
+final class WorkerCommand implements Callable<Integer> {
+    @Mixin
+    ServeModelOptions model;
+
+    @Mixin
+    ClusterMixin cluster;
+
+    @Option(names = "--ring-port", defaultValue = "0", paramLabel = "PORT", description = "ring data plane port (default: any free port)")
+    int ringPort;
+
+    @Option(names = "--http-port", defaultValue = "8081", paramLabel = "PORT", description = "health and metrics port, -1 for none (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--advertise-host", paramLabel = "HOST", description = "host other workers reach the ring server at (default: --bind, else this host's address)")
+    String advertiseHost;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "worker name (default: worker-<hz-port>)")
+    String name;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        var clusterOptions = cluster.options();
+        String host = advertiseHost != null ? advertiseHost : cluster.bind != null ? cluster.bind : localHost();
+        WorkerSettings settings;
+        try {
+            settings = new WorkerSettings(name != null ? name : "worker-" + cluster.hzPort, model.modelName(), clusterOptions,
+                    cluster.bind == null ? "0.0.0.0" : cluster.bind, ringPort, host, cluster.bind, httpPort, model.blockTokens);
+        } catch (IllegalArgumentException e) {
+            throw new RingmemException(e.getMessage());
+        }
+        try (LoadedModel loaded = model.load(err); Kernels kernels = model.createKernels(Runtime.getRuntime().availableProcessors())) {
+            LlamaModel llama = model.llama(loaded, kernels);
+            WorkerNode node = WorkerNode.start(settings, llama);
+            Runtime.getRuntime().addShutdownHook(new Thread(node::close, "ringmem-worker-shutdown"));
+            err.printf("ringmem: worker %s ready: ring %s, hazelcast %s, http %s%n", settings.name(), node.ringAddress(),
+                    node.memberAddress(), node.httpPort() < 0 ? "off" : Integer.toString(node.httpPort()));
+            err.flush();
+            node.awaitShutdown();
+        }
+        return 0;
+    }
+
+    static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.ringmem.embedded;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.ringmem.cluster.ClusterOptions;
+import io.ringmem.cluster.HazelcastDocumentStates;
+import io.ringmem.coordinator.CoordinatorMetrics;
+import io.ringmem.coordinator.CoordinatorService;
+import io.ringmem.coordinator.HazelcastJobStore;
+import io.ringmem.coordinator.JobLimits;
+import io.ringmem.coordinator.JobRecord;
+import io.ringmem.coordinator.JobRunner;
+import io.ringmem.coordinator.JobValidator;
+import io.ringmem.coordinator.RunnerSettings;
+import io.ringmem.forward.LlamaModel;
+import io.ringmem.protocol.ClusterNames;
+import io.ringmem.store.StoreKvBlockStore;
+import io.ringmem.store.hazelcast.HazelcastMemoryStore;
+import io.ringmem.tokenizer.Tokenizer;
+import io.ringmem.worker.RingTransport;
+import io.ringmem.worker.TcpRingTransport;
+import io.ringmem.worker.Worker;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The whole system in one JVM (the {@code analyze} command): one Hazelcast member on 127.0.0.1 holding jobs,
+ * states and KV blocks, P workers in process (each with its own TCP ring server on loopback, so ranks still talk
+ * over the same data plane as separate workers), and a coordinator service driving them.
+ */
+public final class EmbeddedCluster implements AutoCloseable {
+    private final HazelcastInstance member;
+    private final List<RingTransport> transports;
+    private final LocalWorkerGateway gateway;
+    private final JobRunner runner;
+    private final CoordinatorService service;
+
+    private EmbeddedCluster(HazelcastInstance member, List<RingTransport> transports, LocalWorkerGateway gateway,
+                            JobRunner runner, CoordinatorService service) {
+        this.member = member;
+        this.transports = transports;
+        this.gateway = gateway;
+        this.runner = runner;
+        this.service = service;
+    }
+
+    /**
+     * @param progress gets every job record update (segment finished, job finished), from the runner's threads
+     */
+    public static EmbeddedCluster start(String modelName, LlamaModel model, Tokenizer tokenizer, int workers,
+                                        int blockTokens, JobLimits limits, RunnerSettings runnerSettings,
+                                        Consumer<String> log, Consumer<JobRecord> progress) {
+        int port = freePort();
+        ClusterOptions cluster = new ClusterOptions("ringmem-embedded-" + port, List.of("127.0.0.1:" + port), port,
+                Optional.of("127.0.0.1"), Optional.empty(), "none", 10);
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(cluster.memberConfig("ringmem-embedded-" + port,
+                Map.of(ClusterNames.ATTR_ROLE, ClusterNames.ROLE_COORDINATOR), new ConcurrentHashMap<>()));
+        List<RingTransport> transports = new ArrayList<>();
+        try {
+            HazelcastMemoryStore store = new HazelcastMemoryStore(cluster.storeConfig(), member);
+            HazelcastDocumentStates states = new HazelcastDocumentStates(member);
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            List<Worker> local = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                RingTransport t = TcpRingTransport.start("127.0.0.1", 0, "127.0.0.1");
+                transports.add(t);
+                local.add(new Worker(String.format("worker-%d", w + 1), model, blockTokens, doc -> new StoreKvBlockStore(store, doc),
+                        states, t, meters));
+            }
+            LocalWorkerGateway gateway = new LocalWorkerGateway(local);
+            CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
+            JobRunner runner = new JobRunner(new HazelcastJobStore(member), gateway, runnerSettings, tokenizer, metrics, log, progress);
+            JobValidator validator = new JobValidator(modelName, model.config().vocabSize(), tokenizer, limits, states::hasState);
+            return new EmbeddedCluster(member, transports, gateway, runner,
+                    new CoordinatorService(new HazelcastJobStore(member), validator, runner, metrics, gateway));
+        } catch (RuntimeException | Error e) {
+            transports.forEach(RingTransport::close);
+            member.shutdown();
+            throw e;
+        }
+    }
+
+    public CoordinatorService service() {
+        return service;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new io.ringmem.RingmemException("no free local port for the embedded cluster: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+        gateway.close();
+        transports.forEach(RingTransport::close);
+        member.shutdown();
+    }
+}

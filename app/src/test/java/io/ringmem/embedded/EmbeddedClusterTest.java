@@ -1,0 +1,211 @@
+package io.ringmem.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmem.TestData;
+import io.ringmem.coordinator.ApiException;
+import io.ringmem.coordinator.CoordinatorService;
+import io.ringmem.coordinator.JobLimits;
+import io.ringmem.coordinator.JobRecord;
+import io.ringmem.coordinator.JobRequest;
+import io.ringmem.coordinator.JobState;
+import io.ringmem.coordinator.Jobs;
+import io.ringmem.coordinator.RunnerSettings;
+import io.ringmem.forward.LlamaModel;
+import io.ringmem.kernel.Kernels;
+import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.model.LoadedModel;
+import io.ringmem.model.loader.ModelLoader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * End to end in one JVM: {@link EmbeddedCluster} with three tinystories-656k workers over loopback TCP, against
+ * the Hugging Face reference (tinystories656k_512: 512 ids and their 511 NLL).
+ */
+class EmbeddedClusterTest {
+    private static final String MODEL = "tinystories-656k";
+    private static LoadedModel loaded;
+    private static Kernels kernels;
+    private static EmbeddedCluster cluster;
+    private static int[] ids;
+    private static double[] referenceNll;
+    private static final List<String> log = new CopyOnWriteArrayList<>();
+    private static final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        JsonNode ref = json.readTree(TestData.reference().toFile()).get("tinystories656k_512");
+        ids = new int[ref.get("ids").size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = ref.get("ids").get(i).asInt();
+        referenceNll = new double[ref.get("nll").size()];
+        for (int i = 0; i < referenceNll.length; i++) referenceNll[i] = ref.get("nll").get(i).asDouble();
+        assertEquals(512, ids.length);
+        assertEquals(511, referenceNll.length);
+
+        loaded = ModelLoader.load(TestData.tinystories656k(), null);
+        kernels = KernelsFactory.byName("vector", 1);
+        LlamaModel model = new LlamaModel(loaded.config(), loaded.weights(), kernels);
+        cluster = EmbeddedCluster.start(MODEL, model, loaded.tokenizer(), 3, 64, JobLimits.defaults(), RunnerSettings.defaults(),
+                log::add, job -> { });
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) cluster.close();
+        if (kernels != null) kernels.close();
+        if (loaded != null) loaded.close();
+    }
+
+    private static JsonNode runToSuccess(JobRequest request) throws InterruptedException {
+        CoordinatorService service = cluster.service();
+        String id = service.submit(request).get("id").asText();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        JobRecord job = service.record(id);
+        while (!job.state().finished() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            job = service.record(id);
+        }
+        assertEquals(JobState.SUCCEEDED, job.state(), "job " + id + ": " + job.error() + "\nlog: " + log);
+        return service.result(id);
+    }
+
+    private static double[] nll(JsonNode document) {
+        JsonNode a = document.get("nll");
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asDouble();
+        return out;
+    }
+
+    private static void assertMatchesReference(double[] nll, double tolerance, String what) {
+        assertEquals(referenceNll.length, nll.length, what);
+        double worst = 0;
+        for (int i = 0; i < nll.length; i++) {
+            assertEquals(referenceNll[i], nll[i], tolerance, what + ": NLL at " + i);
+            worst = Math.max(worst, Math.abs(referenceNll[i] - nll[i]));
+        }
+        System.out.println(what + ": worst |NLL - reference| " + worst);
+    }
+
+    @Test
+    void scoreOnThreeWorkersMatchesTheReference() throws Exception {
+        JsonNode r = runToSuccess(Jobs.task("score").docs(Jobs.tokens("ref", ids)).workers(3).segmentTokens(2048).tokenNll(true).build());
+        assertEquals(3, r.get("workers").asInt());
+        JsonNode doc = r.get("documents").get(0);
+        assertEquals("ref", doc.get("id").asText());
+        assertEquals(512, doc.get("tokens").asInt());
+        assertEquals(1, doc.get("segments").size(), "512 tokens in one exact segment of 2048");
+        assertEquals(3, doc.get("segments").get(0).get("workers").asInt());
+        assertMatchesReference(nll(doc), 1e-4, "P=3 exact");
+        double mean = 0;
+        for (double v : referenceNll) mean += v / referenceNll.length;
+        assertEquals(mean, doc.get("meanNll").asDouble(), 1e-4);
+        assertEquals(Math.exp(doc.get("meanNll").asDouble()), doc.get("perplexity").asDouble(), 1e-9);
+        assertFalse(doc.has("embedding"));
+    }
+
+    @Test
+    void concurrentJobsShareTheWorkersAndGiveTheSameResultsAsAlone() throws Exception {
+        JobRequest a = Jobs.task("score").docs(Jobs.tokens("conc-a", ids)).workers(2).segmentTokens(128).tokenNll(true).build();
+        JobRequest b = Jobs.task("score").docs(Jobs.tokens("conc-b", java.util.Arrays.copyOf(ids, 300))).workers(1).segmentTokens(128).tokenNll(true).build();
+        double[] aloneA = nll(runToSuccess(a).get("documents").get(0));
+        double[] aloneB = nll(runToSuccess(b).get("documents").get(0));
+        CoordinatorService service = cluster.service();
+        String idA = service.submit(a).get("id").asText(), idB = service.submit(b).get("id").asText();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!(service.record(idA).state().finished() && service.record(idB).state().finished()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(JobState.SUCCEEDED, service.record(idA).state(), String.valueOf(service.record(idA).error()));
+        assertEquals(JobState.SUCCEEDED, service.record(idB).state(), String.valueOf(service.record(idB).error()));
+        assertArrayEquals(aloneA, nll(service.result(idA).get("documents").get(0)), 0.0);
+        assertArrayEquals(aloneB, nll(service.result(idB).get("documents").get(0)), 0.0);
+    }
+
+    @Test
+    void embedGivesFiniteEmbeddingsOfTheModelWidth() throws Exception {
+        JsonNode r = runToSuccess(Jobs.task("embed").docs(Jobs.tokens("ref-embed", ids)).workers(3).segmentTokens(256).build());
+        JsonNode doc = r.get("documents").get(0);
+        assertEquals(2, doc.get("segments").size());
+        for (JsonNode e : List.of(doc.get("embedding"), doc.get("segments").get(0).get("embedding"), doc.get("segments").get(1).get("embedding"))) {
+            assertEquals(128, e.size());
+            double norm = 0;
+            for (JsonNode v : e) {
+                assertTrue(Double.isFinite(v.asDouble()), e.toString());
+                norm += v.asDouble() * v.asDouble();
+            }
+            assertTrue(norm > 0, "an embedding is not all zeros");
+        }
+        // the document's embedding is the token-weighted mean of its segments' (here two halves of 256 tokens)
+        for (int d = 0; d < 128; d++) {
+            double mean = (doc.get("segments").get(0).get("embedding").get(d).asDouble() + doc.get("segments").get(1).get("embedding").get(d).asDouble()) / 2;
+            assertEquals(mean, doc.get("embedding").get(d).asDouble(), 1e-5, "dimension " + d);
+        }
+    }
+
+    @Test
+    void askAboutAProcessedDocumentAnswers() throws Exception {
+        runToSuccess(Jobs.task("score").docs(Jobs.text("story", "Once upon a time, there was a little girl named Lily. "
+                + "She loved to play outside with her dog Max.")).workers(2).build());
+        JsonNode r = runToSuccess(Jobs.task("ask").question(" Lily played with").docs(Jobs.ref("story")).maxTokens(8).build());
+        JsonNode doc = r.get("documents").get(0);
+        assertEquals("story", doc.get("id").asText());
+        assertTrue(doc.get("tokens").asInt() > 0, doc.toString());
+        assertFalse(doc.get("answer").asText().isBlank(), doc.toString());
+    }
+
+    @Test
+    void askAboutAnUnknownDocumentIs404() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> cluster.service().submit(Jobs.task("ask").question("Who?").docs(Jobs.ref("never-seen")).build()));
+        assertEquals(404, e.status());
+        assertTrue(e.getMessage().contains("'never-seen' has not been processed"), e.getMessage());
+    }
+
+    @Test
+    void generateContinuesAPrompt() throws Exception {
+        JsonNode r = runToSuccess(Jobs.task("generate").prompt("Once upon a time").maxTokens(12).build());
+        assertEquals("generate", r.get("task").asText());
+        assertTrue(r.get("tokens").asInt() > 0, r.toString());
+        assertFalse(r.get("text").asText().isBlank(), r.toString());
+    }
+
+    @Test
+    void segmentsWithEveryEarlierBlockRetrievedLosslesslyAreExact() throws Exception {
+        // S=128: four segments; codec none, every stored block retrieved and a window of the whole previous segment:
+        // each segment sees its entire prefix at full precision, so the result is exact attention
+        JsonNode r = runToSuccess(Jobs.task("score").docs(Jobs.tokens("ref-segmented", ids)).workers(3).segmentTokens(128)
+                .kvCodec("none").retrieveTopK(1000).windowTokens(128).tokenNll(true).build());
+        JsonNode doc = r.get("documents").get(0);
+        assertEquals(4, doc.get("segments").size());
+        for (int s = 0; s < 4; s++) {
+            assertEquals(128 * s, doc.get("segments").get(s).get("start").asInt());
+            assertEquals(128 * s + 128, doc.get("segments").get(s).get("end").asInt());
+        }
+        assertMatchesReference(nll(doc), 1e-4, "S=128 lossless");
+        assertEquals(1.0, doc.get("compressionRatio").asDouble(), 0.05, "codec none stores fp32");
+    }
+
+    @Test
+    void segmentsWithoutCarriedContextDifferFromExact() throws Exception {
+        // the counter-check: with nothing carried over, later segments lose their prefix
+        JsonNode r = runToSuccess(Jobs.task("score").docs(Jobs.tokens("ref-forgetful", ids)).workers(3).segmentTokens(128)
+                .kvCodec("none").retrieveTopK(0).windowTokens(0).sinkTokens(0).tokenNll(true).build());
+        double[] nll = nll(r.get("documents").get(0));
+        for (int i = 0; i < 127; i++) assertEquals(referenceNll[i], nll[i], 1e-4, "the first segment is exact, NLL at " + i);
+        double diff = 0;
+        for (int i = 128; i < nll.length; i++) diff += Math.abs(referenceNll[i] - nll[i]);
+        assertTrue(diff > 1e-2, "later segments must differ from exact: " + diff);
+    }
+}

@@ -1,5 +1,0 @@
-/**
- * Model sources for {@code --model}: local paths and Hugging Face Hub repositories ({@code hf:ORG/NAME[@REV]}),
- * downloaded once into a local cache by {@link io.ringmem.worker.hub.HubModelResolver}.
- */
-package io.ringmem.worker.hub;
