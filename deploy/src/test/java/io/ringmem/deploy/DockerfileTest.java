@@ -102,8 +102,8 @@ class DockerfileTest {
         DockerIgnore ignore = DockerIgnore.parse(text);
         assertFalse(ignore.excludes(copyOfJar().getFirst()), ".dockerignore leaves out the jar the Dockerfile copies");
         assertFalse(ignore.excludes(Dockerfile.FILE), ".dockerignore leaves out the Dockerfile (docker-java refuses to build then)");
-        for (String other : List.of(".git/config", "ring-attention/src/main/java/io/ringmem/A.java", "coordinator/target/classes/A.class",
-                "coordinator/target/original-ringmem.jar", "deploy/k8s/kustomization.yaml", "README.md")) {
+        for (String other : List.of(".git/config", "ring-attention/src/main/java/io/ringmem/A.java", "app/target/classes/A.class",
+                "app/target/original-ringmem.jar", "deploy/k8s/kustomization.yaml", "README.md")) {
             assertTrue(ignore.excludes(other), ".dockerignore sends " + other + " to the Docker daemon");
         }
     }
@@ -119,7 +119,7 @@ class DockerfileTest {
         return jars.getFirst();
     }
 
-    /** coordinator/target/FINALNAME.jar, from the maven-shade-plugin configuration of app/pom.xml. */
+    /** app/target/FINALNAME.jar, from the maven-shade-plugin configuration of app/pom.xml. */
     private static String shadedJar() {
         NodeList plugins = RepoFiles.pom("app/pom.xml").getElementsByTagName("plugin");
         for (int i = 0; i < plugins.getLength(); i++) {
@@ -127,7 +127,7 @@ class DockerfileTest {
             if (!"maven-shade-plugin".equals(RepoFiles.childText(plugin, "artifactId"))) continue;
             NodeList finalName = plugin.getElementsByTagName("finalName");
             assertEquals(1, finalName.getLength(), "the shade plugin in app/pom.xml sets no single finalName");
-            return "coordinator/target/" + finalName.item(0).getTextContent().trim() + ".jar";
+            return "app/target/" + finalName.item(0).getTextContent().trim() + ".jar";
         }
         throw new AssertionError("app/pom.xml has no maven-shade-plugin");
     }
