@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Quality cost of segment mode: mean NLL of exact full attention against segments with no carried context,
  * with sinks + window only, with top-k retrieval per codec, and with every block retrieved per codec (which
- * isolates the codec's own error). One table row per setting; Δ is against exact in the same run.
+ * isolates the codec's own error). One table row per setting; Δ is against exact in the same run. Run with
+ * {@code bin/ringmem bench quality}.
  */
 public final class QualityBenchmark {
     private QualityBenchmark() {
@@ -27,7 +28,8 @@ public final class QualityBenchmark {
         out.flush();
         for (int s : segmentSizes) {
             SegmentConfig base = SegmentConfig.of(s);
-            double none = row(name, ids, model, run, base.withCarried(0, 0).withRetrieveTopK(0), "S=" + s + ", no carried context", exact, out);
+            double none = row(name, ids, model, run, base.withCarried(0, 0).withRetrieveTopK(0), "S=" + s + ", no carried context",
+                    exact, out);
             double local = row(name, ids, model, run, base.withRetrieveTopK(0), "S=" + s + ", sinks + window", exact, out);
             for (String codec : List.of("none", "int8", "int4", "int2")) {
                 double r = row(name, ids, model, run, base.withCodec(codec).withRetrieveTopK(topK),
@@ -51,8 +53,8 @@ public final class QualityBenchmark {
 
     private static double row(String name, int[] ids, LlamaModel model, RunConfig run, SegmentConfig cfg, String setting,
                               double exact, PrintWriter out) {
-        SegmentScoreResult r = new SegmentedScorer(model, run, cfg.withMemoryTokens(false), new InMemoryKvBlockStore(model.config().layers()))
-                .score(ids, s -> { });
+        InMemoryKvBlockStore store = new InMemoryKvBlockStore(model.config().layers());
+        SegmentScoreResult r = new SegmentedScorer(model, run, cfg.withMemoryTokens(false), store).score(ids, s -> { });
         boolean codecMatters = cfg.retrieveTopK() > 0;
         out.printf("| %s | %d | %s | %s | %.4f | %+.4f | %s |%n", name, ids.length, setting, codecMatters ? cfg.codec() : "–",
                 r.meanNll(), r.meanNll() - exact, codecMatters ? String.format("%.2f×", r.compressionRatio()) : "–");

@@ -18,24 +18,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
-/** {@code ringmem bench quality}: the segment-mode quality table of docs/quality.md. */
+/** {@code ringmem bench quality}: {@link QualityBenchmark}, the segment-mode quality table of docs/quality.md. */
 @Command(name = "quality", mixinStandardHelpOptions = true,
         description = "Mean NLL of exact attention vs segment mode (carried context, codecs, retrieval) on one document.")
-final class QualityCommand implements Runnable {
+final class BenchQualityCommand implements Runnable {
     @Mixin
     ModelOptions options;
 
-    @Option(names = "--tokens", defaultValue = "2048", paramLabel = "N", description = "document length (default: ${DEFAULT-VALUE})")
+    @Option(names = "--tokens", defaultValue = "2048", paramLabel = "N",
+            description = "document length (default: ${DEFAULT-VALUE})")
     int tokens;
 
     @Option(names = "--source", defaultValue = "sample", paramLabel = "sample|random",
-            description = "sample: the model's own text (temperature 0.8, seed 7, from BOS); random: seeded uniform ids (default: ${DEFAULT-VALUE})")
+            description = "sample: the model's own text (temperature 0.8, seed 7, from BOS); random: seeded uniform ids"
+                    + " (default: ${DEFAULT-VALUE})")
     String source;
 
-    @Option(names = "--segments", split = ",", defaultValue = "128,512", paramLabel = "S,S", description = "segment sizes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--segments", split = ",", defaultValue = "128,512", paramLabel = "S,S",
+            description = "segment sizes (default: ${DEFAULT-VALUE})")
     List<Integer> segments;
 
-    @Option(names = "--top-k", defaultValue = "4", paramLabel = "K", description = "blocks retrieved per layer and rank (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-k", defaultValue = "4", paramLabel = "K",
+            description = "blocks retrieved per layer and rank (default: ${DEFAULT-VALUE})")
     int topK;
 
     @Spec
@@ -43,7 +47,9 @@ final class QualityCommand implements Runnable {
 
     @Override
     public void run() {
-        if (tokens < 2) throw new RingmemException("--tokens must be at least 2");
+        BenchArgs.atLeast(tokens, 2, "--tokens");
+        BenchArgs.allAtLeast(segments, 1, "--segments");
+        BenchArgs.atLeast(topK, 1, "--top-k");
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         try (LoadedModel m = options.load(err); Kernels k = options.createKernels()) {
             LlamaModel model = new LlamaModel(m.config(), m.weights(), k);
