@@ -1,6 +1,7 @@
 package io.ringmem.cli;
 
 import io.ringmem.RingmemException;
+import io.ringmem.bench.Machine;
 import io.ringmem.bench.QualityBenchmark;
 import io.ringmem.forward.Generator;
 import io.ringmem.forward.LlamaModel;
@@ -14,8 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /** {@code ringmem bench quality}: {@link QualityBenchmark}, the segment-mode quality table of docs/quality.md. */
@@ -42,6 +45,9 @@ final class BenchQualityCommand implements Runnable {
             description = "blocks retrieved per layer and rank (default: ${DEFAULT-VALUE})")
     int topK;
 
+    @Option(names = "--json", description = "print one JSON object instead of the table")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -63,9 +69,19 @@ final class BenchQualityCommand implements Runnable {
                 }
                 default -> throw new RingmemException("unknown --source '" + source + "': use sample or random");
             };
-            out.println("| model | tokens | setting | codec | mean NLL | Δ vs exact | compression |");
-            out.println("|---|---:|---|---|---:|---:|---:|");
-            QualityBenchmark.run(m.source().getFileName().toString(), model, ids, segments, topK, options.runConfig(), out);
+            String name = m.source().getFileName().toString();
+            QualityTable table = new QualityTable(name, ids.length, json ? null : out);
+            QualityBenchmark.run(model, ids, segments, topK, options.runConfig(), table);
+            if (json) {
+                Map<String, Object> settings = new LinkedHashMap<>();
+                settings.put("model", name);
+                settings.put("tokens", ids.length);
+                settings.put("source", source.toLowerCase(Locale.ROOT));
+                settings.put("segments", segments);
+                settings.put("topK", topK);
+                settings.put("recovery", table.recoveries());
+                new BenchReport("quality", Machine.detect(), settings, "exact full attention in the same run", table.rows()).print(out);
+            }
         }
     }
 }

@@ -93,12 +93,22 @@ class BenchCommandTest {
     }
 
     @Test
-    void quality() {
-        List<String> lines = table(run("bench", "quality", "--model", data(MODEL).toString(), "--tokens", "160", "--source", "random",
-                "--segments", "64", "--top-k", "1", "--threads", "1"), "| model | tokens | setting |");
+    void quality() throws Exception {
+        String[] tiny = {"bench", "quality", "--model", data(MODEL).toString(), "--tokens", "160", "--source", "random",
+                "--segments", "64", "--top-k", "1", "--threads", "1"};
+        JsonNode j = json(run(append(tiny, "--json")), "quality", 1 + 2 + 4 + 3 + 2);
+        JsonNode exact = j.get("results").get(0);
+        assertEquals("exact full attention", exact.get("setting").asText());
+        assertEquals(0.0, exact.get("deltaVsExact").asDouble());
+        assertTrue(exact.get("codec").isNull(), exact.toString());
+        JsonNode topK = j.get("results").get(3);
+        assertEquals("none", topK.get("codec").asText());
+        assertEquals(topK.get("meanNll").asDouble() - exact.get("meanNll").asDouble(), topK.get("deltaVsExact").asDouble(), 1e-9);
+        assertEquals(1, j.get("settings").get("recovery").size(), j.toString());
+        List<String> lines = table(run(tiny), "| model | tokens | setting |");
         // exact; no context, sinks + window, top-1 x 4 codecs, the recovery note, every block x 3 codecs, 2 keep-ratio rows
         assertMarkdownRows(lines, 2, 1 + 2 + 4 + 1 + 3 + 2);
-        assertTrue(lines.get(2).contains("| exact full attention |"), lines.get(2));
+        assertTrue(lines.get(2).contains("| exact full attention | – |") && lines.get(2).contains(" | 0 | – |"), lines.get(2));
     }
 
     @Test
