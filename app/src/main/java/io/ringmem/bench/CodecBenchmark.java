@@ -35,8 +35,15 @@ public final class CodecBenchmark {
         }
     }
 
-    /** One codec's figures; MB/s counts fp32 input bytes (MB = 2^20 bytes). */
-    public record Result(String codec, double ratio, double encodeMBps, double decodeMBps, int encodedBytes) {
+    /**
+     * One codec's figures; MB/s counts fp32 input bytes (MB = 2^20 bytes).
+     *
+     * @param ratio          compression ratio against fp32
+     * @param encodeVsFirst  encode MB/s over the first codec's (none) in the same run
+     * @param decodeVsFirst  decode MB/s over the first codec's (none) in the same run
+     */
+    public record Result(String codec, double ratio, double encodeMBps, double decodeMBps, int encodedBytes,
+                         double encodeVsFirst, double decodeVsFirst) {
     }
 
     private CodecBenchmark() {
@@ -59,8 +66,10 @@ public final class CodecBenchmark {
             byte[][] enc = {c.encode(k, v, n, KV_HEADS, HEAD_DIM)};
             double encMs = medianMillis(o, () -> enc[0] = c.encode(k, v, n, KV_HEADS, HEAD_DIM));
             double decMs = medianMillis(o, () -> KvCodecs.decode(enc[0]));
-            out.add(new Result(name, c.compressionRatio(n, KV_HEADS, HEAD_DIM), mb / (encMs / 1e3), mb / (decMs / 1e3),
-                    enc[0].length));
+            double encMBps = mb / (encMs / 1e3), decMBps = mb / (decMs / 1e3);
+            Result first = out.isEmpty() ? null : out.getFirst();
+            out.add(new Result(name, c.compressionRatio(n, KV_HEADS, HEAD_DIM), encMBps, decMBps, enc[0].length,
+                    first == null ? 1 : encMBps / first.encodeMBps(), first == null ? 1 : decMBps / first.decodeMBps()));
         }
         return out;
     }

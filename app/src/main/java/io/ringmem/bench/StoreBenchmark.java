@@ -45,8 +45,16 @@ public final class StoreBenchmark {
         }
     }
 
-    /** One scenario's figures in MB/s (10^6 bytes of payload per second). */
-    public record Result(String name, double putMBps, double getMBps) {
+    /**
+     * One scenario's figures in MB/s (10^6 bytes of payload per second).
+     *
+     * @param putVsFirst put MB/s over the first scenario's (the baseline) in the same run
+     * @param getVsFirst get MB/s over the first scenario's in the same run
+     */
+    public record Result(String name, double putMBps, double getMBps, double putVsFirst, double getVsFirst) {
+        Result against(Result first) {
+            return new Result(name, putMBps, getMBps, putMBps / first.putMBps(), getMBps / first.getMBps());
+        }
     }
 
     private StoreBenchmark() {
@@ -82,7 +90,7 @@ public final class StoreBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        return results;
+        return results.stream().map(r -> r.against(results.getFirst())).toList();
     }
 
     private static Result measure(String name, HazelcastMemoryStore caller, Options o, KvBlockRecord block,
@@ -107,7 +115,7 @@ public final class StoreBenchmark {
         long t2 = System.nanoTime();
         map.clear();
         double bytes = (double) o.blockBytes() * o.ops();
-        return new Result(name + (sink < 0 ? "" : ""), bytes / ((t1 - t0) / 1e3), bytes / ((t2 - t1) / 1e3));
+        return new Result(name + (sink < 0 ? "" : ""), bytes / ((t1 - t0) / 1e3), bytes / ((t2 - t1) / 1e3), 1, 1);
     }
 
     private static StoreConfig memberConfig(String cluster, int port, List<String> members) {

@@ -54,10 +54,9 @@ final class BenchCodecCommand implements Runnable {
                 CodecBenchmark.KV_HEADS, CodecBenchmark.HEAD_DIM);
         out.printf(Locale.ROOT, "%-6s %8s %12s %14s %14s %10s %10s%n", "codec", "ratio", "bytes", "encode MB/s", "decode MB/s",
                 "enc/none", "dec/none");
-        CodecBenchmark.Result base = results.getFirst();
         for (CodecBenchmark.Result r : results) {
             out.printf(Locale.ROOT, "%-6s %8.3f %12d %14.0f %14.0f %10.2f %10.2f%n", r.codec(), r.ratio(), r.encodedBytes(),
-                    r.encodeMBps(), r.decodeMBps(), r.encodeMBps() / base.encodeMBps(), r.decodeMBps() / base.decodeMBps());
+                    r.encodeMBps(), r.decodeMBps(), r.encodeVsFirst(), r.decodeVsFirst());
         }
         out.flush();
     }

@@ -49,11 +49,10 @@ final class BenchStoreCommand implements Runnable {
                     results).print(out);
             return;
         }
-        StoreBenchmark.Result base = results.getFirst();
         out.printf(Locale.ROOT, "%-34s %10s %10s %9s %9s%n", "scenario", "put MB/s", "get MB/s", "put/base", "get/base");
         for (StoreBenchmark.Result r : results) {
             out.printf(Locale.ROOT, "%-34s %10.0f %10.0f %9.2f %9.2f%n", r.name(), r.putMBps(), r.getMBps(),
-                    r.putMBps() / base.putMBps(), r.getMBps() / base.getMBps());
+                    r.putVsFirst(), r.getVsFirst());
         }
         out.flush();
     }

@@ -118,6 +118,10 @@ class BenchCommandTest {
         assertEquals("none", j.get("results").get(0).get("codec").asText());
         assertEquals("int2", j.get("results").get(3).get("codec").asText());
         assertTrue(j.get("results").get(1).get("ratio").asDouble() > 1, j.toString());
+        assertEquals(1.0, j.get("results").get(0).get("encodeVsFirst").asDouble(), "none is the baseline");
+        JsonNode int8 = j.get("results").get(1);
+        assertEquals(int8.get("decodeMBps").asDouble() / j.get("results").get(0).get("decodeMBps").asDouble(),
+                int8.get("decodeVsFirst").asDouble(), 1e-9);
         List<String> lines = table(run(tiny), "KV codecs on 0.1 MB of fp32 k+v");
         assertEquals(2 + 4, lines.size(), r(lines));
         assertTrue(lines.get(2).startsWith("none ") && lines.get(2).contains(" 1.00 "), lines.get(2));
@@ -130,6 +134,8 @@ class BenchCommandTest {
         assertEquals("embedded / Hazelcast DataSerializable", j.get("results").get(0).get("name").asText());
         assertTrue(j.get("baseline").asText().startsWith("embedded / Hazelcast DataSerializable"), j.toString());
         assertTrue(j.get("results").get(5).get("getMBps").asDouble() > 0, j.toString());
+        assertEquals(1.0, j.get("results").get(0).get("putVsFirst").asDouble(), "the first scenario is the baseline");
+        assertTrue(j.get("results").get(4).get("getVsFirst").asDouble() > 0, j.toString());
     }
 
     @Test
