@@ -49,9 +49,9 @@ final class BenchStoreCommand implements Runnable {
                     results).print(out);
             return;
         }
-        out.printf(Locale.ROOT, "%-34s %10s %10s %9s %9s%n", "scenario", "put MB/s", "get MB/s", "put/base", "get/base");
+        out.printf(Locale.ROOT, "%-38s %10s %10s %9s %9s%n", "scenario", "put MB/s", "get MB/s", "put/base", "get/base");
         for (StoreBenchmark.Result r : results) {
-            out.printf(Locale.ROOT, "%-34s %10.0f %10.0f %9.2f %9.2f%n", r.name(), r.putMBps(), r.getMBps(),
+            out.printf(Locale.ROOT, "%-38s %10.0f %10.0f %9.2f %9.2f%n", r.name(), r.putMBps(), r.getMBps(),
                     r.putVsFirst(), r.getVsFirst());
         }
         out.flush();
