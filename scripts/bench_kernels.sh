@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the Java kernel benchmark (scalar vs vector) and the numpy/OpenBLAS matmul peer back to back, so the
-# figures come from the same machine state. Usage: scripts/bench_kernels.sh [--threads N] [--quick]
-# Needs a JDK 25 (found by bin/jdk25.sh), and python3 with numpy for the peer.
+# Runs the Java kernel benchmark (bin/ringmem bench kernels: scalar vs vector) and the numpy/OpenBLAS matmul peer
+# back to back, so the figures come from the same machine state. Usage: scripts/bench_kernels.sh [--threads N] [--quick]
+# Needs a JDK 25 (found by bin/jdk25.sh; bin/ringmem builds the jar if needed), and python3 with numpy for the peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/jdk25.sh
@@ -14,8 +14,6 @@ while [[ $# -gt 0 ]]; do
     *) echo "usage: $0 [--threads N] [--quick]" >&2; exit 2 ;;
   esac
 done
-./mvnw -q -o -pl ring-attention compile || ./mvnw -q -pl ring-attention compile
-java --add-modules jdk.incubator.vector -cp ring-attention/target/classes \
-  io.ringmem.kernel.KernelBenchmark --threads "$threads" "${quick[@]}" 2>&1 | grep -v 'Using incubator modules'
+bin/ringmem bench kernels --threads "$threads" "${quick[@]}"
 echo
 python3 scripts/bench_numpy_matmul.py --threads "$threads" "${quick[@]}"

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Times numpy (OpenBLAS) float32 matmul on the shapes of io.ringmem.kernel.KernelBenchmark.
+"""Times numpy (OpenBLAS) float32 matmul on the shapes of `ringmem bench kernels` (io.ringmem.bench.KernelBenchmark).
 
 out (n, rows) = x (n, in) @ w (rows, in).T, the layout of Kernels.matmul. Prints the median milliseconds per call,
-GFLOP/s and the fraction of the CPU's theoretical fp32 peak computed as in KernelBenchmark (cores x 2 FMA units x
-8 lanes x 2 flops x the "cpu MHz" of /proc/cpuinfo), so the Java figures can be compared with a BLAS peer in the
-same run. The BLAS thread count must be fixed before numpy is imported, hence the environment variables below.
+GFLOP/s and the fraction of the CPU's theoretical fp32 peak computed as in `ringmem bench kernels` (cores x 2 FMA
+units x 8 lanes x 2 flops x the "cpu MHz" of /proc/cpuinfo), so the Java figures can be compared with a BLAS peer
+in the same run. The BLAS thread count must be fixed before numpy is imported, hence the environment variables below.
 
 Usage: python3 scripts/bench_numpy_matmul.py [--threads 2] [--samples 15] [--warmup-seconds 1.0] [--quick]
 """
@@ -21,7 +21,7 @@ def parse_args():
     p.add_argument("--threads", type=int, default=2, help="BLAS threads (default 2)")
     p.add_argument("--samples", type=int, default=15, help="timed samples per shape; the median is reported")
     p.add_argument("--warmup-seconds", type=float, default=1.0, help="warm-up time per shape")
-    p.add_argument("--quick", action="store_true", help="skip the largest shapes, as KernelBenchmark --quick")
+    p.add_argument("--quick", action="store_true", help="skip the largest shapes, as ringmem bench kernels --quick")
     return p.parse_args()
 
 

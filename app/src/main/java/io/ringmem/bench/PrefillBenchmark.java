@@ -6,25 +6,39 @@ import io.ringmem.forward.RunConfig;
 import io.ringmem.forward.SequenceParallelPrefill;
 import io.ringmem.ring.ShardSchedule;
 
-import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * End-to-end prefill throughput (embedding, all layers with ring attention, no logits) on seeded random tokens,
- * for each sequence length and rank count, all in one run so the ratios share the machine's state.
+ * for each sequence length and rank count, all in one run so the ratios share the machine's state. Run with
+ * {@code bin/ringmem bench prefill}.
  */
 public final class PrefillBenchmark {
+
+    /**
+     * One sequence length at one rank count.
+     *
+     * @param speedup       the first rank count's seconds at this length over these seconds
+     * @param ringWaitShare time the ranks spent waiting for the ring over their total time (seconds × P)
+     */
+    public record Row(int tokens, int ranks, double seconds, double tokensPerSecond, double speedup, double ringWaitShare) {
+    }
+
     private PrefillBenchmark() {
     }
 
-    public static void run(LlamaModel model, List<Integer> lengths, List<Integer> workers, ShardSchedule schedule,
-                           int blockTokens, int reps, PrintWriter out) {
-        out.printf("prefill: kernels=%s, schedule=%s, median of %d run(s) after 1 warm-up%n", model.kernels().name(),
-                schedule.name().toLowerCase(java.util.Locale.ROOT), reps);
-        out.println("| tokens | P | seconds | tokens/s | vs P=" + workers.getFirst() + " | ring wait share |");
-        out.println("|---:|---:|---:|---:|---:|---:|");
+    /**
+     * Measures every length at every rank count, in order (the first rank count is the baseline of its length);
+     * hands each row to {@code onRow} as it is measured and returns them all. Lengths of 8192 tokens and more run
+     * without the warm-up run.
+     */
+    public static List<Row> run(LlamaModel model, List<Integer> lengths, List<Integer> workers, ShardSchedule schedule,
+                                int blockTokens, int reps, Consumer<Row> onRow) {
+        List<Row> rows = new ArrayList<>();
         for (int len : lengths) {
             int[] ids = new SplittableRandom(len).ints(len, 0, model.config().vocabSize()).toArray();
             double base = 0;
@@ -36,9 +50,11 @@ public final class PrefillBenchmark {
                         () -> last[0] = prefill.run(ids, pos -> false, (a, b, c) -> { }));
                 if (p == workers.getFirst()) base = secs;
                 double waitShare = last[0].ringWaitNanos() / 1e9 / (secs * p);
-                out.printf("| %d | %d | %.3f | %.0f | %.2f× | %.1f%% |%n", len, p, secs, len / secs, base / secs, 100 * waitShare);
-                out.flush();
+                Row row = new Row(len, p, secs, len / secs, base / secs, waitShare);
+                rows.add(row);
+                onRow.accept(row);
             }
         }
+        return rows;
     }
 }

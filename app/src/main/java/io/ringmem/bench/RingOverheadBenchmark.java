@@ -8,7 +8,6 @@ import io.ringmem.ring.KvBlock;
 import io.ringmem.ring.RingAttention;
 import io.ringmem.ring.ShardSchedule;
 
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,22 +15,30 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * Causal attention over one sequence: a single blockwise-attention kernel call (the baseline) versus ring
  * attention with P ranks in this JVM over the same q, k, v. Same total FLOPs; the ratio is the ring's overhead
- * (sharding, merges, transport, imbalance).
+ * (sharding, merges, transport, imbalance). Run with {@code bin/ringmem bench ring}.
  */
 public final class RingOverheadBenchmark {
     private RingOverheadBenchmark() {
     }
 
-    public static void run(Kernels kernels, AttentionShape shape, List<Integer> lengths, List<Integer> workers,
-                           ShardSchedule schedule, int reps, PrintWriter out) {
-        out.printf("ring attention vs single-rank blockwise attention: heads %d / kv %d, head dim %d, causal, kernels=%s, %s%n",
-                shape.heads(), shape.kvHeads(), shape.headDim(), kernels.name(), schedule.name().toLowerCase(java.util.Locale.ROOT));
-        out.println("| tokens | P | seconds | single-rank seconds | ring / single |");
-        out.println("|---:|---:|---:|---:|---:|");
+    /**
+     * One sequence length at one rank count.
+     *
+     * @param singleRankSeconds the baseline: one blockwise-attention call over the whole sequence
+     * @param ratio             seconds / singleRankSeconds
+     */
+    public record Row(int tokens, int ranks, double seconds, double singleRankSeconds, double ratio) {
+    }
+
+    /** Measures every length at every rank count; hands each row to {@code onRow} as it is measured. */
+    public static List<Row> run(Kernels kernels, AttentionShape shape, List<Integer> lengths, List<Integer> workers,
+                                ShardSchedule schedule, int reps, Consumer<Row> onRow) {
+        List<Row> rows = new ArrayList<>();
         for (int n : lengths) {
             SplittableRandom rnd = new SplittableRandom(n);
             float[] q = random(rnd, n * shape.heads() * shape.headDim());
@@ -44,10 +51,12 @@ public final class RingOverheadBenchmark {
             for (int p : workers) {
                 Shards shards = Shards.split(q, k, v, n, p, schedule, shape);
                 double ring = Timing.medianSeconds(1, reps, () -> ringOnce(kernels, shape, shards));
-                out.printf("| %d | %d | %.4f | %.4f | %.3f |%n", n, p, ring, single, ring / single);
-                out.flush();
+                Row row = new Row(n, p, ring, single, ring / single);
+                rows.add(row);
+                onRow.accept(row);
             }
         }
+        return rows;
     }
 
     /** Per-rank inputs, cut before timing: in a real ring the data is born sharded. */

@@ -6,11 +6,15 @@ import io.ringmem.store.StoreConfig;
 import io.ringmem.store.StoreMode;
 import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import java.util.function.Function;
 
@@ -22,11 +26,17 @@ import java.util.function.Function;
  * copies the block to the other member. Single-threaded, sequential calls: this measures per-call cost, not
  * the cluster's aggregate bandwidth.
  *
- * <p>Usage: {@code java -cp ... io.ringmem.bench.StoreBenchmark [blockMiB] [ops]}.
+ * <p>Run with {@code bin/ringmem bench store}.
  */
 public final class StoreBenchmark {
 
-    /** Benchmark parameters. */
+    /**
+     * Benchmark parameters.
+     *
+     * @param blockBytes payload bytes per block (a multiple of 4)
+     * @param ops        timed puts, then as many timed gets, per scenario
+     * @param warmupOps  untimed put+get pairs per scenario first
+     */
     public record Options(int blockBytes, int ops, int warmupOps) {
         public Options {
             if (blockBytes < 4 || blockBytes % 4 != 0 || ops < 1 || warmupOps < 0) {
@@ -35,24 +45,19 @@ public final class StoreBenchmark {
         }
     }
 
-    /** One scenario's figures in MB/s (10^6 bytes of payload per second). */
-    public record Result(String name, double putMBps, double getMBps) {
+    /**
+     * One scenario's figures in MB/s (10^6 bytes of payload per second).
+     *
+     * @param putVsFirst put MB/s over the first scenario's (the baseline) in the same run
+     * @param getVsFirst get MB/s over the first scenario's in the same run
+     */
+    public record Result(String name, double putMBps, double getMBps, double putVsFirst, double getVsFirst) {
+        Result against(Result first) {
+            return new Result(name, putMBps, getMBps, putMBps / first.putMBps(), getMBps / first.getMBps());
+        }
     }
 
     private StoreBenchmark() {
-    }
-
-    public static void main(String[] args) {
-        int mib = args.length > 0 ? Integer.parseInt(args[0]) : 4;
-        int ops = args.length > 1 ? Integer.parseInt(args[1]) : 48;
-        List<Result> results = run(new Options(mib << 20, ops, Math.max(8, ops / 2)));
-        Result base = results.get(0);
-        System.out.printf(Locale.ROOT, "%-34s %10s %10s %9s %9s%n", "scenario", "put MB/s", "get MB/s",
-                "put/base", "get/base");
-        for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-34s %10.0f %10.0f %9.2f %9.2f%n", r.name(), r.putMBps(), r.getMBps(),
-                    r.putMBps() / base.putMBps(), r.getMBps() / base.getMBps());
-        }
     }
 
     /** Runs every scenario on a fresh loopback cluster and returns the figures; the first row is the baseline. */
@@ -65,8 +70,8 @@ public final class StoreBenchmark {
         List<Result> results = new ArrayList<>();
         try (HazelcastMemoryStore a = new HazelcastMemoryStore(memberConfig(cluster, ports[0], members));
              HazelcastMemoryStore b = new HazelcastMemoryStore(memberConfig(cluster, ports[1], members))) {
-            a.awaitClusterSize(2, java.time.Duration.ofSeconds(30));
-            b.awaitClusterSize(2, java.time.Duration.ofSeconds(30));
+            a.awaitClusterSize(2, Duration.ofSeconds(30));
+            b.awaitClusterSize(2, Duration.ofSeconds(30));
             long deadline = System.nanoTime() + 30_000_000_000L; // let partition migration finish before timing
             while (!a.instance().getPartitionService().isClusterSafe() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -85,7 +90,7 @@ public final class StoreBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        return results;
+        return results.stream().map(r -> r.against(results.getFirst())).toList();
     }
 
     private static Result measure(String name, HazelcastMemoryStore caller, Options o, KvBlockRecord block,
@@ -110,7 +115,7 @@ public final class StoreBenchmark {
         long t2 = System.nanoTime();
         map.clear();
         double bytes = (double) o.blockBytes() * o.ops();
-        return new Result(name + (sink < 0 ? "" : ""), bytes / ((t1 - t0) / 1e3), bytes / ((t2 - t1) / 1e3));
+        return new Result(name + (sink < 0 ? "" : ""), bytes / ((t1 - t0) / 1e3), bytes / ((t2 - t1) / 1e3), 1, 1);
     }
 
     private static StoreConfig memberConfig(String cluster, int port, List<String> members) {
@@ -132,10 +137,10 @@ public final class StoreBenchmark {
     }
 
     private static int freePort() {
-        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

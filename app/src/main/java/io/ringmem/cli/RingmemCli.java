@@ -3,13 +3,14 @@ package io.ringmem.cli;
 import io.ringmem.RingmemException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 
 /**
  * Entry point of {@code bin/ringmem}. Subcommands are stable contracts other tools call; see README.md.
  * User errors ({@link RingmemException}, bad flags) print one line to stderr and exit non-zero, never a stack
- * trace (set {@code RINGMEM_DEBUG=1} to see one).
+ * trace (set {@code RINGMEM_DEBUG=1} to see one); a bad flag's line names the command's {@code --help}.
  */
 @Command(name = "ringmem", mixinStandardHelpOptions = true, versionProvider = RingmemCli.Version.class,
         description = "Exact long-context Llama inference with sequence-parallel ring attention.",
@@ -40,6 +41,11 @@ public final class RingmemCli {
         CommandLine cli = new CommandLine(new RingmemCli());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, given) -> {
+            CommandSpec spec = ex.getCommandLine().getCommandSpec();
+            err.println("ringmem: error: " + ex.getMessage() + " (see '" + spec.qualifiedName() + " --help')");
+            return spec.exitCodeOnInvalidInput();
+        });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (debug) ex.printStackTrace(err);
             if (ex instanceof RingmemException) {

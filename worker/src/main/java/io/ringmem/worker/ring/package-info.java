@@ -11,6 +11,6 @@
  * <p>A session that fails anywhere fails everywhere quickly: the failing rank tells both neighbours (END with
  * aborted = 1) before closing its connections, they fail and tell theirs, and a killed process is noticed as a
  * closed connection. See {@link io.ringmem.worker.ring.TcpRingChannel} for the exact contract.
- * {@link io.ringmem.worker.ring.RingTransportBenchmark} compares the transport with the in-memory ring.
+ * {@code ringmem bench transport} (app module) compares the transport with the in-memory ring.
  */
 package io.ringmem.worker.ring;

@@ -1,6 +1,7 @@
 package io.ringmem.cli;
 
 import io.ringmem.RingmemException;
+import io.ringmem.bench.Machine;
 import io.ringmem.bench.QualityBenchmark;
 import io.ringmem.forward.Generator;
 import io.ringmem.forward.LlamaModel;
@@ -14,36 +15,47 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
-/** {@code ringmem bench quality}: the segment-mode quality table of docs/quality.md. */
+/** {@code ringmem bench quality}: {@link QualityBenchmark}, the segment-mode quality table of docs/quality.md. */
 @Command(name = "quality", mixinStandardHelpOptions = true,
         description = "Mean NLL of exact attention vs segment mode (carried context, codecs, retrieval) on one document.")
-final class QualityCommand implements Runnable {
+final class BenchQualityCommand implements Runnable {
     @Mixin
     ModelOptions options;
 
-    @Option(names = "--tokens", defaultValue = "2048", paramLabel = "N", description = "document length (default: ${DEFAULT-VALUE})")
+    @Option(names = "--tokens", defaultValue = "2048", paramLabel = "N",
+            description = "document length (default: ${DEFAULT-VALUE})")
     int tokens;
 
     @Option(names = "--source", defaultValue = "sample", paramLabel = "sample|random",
-            description = "sample: the model's own text (temperature 0.8, seed 7, from BOS); random: seeded uniform ids (default: ${DEFAULT-VALUE})")
+            description = "sample: the model's own text (temperature 0.8, seed 7, from BOS); random: seeded uniform ids"
+                    + " (default: ${DEFAULT-VALUE})")
     String source;
 
-    @Option(names = "--segments", split = ",", defaultValue = "128,512", paramLabel = "S,S", description = "segment sizes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--segments", split = ",", defaultValue = "128,512", paramLabel = "S,S",
+            description = "segment sizes (default: ${DEFAULT-VALUE})")
     List<Integer> segments;
 
-    @Option(names = "--top-k", defaultValue = "4", paramLabel = "K", description = "blocks retrieved per layer and rank (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-k", defaultValue = "4", paramLabel = "K",
+            description = "blocks retrieved per layer and rank (default: ${DEFAULT-VALUE})")
     int topK;
+
+    @Option(names = "--json", description = "print one JSON object instead of the table")
+    boolean json;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        if (tokens < 2) throw new RingmemException("--tokens must be at least 2");
+        BenchArgs.atLeast(tokens, 2, "--tokens");
+        BenchArgs.allAtLeast(segments, 1, "--segments");
+        BenchArgs.atLeast(topK, 1, "--top-k");
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         try (LoadedModel m = options.load(err); Kernels k = options.createKernels()) {
             LlamaModel model = new LlamaModel(m.config(), m.weights(), k);
@@ -57,9 +69,19 @@ final class QualityCommand implements Runnable {
                 }
                 default -> throw new RingmemException("unknown --source '" + source + "': use sample or random");
             };
-            out.println("| model | tokens | setting | codec | mean NLL | Δ vs exact | compression |");
-            out.println("|---|---:|---|---|---:|---:|---:|");
-            QualityBenchmark.run(m.source().getFileName().toString(), model, ids, segments, topK, options.runConfig(), out);
+            String name = m.source().getFileName().toString();
+            QualityTable table = new QualityTable(name, ids.length, json ? null : out);
+            QualityBenchmark.run(model, ids, segments, topK, options.runConfig(), table);
+            if (json) {
+                Map<String, Object> settings = new LinkedHashMap<>();
+                settings.put("model", name);
+                settings.put("tokens", ids.length);
+                settings.put("source", source.toLowerCase(Locale.ROOT));
+                settings.put("segments", segments);
+                settings.put("topK", topK);
+                settings.put("recovery", table.recoveries());
+                new BenchReport("quality", Machine.detect(), settings, "exact full attention in the same run", table.rows()).print(out);
+            }
         }
     }
 }

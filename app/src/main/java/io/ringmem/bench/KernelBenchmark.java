@@ -1,34 +1,35 @@
-package io.ringmem.kernel;
+package io.ringmem.bench;
 
+import io.ringmem.kernel.AttentionShape;
+import io.ringmem.kernel.Kernels;
+import io.ringmem.kernel.RotaryAngles;
+import io.ringmem.kernel.ScalarKernels;
+import io.ringmem.kernel.VectorKernels;
 import io.ringmem.model.RopeLayout;
 import io.ringmem.tensor.Matrix;
-import java.io.IOException;
-import java.io.PrintStream;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import jdk.incubator.vector.FloatVector;
 
 /**
- * Times {@link ScalarKernels} against {@link VectorKernels} on the same shapes in the same run and prints a table:
- * median milliseconds per call, GFLOP/s for matmul and attention, and the vector/scalar speedup. Also prints the
- * CPU's theoretical fp32 peak (cores × 2 FMA units × lanes × 2 flops × the "cpu MHz" of /proc/cpuinfo) and the
- * fraction of it reached.
+ * Times {@link ScalarKernels} against {@link VectorKernels} on the same shapes in the same run: median milliseconds
+ * per call, GFLOP/s for matmul and attention, the vector/scalar speedup, and the fraction reached of the CPU's
+ * theoretical fp32 peak ({@link Machine#peakGflops}).
  *
- * <p>Run: {@code java --add-modules jdk.incubator.vector -cp ring-attention/target/classes
- * io.ringmem.kernel.KernelBenchmark [--threads N] [--warmup N] [--samples N] [--quick]}; compare with
- * {@code scripts/bench_numpy_matmul.py} (same matmul shapes, OpenBLAS). Not guaranteed: stable figures on a shared
- * or virtualized machine (run it several times), or that the "cpu MHz" clock is the clock the cores actually run at
- * (turbo can exceed it, so a fraction of peak above 100% is possible). Scalar figures for the largest shapes are
- * extrapolated from a subset of rows or from fewer samples, as marked.
+ * <p>Run: {@code bin/ringmem bench kernels [--threads N] [--quick]}; compare with
+ * {@code scripts/bench_numpy_matmul.py} (same matmul shapes, OpenBLAS; {@code scripts/bench_kernels.sh} runs both).
+ * Not guaranteed: stable figures on a shared or virtualized machine (run it several times), or that the "cpu MHz"
+ * clock is the clock the cores actually run at (turbo can exceed it, so a fraction of peak above 100% is
+ * possible). Scalar figures for the largest shapes are extrapolated from a subset of rows or from fewer samples,
+ * as marked.
  */
 public final class KernelBenchmark {
-    private static final int FMA_UNITS = 2;
-
     /**
      * Benchmark settings; {@link #defaults()} matches a plain run.
      *
@@ -53,45 +54,25 @@ public final class KernelBenchmark {
     private KernelBenchmark() {
     }
 
-    public static void main(String[] args) {
-        Options d = Options.defaults();
-        int threads = d.threads(), warmup = d.warmup(), samples = d.samples();
-        boolean quick = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--samples" -> samples = Integer.parseInt(args[++i]);
-                case "--quick" -> quick = true;
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (expected --threads N, --warmup N, --samples N, --quick)");
-            }
-        }
-        run(System.out, new Options(threads, warmup, quick ? 0.5 : d.warmupSeconds(), samples,
-                quick ? 1.0 : d.budgetSeconds(), quick));
-    }
-
-    public static void run(PrintStream out, Options o) {
-        double ghz = cpuGhz();
-        int lanes = FloatVector.SPECIES_PREFERRED.length();
-        int cores = Runtime.getRuntime().availableProcessors();
-        double peak = cores * FMA_UNITS * lanes * 2 * ghz;
-        double threadPeak = Math.min(cores, o.threads()) * FMA_UNITS * lanes * 2 * ghz;
-        out.printf("# Kernel benchmark: %s, %d cores, %d fp32 lanes, %.3f GHz (cpu MHz)%n", cpuModel(), cores, lanes, ghz);
-        out.printf("# fp32 peak: %d cores x %d FMA x %d lanes x 2 flops x %.3f GHz = %.1f GFLOP/s (%.1f for %d thread(s))%n",
-                cores, FMA_UNITS, lanes, ghz, peak, threadPeak, o.threads());
-        out.printf("# vector kernels: %d thread(s); median of up to %d samples after >= %d warm-up call(s) and >= %.1f s%n%n",
-                o.threads(), o.samples(), o.warmup(), o.warmupSeconds());
+    /**
+     * Times every kernel, scalar then vector, on the same inputs; hands each row to {@code onRow} as soon as it is
+     * measured and returns them all.
+     */
+    public static List<KernelRow> run(Options o, Machine machine, Consumer<KernelRow> onRow) {
         BenchTimer timer = new BenchTimer(o.warmup(), o.warmupSeconds(), o.samples(), o.budgetSeconds());
         Kernels scalar = new ScalarKernels();
+        List<KernelRow> rows = new ArrayList<>();
+        Table t = new Table(machine.peakGflops(machine.cores()), row -> {
+            rows.add(row);
+            onRow.accept(row);
+        });
         try (VectorKernels vector = new VectorKernels(o.threads())) {
             warmUp(vector, 2 * o.warmupSeconds());
-            Table t = new Table(out, peak);
-            t.header();
             matmuls(t, timer, scalar, vector, o.quick());
             attentions(t, timer, scalar, vector, o.quick());
             elementwise(t, timer, scalar, vector);
         }
+        return rows;
     }
 
     private static void matmuls(Table t, BenchTimer timer, Kernels scalar, Kernels vector, boolean quick) {
@@ -191,22 +172,10 @@ public final class KernelBenchmark {
         }
     }
 
-    /** Prints rows of the result table. */
-    private record Table(PrintStream out, double peak) {
-        void header() {
-            out.printf("%-10s %-52s %12s %12s %9s %11s %11s %8s%n", "kernel", "shape", "scalar ms", "vector ms",
-                    "speedup", "scalar GF/s", "vector GF/s", "% peak");
-        }
-
+    /** Turns timings into {@link KernelRow}s against the all-cores peak. */
+    private record Table(double peak, Consumer<KernelRow> sink) {
         void row(String kernel, String shape, double scalarMs, double vectorMs, double flops) {
-            if (flops > 0) {
-                double sg = flops / scalarMs / 1e6, vg = flops / vectorMs / 1e6;
-                out.printf("%-10s %-52s %12.3f %12.3f %8.1fx %11.2f %11.1f %7.1f%%%n", kernel, shape, scalarMs, vectorMs,
-                        scalarMs / vectorMs, sg, vg, 100 * vg / peak);
-            } else {
-                out.printf("%-10s %-52s %12.3f %12.3f %8.1fx %11s %11s %8s%n", kernel, shape, scalarMs, vectorMs,
-                        scalarMs / vectorMs, "-", "-", "-");
-            }
+            sink.accept(KernelRow.of(kernel, shape, scalarMs, vectorMs, flops, peak));
         }
     }
 
@@ -219,25 +188,5 @@ public final class KernelBenchmark {
     private static MemorySegment fill(MemorySegment seg, Random rnd) {
         for (long i = 0; i < seg.byteSize() / Float.BYTES; i++) seg.setAtIndex(Matrix.FLOAT_LE, i, rnd.nextFloat() * 2 - 1);
         return seg;
-    }
-
-    /** The first "cpu MHz" of /proc/cpuinfo in GHz, or NaN where there is none (not Linux). */
-    static double cpuGhz() {
-        return cpuinfo("cpu MHz").map(v -> Double.parseDouble(v) / 1000).orElse(Double.NaN);
-    }
-
-    private static String cpuModel() {
-        return cpuinfo("model name").orElse(System.getProperty("os.arch"));
-    }
-
-    private static java.util.Optional<String> cpuinfo(String key) {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(line -> line.startsWith(key))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
-                    .findFirst();
-        } catch (IOException | RuntimeException e) {
-            return java.util.Optional.empty();
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.ringmem.kernel;
+package io.ringmem.bench;
 
 import java.util.Arrays;
 

@@ -1,0 +1,114 @@
+package io.ringmem.bench;
+
+import io.ringmem.ring.InMemoryRing;
+import io.ringmem.ring.KvBlock;
+import io.ringmem.ring.RingChannel;
+import io.ringmem.worker.ring.RingServer;
+import io.ringmem.worker.ring.RingSession;
+import io.ringmem.worker.ring.TcpRingChannel;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Moves KV blocks around a ring the way {@link io.ringmem.ring.RingAttention} does (send the local block, then P-1
+ * steps of receive and forward, one send in flight; see {@link RingRotation}), without compute, over TCP between
+ * separate {@link RingServer}s on loopback and over {@link InMemoryRing} (the baseline) in the same run.
+ *
+ * <p>Run with {@code bin/ringmem bench transport}. One rotation moves P·(P-1) blocks of {@code tokens × kvDim}
+ * floats each for k and v; a sample is {@code layers} rotations; the figure is the median sample. MB/s counts k, v
+ * and positions bytes delivered per second over all links together. The in-memory ring shares arrays (no copy),
+ * so its MB/s is a hand-off rate, not a copy rate. CPU ms/MiB is the process CPU time (all threads, the
+ * benchmark's own included) per MiB delivered: what the transport takes from compute on a busy worker.
+ */
+public final class RingTransportBenchmark {
+
+    /**
+     * @param ranks  ring sizes P to measure
+     * @param tokens tokens per block to measure
+     * @param kvDim  floats per token for k (and as many for v)
+     * @param layers rotations per sample
+     * @param warmup untimed samples first
+     * @param reps   timed samples; the median is reported
+     */
+    public record Options(List<Integer> ranks, List<Integer> tokens, int kvDim, int layers, int warmup, int reps) {
+        public Options {
+            ranks = List.copyOf(ranks);
+            tokens = List.copyOf(tokens);
+            if (ranks.stream().anyMatch(p -> p < 2) || tokens.stream().anyMatch(t -> t < 1) || kvDim < 1 || layers < 1
+                    || warmup < 0 || reps < 1) {
+                throw new IllegalArgumentException("ranks >= 2, tokens >= 1, kvDim >= 1, layers >= 1, warmup >= 0, reps >= 1");
+            }
+        }
+    }
+
+    /**
+     * One ring size and block size; {@code tcpOverMemory} is the ratio of the rotation times.
+     *
+     * @param mibPerBlock k and v of one block in MiB
+     */
+    public record Row(int ranks, int tokens, double mibPerBlock, double memoryMsPerRotation, double tcpMsPerRotation,
+                      double memoryMBps, double tcpMBps, double tcpOverMemory, double tcpCpuMsPerMib,
+                      double memoryCpuMsPerMib) {
+    }
+
+    private RingTransportBenchmark() {
+    }
+
+    /** Measures every (ranks, tokens) pair in order, handing each row to {@code onRow} as it is measured. */
+    public static List<Row> run(Options o, Consumer<Row> onRow) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (int ranks : o.ranks()) {
+            for (int tokens : o.tokens()) {
+                Row row = measure(o, ranks, tokens);
+                rows.add(row);
+                onRow.accept(row);
+            }
+        }
+        return rows;
+    }
+
+    private static Row measure(Options o, int ranks, int tokens) throws Exception {
+        KvBlock[] locals = new KvBlock[ranks];
+        Random rnd = new Random(ranks * 31L + tokens);
+        for (int r = 0; r < ranks; r++) locals[r] = randomBlock(rnd, r, tokens, o.kvDim());
+        RingRotation.Sample mem, tcp;
+        try (InMemoryRing ring = new InMemoryRing(ranks)) {
+            List<RingChannel> chs = new ArrayList<>();
+            for (int r = 0; r < ranks; r++) chs.add(ring.channel(r));
+            mem = RingRotation.median(chs, locals, o.layers(), o.warmup(), o.reps());
+        }
+        List<RingServer> servers = new ArrayList<>();
+        try {
+            for (int r = 0; r < ranks; r++) servers.add(RingServer.start("127.0.0.1", 0));
+            List<TcpRingChannel> chs = new ArrayList<>();
+            for (int r = 0; r < ranks; r++) {
+                chs.add(servers.get(r).open(new RingSession("bench/" + ranks + "/" + tokens, r, ranks,
+                        servers.get((r + 1) % ranks).advertisedAddress(), Duration.ofSeconds(60))));
+            }
+            tcp = RingRotation.median(chs, locals, o.layers(), o.warmup(), o.reps());
+            chs.forEach(TcpRingChannel::close);
+        } finally {
+            servers.forEach(RingServer::close);
+        }
+        double bytes = (double) ranks * (ranks - 1) * locals[0].byteSize(); // per rotation
+        double mib = bytes / (1 << 20);
+        return new Row(ranks, tokens, 8.0 * tokens * o.kvDim() / (1 << 20), mem.seconds() * 1e3, tcp.seconds() * 1e3,
+                bytes / mem.seconds() / 1e6, bytes / tcp.seconds() / 1e6, tcp.seconds() / mem.seconds(),
+                tcp.cpuSeconds() * 1e3 / mib, mem.cpuSeconds() * 1e3 / mib);
+    }
+
+    private static KvBlock randomBlock(Random rnd, int rank, int tokens, int kvDim) {
+        int[] pos = new int[tokens];
+        for (int i = 0; i < tokens; i++) pos[i] = rank * tokens + i;
+        float[] k = new float[tokens * kvDim], v = new float[tokens * kvDim];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = rnd.nextFloat();
+            v[i] = rnd.nextFloat();
+        }
+        return new KvBlock(0, rank, pos, k, v);
+    }
+}
