@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -118,7 +119,7 @@ class EmbeddedClusterTest {
     @Test
     void concurrentJobsShareTheWorkersAndGiveTheSameResultsAsAlone() throws Exception {
         JobRequest a = Jobs.task("score").docs(Jobs.tokens("conc-a", ids)).workers(2).segmentTokens(128).tokenNll(true).build();
-        JobRequest b = Jobs.task("score").docs(Jobs.tokens("conc-b", java.util.Arrays.copyOf(ids, 300))).workers(1).segmentTokens(128).tokenNll(true).build();
+        JobRequest b = Jobs.task("score").docs(Jobs.tokens("conc-b", Arrays.copyOf(ids, 300))).workers(1).segmentTokens(128).tokenNll(true).build();
         double[] aloneA = nll(runToSuccess(a).get("documents").get(0));
         double[] aloneB = nll(runToSuccess(b).get("documents").get(0));
         CoordinatorService service = cluster.service();

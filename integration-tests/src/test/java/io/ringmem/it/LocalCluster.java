@@ -3,6 +3,7 @@ package io.ringmem.it;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,11 +92,11 @@ final class LocalCluster implements AutoCloseable {
 
     /** The health/metrics endpoint of worker {@code i}. */
     RestClient workerHttp(int i) {
-        return new RestClient(java.net.URI.create("http://127.0.0.1:" + workerHttp.get(i)));
+        return new RestClient(URI.create("http://127.0.0.1:" + workerHttp.get(i)));
     }
 
     RestClient rest() {
-        return new RestClient(java.net.URI.create("http://127.0.0.1:" + coordinatorHttp));
+        return new RestClient(URI.create("http://127.0.0.1:" + coordinatorHttp));
     }
 
     RingmemProcess coordinator() {

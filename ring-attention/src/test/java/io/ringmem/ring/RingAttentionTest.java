@@ -4,6 +4,7 @@ import io.ringmem.kernel.AttentionShape;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
 import io.ringmem.kv.TokenSelector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -79,7 +80,7 @@ class RingAttentionTest {
         return a;
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void schedulesCoverEveryPositionOnceAndZigzagBalancesCausalWork() {
         for (ShardSchedule s : ShardSchedule.values()) {
             for (int ranks = 1; ranks <= 8; ranks++) {

@@ -14,7 +14,6 @@ import io.ringmem.segment.SegmentedScorer;
 import io.ringmem.store.BlockKey;
 import io.ringmem.store.KvBlockRecord;
 import io.ringmem.store.StoreKvBlockStore;
-import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.ringmem.RingmemException;
 
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * Handler of one accepted connection: HELLO binds it to a session's {@link Inbox}, BLOCKs go to that inbox, END
@@ -52,7 +53,7 @@ final class InboundLink extends SimpleChannelInboundHandler<ByteBuf> {
     }
 
     private static String name(KvBlockFrames.Frame f) {
-        return f.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
+        return f.getClass().getSimpleName().toUpperCase(Locale.ROOT);
     }
 
     @Override

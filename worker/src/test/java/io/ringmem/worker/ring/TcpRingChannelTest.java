@@ -2,6 +2,7 @@ package io.ringmem.worker.ring;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.ringmem.RingmemException;
 import io.ringmem.ring.KvBlock;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static io.ringmem.worker.ring.TestRing.failure;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -53,7 +55,7 @@ class TcpRingChannelTest {
     }
 
     /** Waits (bounded by the test timeout) until {@code condition} holds. */
-    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    static void await(BooleanSupplier condition) throws InterruptedException {
         while (!condition.getAsBoolean()) Thread.sleep(5);
     }
 
@@ -327,7 +329,7 @@ class TcpRingChannelTest {
         int len = Integer.reverseBytes(d.readInt());
         byte[] body = new byte[len];
         d.readFully(body);
-        ByteBuf b = io.netty.buffer.Unpooled.wrappedBuffer(body);
+        ByteBuf b = Unpooled.wrappedBuffer(body);
         return KvBlockFrames.decode(b);
     }
 }
