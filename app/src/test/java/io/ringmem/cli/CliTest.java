@@ -155,7 +155,8 @@ class CliTest {
         String err = r.err().strip();
         assertTrue(err.contains(expectedFragment), err);
         assertFalse(err.contains("\tat "), "no stack trace: " + err);
-        String[] lines = err.lines().filter(l -> l.startsWith("ringmem: error") || l.startsWith("ringmem: internal")).toArray(String[]::new);
+        String[] lines = err.lines().filter(l -> l.startsWith("ringmem: error") || l.startsWith("ringmem: internal"))
+                .toArray(String[]::new);
         assertEquals(1, lines.length, err);
         assertTrue(lines[0].startsWith("ringmem: error:"), err);
     }

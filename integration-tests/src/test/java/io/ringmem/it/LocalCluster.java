@@ -62,7 +62,8 @@ final class LocalCluster implements AutoCloseable {
     private RingmemProcess startWorker(int i, String logName) throws IOException {
         return RingmemProcess.start(logName, logs, List.of("worker", "--model", model.toString(),
                 "--members", String.join(",", members), "--hz-port", Integer.toString(workerHz.get(i)), "--bind", "127.0.0.1",
-                "--http-port", Integer.toString(workerHttp.get(i)), "--name", "worker-" + (i + 1), "--threads", "1", "--failure-seconds", "6"));
+                "--http-port", Integer.toString(workerHttp.get(i)), "--name", "worker-" + (i + 1), "--threads", "1",
+                "--failure-seconds", "6"));
     }
 
     /** Starts worker {@code i} again (same name and ports) after it was killed; returns when it is ready. */

@@ -23,8 +23,10 @@ class Stories260kTest {
              LoadedModel gguf = ModelLoader.load(TestData.stories260kGguf(), null);
              Kernels k = KernelsFactory.byName("vector", 2)) {
             Set<Integer> keep = Set.of(0, 10, 31, ids.length - 1);
-            ScoreResult a = new Scorer(new LlamaModel(bin.config(), bin.weights(), k), RunConfig.of(2, ShardSchedule.ZIGZAG)).score(ids, keep);
-            ScoreResult b = new Scorer(new LlamaModel(gguf.config(), gguf.weights(), k), RunConfig.of(2, ShardSchedule.ZIGZAG)).score(ids, keep);
+            ScoreResult a = new Scorer(new LlamaModel(bin.config(), bin.weights(), k), RunConfig.of(2, ShardSchedule.ZIGZAG))
+                    .score(ids, keep);
+            ScoreResult b = new Scorer(new LlamaModel(gguf.config(), gguf.weights(), k), RunConfig.of(2, ShardSchedule.ZIGZAG))
+                    .score(ids, keep);
             for (int p : keep) assertArrayEquals(a.logits().get(p), b.logits().get(p), 0f, "logits at " + p);
             assertArrayEquals(a.nll(), b.nll(), 0.0);
         }

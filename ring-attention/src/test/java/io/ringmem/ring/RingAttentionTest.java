@@ -58,7 +58,8 @@ class RingAttentionTest {
                 int rank = r;
                 done.add(CompletableFuture.runAsync(() -> {
                     int[] pos = schedule.positions(rank, ranks, n);
-                    float[] lq = TokenSelector.gather(q, pos, heads * d), lk = TokenSelector.gather(k, pos, kvHeads * d), lv = TokenSelector.gather(v, pos, kvHeads * d);
+                    float[] lq = TokenSelector.gather(q, pos, heads * d), lk = TokenSelector.gather(k, pos, kvHeads * d),
+                            lv = TokenSelector.gather(v, pos, kvHeads * d);
                     float[] out = new float[pos.length * heads * d];
                     new RingAttention(kernels, shape, Duration.ofSeconds(30))
                             .attend(ring.channel(rank), new KvBlock(0, rank, pos, lk, lv), lq, pos, pos.length, causal, out);

@@ -19,8 +19,10 @@ final class WorkerMetrics {
     WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.tokens = Counter.builder("ringmem.worker.tokens").description("tokens processed by shard tasks").register(registry);
-        this.ringBytes = Counter.builder("ringmem.worker.ring.bytes").baseUnit("bytes").description("KV bytes sent to the ring neighbour").register(registry);
-        this.ringWait = Timer.builder("ringmem.worker.ring.wait").description("time shard tasks were blocked on the ring").register(registry);
+        this.ringBytes = Counter.builder("ringmem.worker.ring.bytes").baseUnit("bytes")
+                .description("KV bytes sent to the ring neighbour").register(registry);
+        this.ringWait = Timer.builder("ringmem.worker.ring.wait")
+                .description("time shard tasks were blocked on the ring").register(registry);
         Gauge.builder("ringmem.worker.requests.active", active, AtomicInteger::get)
                 .description("requests running now").register(registry);
     }

@@ -71,7 +71,8 @@ final class InboundLink extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         String detail = cause instanceof TooLongFrameException
-                ? "malformed ring frame: longer than the max frame size of " + server.maxFrameBytes() + " bytes (" + cause.getMessage() + ")"
+                ? "malformed ring frame: longer than the max frame size of " + server.maxFrameBytes() + " bytes ("
+                        + cause.getMessage() + ")"
                 : cause instanceof RingmemException ? cause.getMessage()
                 : cause instanceof DecoderException ? "malformed ring frame: " + cause.getMessage() : String.valueOf(cause);
         if (inbox != null && !ended) {

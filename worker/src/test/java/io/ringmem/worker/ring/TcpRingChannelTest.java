@@ -224,7 +224,8 @@ class TcpRingChannelTest {
              Socket raw = new Socket(InetAddress.getLoopbackAddress(), HostPort.parse(server.address()).port())) {
             CompletableFuture<KvBlock> waiting = rank1.receivePrev();
             OutputStream out = raw.getOutputStream();
-            out.write(bytes(KvBlockFrames.encodeHello(ByteBufAllocator.DEFAULT, new KvBlockFrames.Hello("garbage", 0, 2, "10.0.0.9:7000"))));
+            out.write(bytes(KvBlockFrames.encodeHello(ByteBufAllocator.DEFAULT,
+                    new KvBlockFrames.Hello("garbage", 0, 2, "10.0.0.9:7000"))));
             ByteBuf bad = ByteBufAllocator.DEFAULT.heapBuffer().writeIntLE(17).writeByte(KvBlockFrames.BLOCK)
                     .writeIntLE(0).writeIntLE(0).writeIntLE(3).writeIntLE(10); // 10 floats over 3 tokens
             out.write(bytes(bad));
@@ -245,7 +246,8 @@ class TcpRingChannelTest {
              Socket raw = new Socket(InetAddress.getLoopbackAddress(), HostPort.parse(server.address()).port())) {
             CompletableFuture<KvBlock> waiting = rank1.receivePrev();
             OutputStream out = raw.getOutputStream();
-            out.write(bytes(KvBlockFrames.encodeHello(ByteBufAllocator.DEFAULT, new KvBlockFrames.Hello("too-long", 0, 2, "10.0.0.9:7000"))));
+            out.write(bytes(KvBlockFrames.encodeHello(ByteBufAllocator.DEFAULT,
+                    new KvBlockFrames.Hello("too-long", 0, 2, "10.0.0.9:7000"))));
             out.write(bytes(ByteBufAllocator.DEFAULT.heapBuffer().writeIntLE(1 << 20).writeByte(KvBlockFrames.BLOCK)));
             out.flush();
             assertEquals("ring peer rank 0 (10.0.0.9:7000): malformed ring frame: longer than the max frame size of 4096 bytes"
