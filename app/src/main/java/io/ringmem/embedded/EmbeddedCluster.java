@@ -23,6 +23,7 @@ import io.ringmem.worker.TcpRingTransport;
 import io.ringmem.worker.Worker;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new io.ringmem.RingmemException("no free local port for the embedded cluster: " + e.getMessage());

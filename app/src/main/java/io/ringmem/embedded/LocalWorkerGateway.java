@@ -15,7 +15,8 @@ import java.util.concurrent.Executors;
 /** Workers in this JVM (embedded mode): requests run on a thread each, straight on the {@link Worker}. */
 public final class LocalWorkerGateway implements WorkerGateway, AutoCloseable {
     private final List<Worker> workers;
-    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("local-worker-", 0).daemon().factory());
+    private final ExecutorService threads =
+            Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("local-worker-", 0).daemon().factory());
 
     public LocalWorkerGateway(List<Worker> workers) {
         this.workers = List.copyOf(workers);

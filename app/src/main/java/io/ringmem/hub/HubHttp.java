@@ -6,6 +6,7 @@ import io.ringmem.RingmemException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -221,10 +223,10 @@ final class HubHttp {
     private static String describe(IOException e) {
         String m = null;
         for (Throwable t = e; t != null && m == null; t = t.getCause()) {
-            if (t instanceof java.nio.channels.UnresolvedAddressException) m = "unknown host";
+            if (t instanceof UnresolvedAddressException) m = "unknown host";
             else if (t.getMessage() != null && !t.getMessage().isBlank()) m = firstLine(t.getMessage());
         }
-        if (m == null && e instanceof java.net.ConnectException) m = "connection refused or unreachable";
+        if (m == null && e instanceof ConnectException) m = "connection refused or unreachable";
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 

@@ -118,7 +118,8 @@ class AnalyzeIT {
 
     @Test
     void missingInputFileIsAOneLineError(@TempDir Path dir) throws Exception {
-        LauncherIT.Proc p = ringmem(dir, Map.of(), "analyze", dir.resolve("nope.txt").toString(), "--model", LauncherIT.model("models/tinystories-656k"));
+        LauncherIT.Proc p = ringmem(dir, Map.of(), "analyze", dir.resolve("nope.txt").toString(),
+                "--model", LauncherIT.model("models/tinystories-656k"));
         assertEquals(1, p.code());
         assertTrue(p.err().contains("ringmem: error: cannot read"), p.err());
     }

@@ -7,8 +7,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -72,7 +76,7 @@ class CliTest {
     void segmentModeJsonAndLosslessFullRetrievalMatchesExact(@TempDir Path dir) throws Exception {
         Path ids = dir.resolve("ids.txt");
         StringBuilder b = new StringBuilder("1");
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        SplittableRandom rnd = new SplittableRandom(3);
         for (int i = 1; i < 64; i++) b.append(' ').append(rnd.nextInt(512));
         Files.writeString(ids, b.toString());
         String model = data("models/stories260K/stories260K.bin").toString();
@@ -96,11 +100,11 @@ class CliTest {
     void segmentModeWithAHazelcastStoreGivesTheSameScores(@TempDir Path dir) throws Exception {
         Path ids = dir.resolve("ids.txt");
         StringBuilder b = new StringBuilder("1");
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        SplittableRandom rnd = new SplittableRandom(4);
         for (int i = 1; i < 100; i++) b.append(' ').append(rnd.nextInt(512));
         Files.writeString(ids, b.toString());
         int port;
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         Path cfg = dir.resolve("store.properties");
@@ -110,7 +114,7 @@ class CliTest {
         String[] common = {"score", "--model", model, "--tokens", ids.toString(), "--json", "--mode", "segments",
                 "--segment-tokens", "32", "--kv-codec", "int4", "--retrieve-top-k", "2", "--kv-block-tokens", "8"};
         JsonNode local = new ObjectMapper().readTree(run(common).out());
-        String[] withStore = java.util.Arrays.copyOf(common, common.length + 2);
+        String[] withStore = Arrays.copyOf(common, common.length + 2);
         withStore[common.length] = "--store-config";
         withStore[common.length + 1] = cfg.toString();
         Result r = run(withStore);
@@ -151,7 +155,8 @@ class CliTest {
         String err = r.err().strip();
         assertTrue(err.contains(expectedFragment), err);
         assertFalse(err.contains("\tat "), "no stack trace: " + err);
-        String[] lines = err.lines().filter(l -> l.startsWith("ringmem: error") || l.startsWith("ringmem: internal")).toArray(String[]::new);
+        String[] lines = err.lines().filter(l -> l.startsWith("ringmem: error") || l.startsWith("ringmem: internal"))
+                .toArray(String[]::new);
         assertEquals(1, lines.length, err);
         assertTrue(lines[0].startsWith("ringmem: error:"), err);
     }

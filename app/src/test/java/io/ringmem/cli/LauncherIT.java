@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,11 +28,11 @@ class LauncherIT {
     }
 
     static Proc ringmem(Path dir, String... args) throws IOException, InterruptedException {
-        return ringmem(dir, java.util.Map.of(), 120, args);
+        return ringmem(dir, Map.of(), 120, args);
     }
 
     /** bin/ringmem with extra environment variables, waiting at most {@code timeoutSeconds}. */
-    static Proc ringmem(Path dir, java.util.Map<String, String> env, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+    static Proc ringmem(Path dir, Map<String, String> env, long timeoutSeconds, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(root().resolve("bin/ringmem").toString()));
         cmd.addAll(List.of(args));
         Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");

@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -66,7 +67,7 @@ class MemoryTokensCliTest {
         CliTest.Result on = CliTest.run(common);
         assertEquals(0, on.code(), on.err());
         assertTrue(on.err().contains("using the checkpoint's 2 RMT memory tokens"), on.err());
-        String[] offArgs = java.util.Arrays.copyOf(common, common.length + 1);
+        String[] offArgs = Arrays.copyOf(common, common.length + 1);
         offArgs[common.length] = "--no-memory-tokens";
         CliTest.Result off = CliTest.run(offArgs);
         assertEquals(0, off.code(), off.err());

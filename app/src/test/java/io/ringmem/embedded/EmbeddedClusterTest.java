@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -118,7 +119,8 @@ class EmbeddedClusterTest {
     @Test
     void concurrentJobsShareTheWorkersAndGiveTheSameResultsAsAlone() throws Exception {
         JobRequest a = Jobs.task("score").docs(Jobs.tokens("conc-a", ids)).workers(2).segmentTokens(128).tokenNll(true).build();
-        JobRequest b = Jobs.task("score").docs(Jobs.tokens("conc-b", java.util.Arrays.copyOf(ids, 300))).workers(1).segmentTokens(128).tokenNll(true).build();
+        JobRequest b = Jobs.task("score").docs(Jobs.tokens("conc-b", Arrays.copyOf(ids, 300)))
+                .workers(1).segmentTokens(128).tokenNll(true).build();
         double[] aloneA = nll(runToSuccess(a).get("documents").get(0));
         double[] aloneB = nll(runToSuccess(b).get("documents").get(0));
         CoordinatorService service = cluster.service();
@@ -138,7 +140,8 @@ class EmbeddedClusterTest {
         JsonNode r = runToSuccess(Jobs.task("embed").docs(Jobs.tokens("ref-embed", ids)).workers(3).segmentTokens(256).build());
         JsonNode doc = r.get("documents").get(0);
         assertEquals(2, doc.get("segments").size());
-        for (JsonNode e : List.of(doc.get("embedding"), doc.get("segments").get(0).get("embedding"), doc.get("segments").get(1).get("embedding"))) {
+        for (JsonNode e : List.of(doc.get("embedding"), doc.get("segments").get(0).get("embedding"),
+                doc.get("segments").get(1).get("embedding"))) {
             assertEquals(128, e.size());
             double norm = 0;
             for (JsonNode v : e) {
@@ -149,7 +152,8 @@ class EmbeddedClusterTest {
         }
         // the document's embedding is the token-weighted mean of its segments' (here two halves of 256 tokens)
         for (int d = 0; d < 128; d++) {
-            double mean = (doc.get("segments").get(0).get("embedding").get(d).asDouble() + doc.get("segments").get(1).get("embedding").get(d).asDouble()) / 2;
+            double mean = (doc.get("segments").get(0).get("embedding").get(d).asDouble()
+                    + doc.get("segments").get(1).get("embedding").get(d).asDouble()) / 2;
             assertEquals(mean, doc.get("embedding").get(d).asDouble(), 1e-5, "dimension " + d);
         }
     }

@@ -1,5 +1,6 @@
 package io.ringmem.hub;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.RingmemException;
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +84,7 @@ class HubFilesTest {
 
     @Test
     void listingJson() throws Exception {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+        var json = new ObjectMapper().readTree("""
                 {"sha": "0123456789abcdef0123456789abcdef01234567", "siblings": [
                   {"rfilename": "config.json", "size": 649},
                   {"rfilename": "model.safetensors", "size": 134, "lfs": {"sha256": "%s", "size": 2626168}},
@@ -94,9 +95,9 @@ class HubFilesTest {
         assertEquals(List.of(new RepoListing.RepoFile("config.json", 649, null),
                 new RepoListing.RepoFile("model.safetensors", 2626168, "ab".repeat(32)),
                 new RepoListing.RepoFile("README.md", -1, null)), l.files());
-        assertEquals(null, RepoListing.fromJson(new com.fasterxml.jackson.databind.ObjectMapper()
+        assertEquals(null, RepoListing.fromJson(new ObjectMapper()
                 .readTree("{\"sha\": \"main\", \"siblings\": []}")).commit());
         assertThrows(IllegalArgumentException.class,
-                () -> RepoListing.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{}")));
+                () -> RepoListing.fromJson(new ObjectMapper().readTree("{}")));
     }
 }

@@ -45,8 +45,10 @@ class ModelSourceTest {
     void badSpecsGiveOneLineMessages() {
         assertMessage("", "empty model spec: expected a path or hf:ORG/NAME[@REVISION]");
         assertMessage("hf:", "model spec 'hf:' must be hf:ORG/NAME[@REVISION] (for example hf:TinyLlama/TinyLlama-1.1B-Chat-v1.0)");
-        assertMessage("hf:gpt2", "model spec 'hf:gpt2' must be hf:ORG/NAME[@REVISION] (for example hf:TinyLlama/TinyLlama-1.1B-Chat-v1.0)");
-        assertMessage("hf:a/b/c", "model spec 'hf:a/b/c' must be hf:ORG/NAME[@REVISION] (for example hf:TinyLlama/TinyLlama-1.1B-Chat-v1.0)");
+        assertMessage("hf:gpt2",
+                "model spec 'hf:gpt2' must be hf:ORG/NAME[@REVISION] (for example hf:TinyLlama/TinyLlama-1.1B-Chat-v1.0)");
+        assertMessage("hf:a/b/c",
+                "model spec 'hf:a/b/c' must be hf:ORG/NAME[@REVISION] (for example hf:TinyLlama/TinyLlama-1.1B-Chat-v1.0)");
         assertMessage("hf:a/b@", "model spec 'hf:a/b@' has an empty revision after '@'");
         assertMessage("hf:/b", "model spec 'hf:/b': organization is empty");
         assertMessage("hf:a/", "model spec 'hf:a/': repository name is empty");

@@ -120,7 +120,8 @@ class NllPlotTest {
         assertTrue(Double.isNaN(none.meanNll()));
         BufferedImage blank = new NllPlot().render(none);
         assertTrue(count(blank, NllPlot.AVERAGE_COLOR) < 100, "only the legend swatch");
-        assertEquals(0, count(blank, NllPlot.POINT_COLOR) - count(new NllPlot().render(new NllSeries("", new double[0])), NllPlot.POINT_COLOR));
+        assertEquals(0, count(blank, NllPlot.POINT_COLOR)
+                - count(new NllPlot().render(new NllSeries("", new double[0])), NllPlot.POINT_COLOR));
     }
 
     @Test

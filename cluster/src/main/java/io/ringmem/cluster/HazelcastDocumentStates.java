@@ -71,9 +71,15 @@ public final class HazelcastDocumentStates implements DocumentStates {
         if (last >= 0) {
             if (last > 0) {
                 byte[] previous = states.get(ClusterNames.stateKey(documentId, last));
-                if (previous == null) throw new RingmemException("state of '" + documentId + "' after segment " + (last - 1) + " is missing from the store");
+                if (previous == null) {
+                    throw new RingmemException("state of '" + documentId + "' after segment " + (last - 1)
+                            + " is missing from the store");
+                }
                 digests = digests(documentId, ByteBuffer.wrap(previous).order(ByteOrder.LITTLE_ENDIAN), previous.length);
-                if (digests.length != last) throw new RingmemException("state of '" + documentId + "' after segment " + (last - 1) + " counts " + digests.length + " segments");
+                if (digests.length != last) {
+                    throw new RingmemException("state of '" + documentId + "' after segment " + (last - 1)
+                            + " counts " + digests.length + " segments");
+                }
             }
             byte[] newest = SegmentStateCodec.encodeSummaries(state.summariesOf(last));
             states.set(summariesKey(documentId, last), newest);
@@ -95,9 +101,13 @@ public final class HazelcastDocumentStates implements DocumentStates {
 
     /** The digests at the head of a stored state; leaves {@code in} at the state without summaries. */
     private static long[] digests(String documentId, ByteBuffer in, int length) {
-        if (length < 8 || in.getInt() != MAGIC) throw new RingmemException("stored state of '" + documentId + "' is damaged (bad header)");
+        if (length < 8 || in.getInt() != MAGIC) {
+            throw new RingmemException("stored state of '" + documentId + "' is damaged (bad header)");
+        }
         int n = in.getInt();
-        if (n < 0 || 8L + 8L * n > length) throw new RingmemException("stored state of '" + documentId + "' is damaged (digest count " + n + ")");
+        if (n < 0 || 8L + 8L * n > length) {
+            throw new RingmemException("stored state of '" + documentId + "' is damaged (digest count " + n + ")");
+        }
         long[] digests = new long[n];
         for (int k = 0; k < n; k++) digests[k] = in.getLong();
         return digests;
@@ -112,7 +122,10 @@ public final class HazelcastDocumentStates implements DocumentStates {
         for (int l = 0; l < bare.layers(); l++) all.add(new ArrayList<>());
         for (int k = 0; k < n; k++) {
             List<List<BlockSummary>> seg = summaries(documentId, k, digests[k]);
-            if (seg.size() != bare.layers()) throw new RingmemException("block summaries of segment " + k + " of '" + documentId + "' have " + seg.size() + " layers");
+            if (seg.size() != bare.layers()) {
+                throw new RingmemException("block summaries of segment " + k + " of '" + documentId + "' have "
+                        + seg.size() + " layers");
+            }
             for (int l = 0; l < seg.size(); l++) all.get(l).addAll(seg.get(l));
         }
         return bare.withSummaries(all);
@@ -123,7 +136,8 @@ public final class HazelcastDocumentStates implements DocumentStates {
         if (hit != null) return hit;
         byte[] bytes = states.get(summariesKey(documentId, k));
         if (bytes == null || digest(bytes) != digest) {
-            throw new RingmemException("block summaries of segment " + k + " of '" + documentId + "' are missing or were replaced in the store");
+            throw new RingmemException("block summaries of segment " + k + " of '" + documentId
+                    + "' are missing or were replaced in the store");
         }
         List<List<BlockSummary>> seg = SegmentStateCodec.decodeSummaries(bytes);
         cache.put(documentId, k, digest, seg, bytes.length);

@@ -57,7 +57,10 @@ class HazelcastDocumentStatesTest {
             window[l] = block(r, l, 100 * segments - 4, 4);
             List<BlockSummary> layer = new ArrayList<>();
             for (int s = 0; s < segments; s++) {
-                for (int b = 0; b < 3; b++) layer.add(new BlockSummary(BlockIds.of(s, b), KV_HEADS, HEAD_DIM, floats(new Random(seed * 1000 + s * 10 + b + l * 7), KV_HEADS * HEAD_DIM)));
+                for (int b = 0; b < 3; b++) {
+                    layer.add(new BlockSummary(BlockIds.of(s, b), KV_HEADS, HEAD_DIM,
+                            floats(new Random(seed * 1000 + s * 10 + b + l * 7), KV_HEADS * HEAD_DIM)));
+                }
             }
             sums.add(layer);
         }
@@ -95,7 +98,8 @@ class HazelcastDocumentStatesTest {
         IMap<String, byte[]> raw = member.getMap(ClusterNames.STATES);
         int stored = raw.get(ClusterNames.latestStateKey("doc-a")).length;
         int full = SegmentStateCodec.encode(state(4, 1)).length;
-        assertTrue(stored < full - 4 * 3 * LAYERS * KV_HEADS * HEAD_DIM * 4, "the stored state must not carry the summaries: " + stored + " vs " + full);
+        assertTrue(stored < full - 4 * 3 * LAYERS * KV_HEADS * HEAD_DIM * 4,
+                "the stored state must not carry the summaries: " + stored + " vs " + full);
     }
 
     @Test

@@ -19,7 +19,8 @@ public final class CoordinatorMetrics {
         this.registry = registry;
         this.submitted = Counter.builder("ringmem.jobs.submitted").register(registry);
         this.rejected = Counter.builder("ringmem.jobs.rejected").description("requests refused with 4xx").register(registry);
-        this.failedAttempts = Counter.builder("ringmem.segments.failed.attempts").description("segment attempts retried after a failure").register(registry);
+        this.failedAttempts = Counter.builder("ringmem.segments.failed.attempts")
+                .description("segment attempts retried after a failure").register(registry);
         this.tokens = Counter.builder("ringmem.tokens").description("document tokens processed").register(registry);
         this.segments = Timer.builder("ringmem.segments").description("finished segments (wall time incl. retries)").register(registry);
     }

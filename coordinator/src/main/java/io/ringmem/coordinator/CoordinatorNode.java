@@ -47,11 +47,12 @@ public final class CoordinatorNode implements AutoCloseable {
             CoordinatorService service = new CoordinatorService(store, validator, runner, meters, gateway);
             RestApi api = new RestApi(service, log);
             metrics.gauge("ringmem.workers", gateway, g -> g.workers().size());
-            ServiceHttp http = ServiceHttp.start(s.httpHost(), s.httpPort(), () -> member.getLifecycleService().isRunning(), metrics, app -> {
-                api.install(app);
-                app.get("/v1/cluster", ctx -> ctx.json(Map.of("members", member.getCluster().getMembers().size(),
-                        "workers", gateway.workers().size(), "safe", member.getPartitionService().isClusterSafe())));
-            });
+            ServiceHttp http = ServiceHttp.start(s.httpHost(), s.httpPort(),
+                    () -> member.getLifecycleService().isRunning(), metrics, app -> {
+                        api.install(app);
+                        app.get("/v1/cluster", ctx -> ctx.json(Map.of("members", member.getCluster().getMembers().size(),
+                                "workers", gateway.workers().size(), "safe", member.getPartitionService().isClusterSafe())));
+                    });
             return new CoordinatorNode(member, runner, http, service);
         } catch (RuntimeException | Error e) {
             member.shutdown();

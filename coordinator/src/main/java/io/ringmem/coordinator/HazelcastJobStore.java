@@ -50,7 +50,9 @@ public final class HazelcastJobStore implements JobStore {
     @Override
     public int[] document(String jobId, int document) {
         int[] ids = documents.get(jobId + "#" + document);
-        if (ids == null) throw new IllegalStateException("tokens of document " + document + " of job " + jobId + " are missing from the cluster");
+        if (ids == null) {
+            throw new IllegalStateException("tokens of document " + document + " of job " + jobId + " are missing from the cluster");
+        }
         return ids;
     }
 

@@ -42,7 +42,8 @@ public final class HazelcastWorkerGateway implements WorkerGateway {
     public List<String> foreignWorkers() {
         List<String> out = new ArrayList<>();
         for (Member m : hz.getCluster().getMembers()) {
-            if (ClusterNames.ROLE_WORKER.equals(m.getAttribute(ClusterNames.ATTR_ROLE)) && !modelName.equals(m.getAttribute(ClusterNames.ATTR_MODEL))) {
+            if (ClusterNames.ROLE_WORKER.equals(m.getAttribute(ClusterNames.ATTR_ROLE))
+                    && !modelName.equals(m.getAttribute(ClusterNames.ATTR_MODEL))) {
                 out.add(m.getAttribute(ClusterNames.ATTR_NAME) + " (" + m.getAttribute(ClusterNames.ATTR_MODEL) + ")");
             }
         }

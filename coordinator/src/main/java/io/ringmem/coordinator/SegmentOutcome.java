@@ -17,6 +17,8 @@ import java.io.Serializable;
 public record SegmentOutcome(int start, int end, double[] nll, float[] embeddingSum, int workers, double seconds,
                              double ringWaitSeconds, long rawBytes, long encodedBytes) implements Serializable {
     public SegmentOutcome {
-        if (nll.length != end - start) throw new IllegalArgumentException("nll covers " + nll.length + " positions, segment " + (end - start));
+        if (nll.length != end - start) {
+            throw new IllegalArgumentException("nll covers " + nll.length + " positions, segment " + (end - start));
+        }
     }
 }

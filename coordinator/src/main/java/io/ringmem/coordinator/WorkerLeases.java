@@ -99,7 +99,8 @@ public final class WorkerLeases {
     private static boolean reachable(String hostPort, Duration timeout) {
         int colon = hostPort.lastIndexOf(':');
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))), (int) timeout.toMillis());
+            s.connect(new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
+                    (int) timeout.toMillis());
             return true;
         } catch (IOException | RuntimeException e) {
             return false;

@@ -82,7 +82,8 @@ class CheckHelpersTest {
 
     @Test
     void jvmFlagsCompareInEitherSpelling() {
-        assertEquals(JvmFlags.normalise(List.of("--add-modules=a,b", "-Xmx1g")), JvmFlags.normalise(List.of("--add-modules", "a,b", "-Xmx1g")));
+        assertEquals(JvmFlags.normalise(List.of("--add-modules=a,b", "-Xmx1g")),
+                JvmFlags.normalise(List.of("--add-modules", "a,b", "-Xmx1g")));
         String script = """
                 { "$JAVA_HOME/bin/java" --add-modules m --enable-native-access=ALL-UNNAMED \\
                     -XX:+UseParallelGC ${JAVA_OPTS:-} -jar "$jar" "$@"; }

@@ -100,7 +100,8 @@ class ContainerSpecTest {
                 for (String flag : PORT_FLAGS) {
                     String v = Pods.flagValue(c, flag);
                     if (v != null) {
-                        assertTrue(ports.contains(Integer.parseInt(v)), where + ": " + flag + " " + v + " is not a container port " + ports);
+                        assertTrue(ports.contains(Integer.parseInt(v)),
+                                where + ": " + flag + " " + v + " is not a container port " + ports);
                     }
                 }
                 int http = Integer.parseInt(required(c, "--http-port", where));
@@ -187,7 +188,8 @@ class ContainerSpecTest {
                     assertNotNull(limit, where + ": no " + r + " limit");
                     BigDecimal req = request.getNumericalAmount();
                     BigDecimal lim = limit.getNumericalAmount();
-                    assertTrue(req.signum() > 0 && req.compareTo(lim) <= 0, where + ": " + r + " request " + request + " vs limit " + limit);
+                    assertTrue(req.signum() > 0 && req.compareTo(lim) <= 0,
+                            where + ": " + r + " request " + request + " vs limit " + limit);
                 }
             }
         }
@@ -198,7 +200,8 @@ class ContainerSpecTest {
         assertNotNull(probe.getHttpGet(), what + " probe is not an HTTP GET");
         assertEquals(path, probe.getHttpGet().getPath(), what + " probe path");
         assertEquals(port, Pods.resolve(c, probe.getHttpGet().getPort()).orElseThrow(
-                () -> new AssertionError(what + " probe port " + Pods.describe(probe.getHttpGet().getPort()) + " is no container port")), what + " probe port");
+                () -> new AssertionError(what + " probe port " + Pods.describe(probe.getHttpGet().getPort())
+                        + " is no container port")), what + " probe port");
     }
 
     private static String required(Container c, String flag, String where) {

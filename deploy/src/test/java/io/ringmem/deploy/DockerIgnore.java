@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 /**
  * The rules of a {@code .dockerignore} file as the Docker CLI applies them to paths of the build context: patterns
  * in Go's {@code filepath.Match} syntax ({@code *} and {@code ?} stay within one path element, {@code **} spans
- * any number; character classes are not supported), a pattern also covers everything below a matching directory, a leading {@code !} re-includes, and the
- * last matching pattern decides.
+ * any number; character classes are not supported), a pattern also covers everything below a matching directory,
+ * a leading {@code !} re-includes, and the last matching pattern decides.
  */
 final class DockerIgnore {
     private record Rule(Pattern pattern, boolean include, String text) {

@@ -54,7 +54,8 @@ class DockerfileTest {
 
         Set<String> image = JvmFlags.normalise(entrypoint.subList(1, jar));
         Set<String> launcher = JvmFlags.ofLauncher(RepoFiles.read(LAUNCHER));
-        assertTrue(launcher.contains("--add-modules=jdk.incubator.vector,java.se"), "launcher flags read from " + LAUNCHER + ": " + launcher);
+        assertTrue(launcher.contains("--add-modules=jdk.incubator.vector,java.se"),
+                "launcher flags read from " + LAUNCHER + ": " + launcher);
         Set<String> missing = new TreeSet<>(launcher);
         missing.removeAll(image);
         assertEquals(Set.of(), missing, "flags of " + LAUNCHER + " missing from the ENTRYPOINT");
@@ -74,7 +75,8 @@ class DockerfileTest {
         for (Manifests.Workload w : Manifests.load().workloads()) {
             for (Container c : w.template().getSpec().getContainers()) {
                 for (int port : Pods.portNumbers(c)) {
-                    assertTrue(exposed.contains(port), w.name() + "/" + c.getName() + " declares port " + port + ", the image does not expose it");
+                    assertTrue(exposed.contains(port),
+                            w.name() + "/" + c.getName() + " declares port " + port + ", the image does not expose it");
                 }
             }
         }

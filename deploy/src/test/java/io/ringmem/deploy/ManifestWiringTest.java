@@ -159,7 +159,8 @@ class ManifestWiringTest {
                     var ref = e.getValueFrom().getConfigMapKeyRef();
                     ConfigMap cm = manifests.named(ConfigMap.class, ref.getName());
                     assertTrue(cm.getData() != null && cm.getData().containsKey(ref.getKey()),
-                            w.name() + "/" + c.getName() + " env " + e.getName() + ": ConfigMap " + ref.getName() + " has no key " + ref.getKey());
+                            w.name() + "/" + c.getName() + " env " + e.getName() + ": ConfigMap " + ref.getName()
+                                    + " has no key " + ref.getKey());
                 }
                 if (c.getEnvFrom() != null) {
                     c.getEnvFrom().stream().filter(f -> f.getConfigMapRef() != null)

@@ -1,6 +1,7 @@
 package io.ringmem.deploy;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -70,7 +71,7 @@ final class Pods {
 
     /** The environment variables the container defines, by name. */
     static Map<String, EnvVar> env(Container c) {
-        Map<String, EnvVar> out = new java.util.LinkedHashMap<>();
+        Map<String, EnvVar> out = new LinkedHashMap<>();
         if (c.getEnv() != null) c.getEnv().forEach(e -> out.put(e.getName(), e));
         return out;
     }

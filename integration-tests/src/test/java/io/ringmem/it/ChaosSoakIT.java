@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ class ChaosSoakIT {
                 RestClient.Response r = rest.get("/v1/jobs/" + id);
                 String state = r.status() == 200 ? r.json().get("state").asText() : "";
                 if (!state.equals("SUCCEEDED") && !state.equals("FAILED") && !state.equals("CANCELLED")) return false;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return false; // coordinator restarting
             }
         }
@@ -113,7 +114,7 @@ class ChaosSoakIT {
             try {
                 JsonNode c = rest.get("/v1/cluster").json();
                 if (c.get("safe").asBoolean() && c.get("workers").asInt() == workers) return;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // restarting
             }
             Thread.sleep(200);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -29,7 +30,9 @@ class ClusterBenchmarkIT {
     @Test
     void throughputAndRecovery() throws Exception {
         int[] ids = new SplittableRandom(3).ints(TOKENS, 3, 1024).toArray();
-        StringBuilder md = new StringBuilder("| worker processes P | tokens/s | vs P=1 | ring wait (s, all ranks) | ring wait share | seconds |\n|---|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder(
+                "| worker processes P | tokens/s | vs P=1 | ring wait (s, all ranks) | ring wait share | seconds |\n"
+                + "|---|---|---|---|---|---|\n");
         double base = 0;
         for (int p = 1; p <= 3; p++) {
             try (LocalCluster c = new LocalCluster(ItPaths.syntheticGqa(), Path.of("target/it-logs/bench-" + p), p, List.of()).start()) {
@@ -45,7 +48,8 @@ class ClusterBenchmarkIT {
                     }
                 }
                 if (p == 1) base = best;
-                md.append(String.format("| %d | %.0f | %.2fx | %.3f | %.2f%% | %.2f |%n", p, best, best / base, wait, 100 * wait / (secs * p), secs));
+                md.append(String.format("| %d | %.0f | %.2fx | %.3f | %.2f%% | %.2f |%n",
+                        p, best, best / base, wait, 100 * wait / (secs * p), secs));
             }
         }
         md.append("\n").append(recovery(ids));
@@ -96,7 +100,7 @@ class ClusterBenchmarkIT {
 
     private static double median(double[] a) {
         double[] s = a.clone();
-        java.util.Arrays.sort(s);
+        Arrays.sort(s);
         return s[s.length / 2];
     }
 }

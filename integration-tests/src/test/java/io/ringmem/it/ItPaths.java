@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * Locates what the container tests need on the host: the repository root (system property {@code ringmem.rootdir},
  * set by the parent pom's failsafe configuration), the shaded CLI jar (the image and the multi-process tests run it),
- * and the shared test data
- * folder (system property {@code ringmem.testdata}, relative paths resolved against the root). Anything missing fails with the path and how to provide it.
+ * and the shared test data folder (system property {@code ringmem.testdata}, relative paths resolved against the
+ * root). Anything missing fails with the path and how to provide it.
  */
 public final class ItPaths {
     /** Where {@code ./mvnw package} writes the jar; deploy/docker/Dockerfile copies it from there. */
@@ -54,7 +54,9 @@ public final class ItPaths {
         }
         Path given = Path.of(p);
         Path dir = (given.isAbsolute() ? given : root().resolve(given)).toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir.resolve("models"))) throw new IllegalStateException("ringmem.testdata=" + dir + " has no models/ folder");
+        if (!Files.isDirectory(dir.resolve("models"))) {
+            throw new IllegalStateException("ringmem.testdata=" + dir + " has no models/ folder");
+        }
         return dir;
     }
 

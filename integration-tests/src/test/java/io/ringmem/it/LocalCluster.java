@@ -3,6 +3,7 @@ package io.ringmem.it;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +62,8 @@ final class LocalCluster implements AutoCloseable {
     private RingmemProcess startWorker(int i, String logName) throws IOException {
         return RingmemProcess.start(logName, logs, List.of("worker", "--model", model.toString(),
                 "--members", String.join(",", members), "--hz-port", Integer.toString(workerHz.get(i)), "--bind", "127.0.0.1",
-                "--http-port", Integer.toString(workerHttp.get(i)), "--name", "worker-" + (i + 1), "--threads", "1", "--failure-seconds", "6"));
+                "--http-port", Integer.toString(workerHttp.get(i)), "--name", "worker-" + (i + 1), "--threads", "1",
+                "--failure-seconds", "6"));
     }
 
     /** Starts worker {@code i} again (same name and ports) after it was killed; returns when it is ready. */
@@ -91,11 +93,11 @@ final class LocalCluster implements AutoCloseable {
 
     /** The health/metrics endpoint of worker {@code i}. */
     RestClient workerHttp(int i) {
-        return new RestClient(java.net.URI.create("http://127.0.0.1:" + workerHttp.get(i)));
+        return new RestClient(URI.create("http://127.0.0.1:" + workerHttp.get(i)));
     }
 
     RestClient rest() {
-        return new RestClient(java.net.URI.create("http://127.0.0.1:" + coordinatorHttp));
+        return new RestClient(URI.create("http://127.0.0.1:" + coordinatorHttp));
     }
 
     RingmemProcess coordinator() {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,7 +40,7 @@ final class RingmemProcess implements AutoCloseable {
     /** Runs a short-lived command (a CLI client) to completion; returns its exit code and combined output. */
     static Finished run(Path logDir, String name, List<String> args, Duration timeout) throws IOException, InterruptedException {
         RingmemProcess p = start(name, logDir, args);
-        if (!p.process.waitFor(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!p.process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             p.kill();
             throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s:\n" + p.tail());
         }
@@ -85,7 +86,7 @@ final class RingmemProcess implements AutoCloseable {
 
     void stop() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
     }
 
     @Override

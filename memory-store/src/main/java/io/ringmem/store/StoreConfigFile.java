@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Parses a {@link StoreConfig} from a {@code .properties} file. Keys (all optional except
@@ -150,7 +151,7 @@ final class StoreConfigFile {
 
     /** Applies one key's value, prefixing any error with the file and key name. */
     private record Field(Properties p, String source) {
-        void ifSet(String key, java.util.function.Consumer<String> apply) {
+        void ifSet(String key, Consumer<String> apply) {
             String v = p.getProperty(key);
             if (v == null) {
                 return;

@@ -2,6 +2,7 @@ package io.ringmem.store;
 
 import io.ringmem.store.hazelcast.KubernetesDiscovery;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -100,7 +101,7 @@ class StoreConfigTest {
         return Files.writeString(Files.createTempFile(dir, "store", ".properties"), text);
     }
 
-    private static void assertMessage(String fragment, org.junit.jupiter.api.function.Executable call) {
+    private static void assertMessage(String fragment, Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(fragment), () -> "expected '" + fragment + "' in: " + e.getMessage());
     }

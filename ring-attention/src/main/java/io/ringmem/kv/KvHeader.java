@@ -104,7 +104,9 @@ record KvHeader(int codecId, int bits, int n, int kvHeads, int headDim, int keyG
         for (int i = 0; i < 4; i++) {
             if (b[i] != MAGIC[i]) throw new IllegalArgumentException("not an encoded KV block: bad magic (expected 'RMKV')");
         }
-        if (b[4] != VERSION) throw new IllegalArgumentException("unsupported KV block version " + b[4] + " (this build reads " + VERSION + ")");
+        if (b[4] != VERSION) {
+            throw new IllegalArgumentException("unsupported KV block version " + b[4] + " (this build reads " + VERSION + ")");
+        }
         MemorySegment s = MemorySegment.ofArray(b);
         KvHeader h = new KvHeader(b[5], b[6], s.get(I32, 8), s.get(I32, 12), s.get(I32, 16),
                 s.get(I16, 20), s.get(I16, 22), s.get(I32, 24));

@@ -4,6 +4,7 @@ import io.ringmem.tokenizer.Tokenizer;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A model ready to run: its config, weights (memory-mapped or off-heap) and tokenizer (null when none was found
@@ -15,10 +16,10 @@ import java.nio.file.Path;
  * @param stopText  extra strings that end generation when they appear in the output (may be empty)
  */
 public record LoadedModel(Path source, String format, ModelConfig config, ModelWeights weights, Tokenizer tokenizer,
-                          java.util.List<String> stopText, Arena arena) implements AutoCloseable {
+                          List<String> stopText, Arena arena) implements AutoCloseable {
     public LoadedModel {
         weights.validate(config);
-        stopText = java.util.List.copyOf(stopText);
+        stopText = List.copyOf(stopText);
     }
 
     @Override

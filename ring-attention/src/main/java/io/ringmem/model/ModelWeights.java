@@ -41,7 +41,9 @@ public record ModelWeights(Matrix embedding, List<LayerWeights> layers, float[] 
     public void validate(ModelConfig c) {
         check("embedding", embedding, c.vocabSize(), c.dim());
         check("output", output, c.vocabSize(), c.dim());
-        if (finalNorm.length != c.dim()) throw new IllegalArgumentException("final norm has " + finalNorm.length + " values, expected " + c.dim());
+        if (finalNorm.length != c.dim()) {
+            throw new IllegalArgumentException("final norm has " + finalNorm.length + " values, expected " + c.dim());
+        }
         if (memoryTokens != null && (memoryTokens.rows() < 1 || memoryTokens.cols() != c.dim())) {
             throw new IllegalArgumentException(MEMORY_TOKENS + " has shape (" + memoryTokens.rows() + ", "
                     + memoryTokens.cols() + "), expected (M >= 1, " + c.dim() + ")");

@@ -1,5 +1,7 @@
 package io.ringmem.ring;
 
+import java.util.Arrays;
+
 /**
  * One rank's keys and values for one layer, as they travel around the ring. Only KV heads travel (GQA keeps
  * this {@code heads / kvHeads} times smaller than the queries).
@@ -28,8 +30,8 @@ public record KvBlock(int layer, int sourceRank, int[] positions, float[] k, flo
     /** Tokens [from, to) of this block as a new block (arrays copied). */
     public KvBlock slice(int from, int to) {
         int width = positions.length == 0 ? 0 : k.length / positions.length;
-        return new KvBlock(layer, sourceRank, java.util.Arrays.copyOfRange(positions, from, to),
-                java.util.Arrays.copyOfRange(k, from * width, to * width), java.util.Arrays.copyOfRange(v, from * width, to * width));
+        return new KvBlock(layer, sourceRank, Arrays.copyOfRange(positions, from, to),
+                Arrays.copyOfRange(k, from * width, to * width), Arrays.copyOfRange(v, from * width, to * width));
     }
 
     public int minPosition() {

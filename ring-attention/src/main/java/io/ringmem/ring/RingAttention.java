@@ -105,7 +105,8 @@ public final class RingAttention {
             throw new RingmemException("ring step " + step + " of rank " + ch.rank() + " timed out after "
                     + stepTimeout.toSeconds() + " s waiting for rank " + Math.floorMod(ch.rank() - 1, ch.size()));
         } catch (ExecutionException e) {
-            throw new RingmemException("ring step " + step + " of rank " + ch.rank() + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new RingmemException("ring step " + step + " of rank " + ch.rank() + " failed: " + e.getCause().getMessage(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RingmemException("interrupted in ring step " + step + " of rank " + ch.rank());

@@ -1,5 +1,6 @@
 package io.ringmem.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -31,7 +32,7 @@ public record Matrix(MemorySegment data, int rows, int cols) {
 
     /** Wraps a heap array (copied into a global off-heap segment); meant for tests and small tensors. */
     public static Matrix of(float[] values, int rows, int cols) {
-        MemorySegment seg = java.lang.foreign.Arena.ofAuto().allocate((long) rows * cols * Float.BYTES, 64);
+        MemorySegment seg = Arena.ofAuto().allocate((long) rows * cols * Float.BYTES, 64);
         MemorySegment.copy(values, 0, seg, FLOAT_LE, 0, values.length);
         return new Matrix(seg, rows, cols);
     }

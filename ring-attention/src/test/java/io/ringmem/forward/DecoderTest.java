@@ -9,6 +9,7 @@ import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.ring.ShardSchedule;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -31,7 +32,7 @@ class DecoderTest {
             ScoreResult full = new Scorer(model, RunConfig.of(1, ShardSchedule.CONTIGUOUS)).score(ids, keep);
 
             for (int workers : new int[]{1, 3}) {
-                int[] promptIds = java.util.Arrays.copyOf(ids, prompt);
+                int[] promptIds = Arrays.copyOf(ids, prompt);
                 PrefillResult pre = new SequenceParallelPrefill(model, RunConfig.of(workers, ShardSchedule.ZIGZAG))
                         .run(promptIds, p -> false, (a, b, c) -> { });
                 Decoder decoder = new Decoder(model, pre.caches());

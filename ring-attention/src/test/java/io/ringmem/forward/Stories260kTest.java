@@ -8,6 +8,7 @@ import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.ring.ShardSchedule;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -22,8 +23,10 @@ class Stories260kTest {
              LoadedModel gguf = ModelLoader.load(TestData.stories260kGguf(), null);
              Kernels k = KernelsFactory.byName("vector", 2)) {
             Set<Integer> keep = Set.of(0, 10, 31, ids.length - 1);
-            ScoreResult a = new Scorer(new LlamaModel(bin.config(), bin.weights(), k), RunConfig.of(2, ShardSchedule.ZIGZAG)).score(ids, keep);
-            ScoreResult b = new Scorer(new LlamaModel(gguf.config(), gguf.weights(), k), RunConfig.of(2, ShardSchedule.ZIGZAG)).score(ids, keep);
+            ScoreResult a = new Scorer(new LlamaModel(bin.config(), bin.weights(), k), RunConfig.of(2, ShardSchedule.ZIGZAG))
+                    .score(ids, keep);
+            ScoreResult b = new Scorer(new LlamaModel(gguf.config(), gguf.weights(), k), RunConfig.of(2, ShardSchedule.ZIGZAG))
+                    .score(ids, keep);
             for (int p : keep) assertArrayEquals(a.logits().get(p), b.logits().get(p), 0f, "logits at " + p);
             assertArrayEquals(a.nll(), b.nll(), 0.0);
         }
@@ -32,7 +35,7 @@ class Stories260kTest {
     @Test
     void greedyFromBosMatchesReference() {
         int[] expected = Reference.ints(Reference.root().get("stories260K_greedy_from_bos"));
-        for (var path : new java.nio.file.Path[]{TestData.stories260kBin(), TestData.stories260kGguf()}) {
+        for (var path : new Path[]{TestData.stories260kBin(), TestData.stories260kGguf()}) {
             try (LoadedModel m = ModelLoader.load(path, null); Kernels k = KernelsFactory.byName("vector", 2)) {
                 int[] got = new Generator(new LlamaModel(m.config(), m.weights(), k), RunConfig.of(1, ShardSchedule.ZIGZAG))
                         .generate(new int[]{expected[0]}, expected.length - 1, new Sampler(0, 1, 0), id -> false, id -> true);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ringmem.TestData;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.kernel.ScalarKernels;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.ring.ShardSchedule;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -61,7 +63,7 @@ class TinyStoriesReferenceTest {
 
     @Test
     void referenceKernelsMatchHuggingFaceToo() {
-        check(new io.ringmem.kernel.ScalarKernels(), 1, ShardSchedule.CONTIGUOUS);
+        check(new ScalarKernels(), 1, ShardSchedule.CONTIGUOUS);
     }
 
     private void check(Kernels kernels, int workers, ShardSchedule schedule) {
@@ -94,7 +96,7 @@ class TinyStoriesReferenceTest {
             assertArrayEquals(expected, got);
         }
         // A prompt of 16 reference tokens prefilled over 4 ranks, then decoded over the 4 KV shards.
-        int[] prompt = java.util.Arrays.copyOf(expected, 16);
+        int[] prompt = Arrays.copyOf(expected, 16);
         int[] got = new Generator(m, RunConfig.of(4, ShardSchedule.ZIGZAG))
                 .generate(prompt, expected.length - 16, new Sampler(0, 1, 0), id -> false, id -> true);
         assertArrayEquals(expected, got);

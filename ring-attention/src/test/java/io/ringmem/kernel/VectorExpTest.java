@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 class VectorExpTest {
     private static final int L = VectorExp.S.length();
 
@@ -53,16 +55,16 @@ class VectorExpTest {
         double worst = 0;
         for (int i = 0; i < 200_000; i++) {
             float x = -87.3f * i / 199_999;
-            java.util.Arrays.fill(lane, x);
+            Arrays.fill(lane, x);
             float y = VectorExp.expNonPositive(FloatVector.fromArray(VectorExp.S, lane, 0)).lane(0);
             worst = Math.max(worst, Math.abs(y - Math.exp(x)) / Math.exp(x));
         }
         assertTrue(worst < 2e-7, "worst relative error " + worst);
         for (float x : new float[] {Float.NEGATIVE_INFINITY, -88f, -1000f}) {
-            java.util.Arrays.fill(lane, x);
+            Arrays.fill(lane, x);
             assertEquals(0f, VectorExp.expNonPositive(FloatVector.fromArray(VectorExp.S, lane, 0)).lane(0), "x=" + x);
         }
-        java.util.Arrays.fill(lane, 0f);
+        Arrays.fill(lane, 0f);
         assertEquals(1f, VectorExp.expNonPositive(FloatVector.fromArray(VectorExp.S, lane, 0)).lane(0));
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -181,8 +182,8 @@ class KvCodecRoundTripTest {
     void constantGroupsDecodeExactly() {
         int n = 64, kvHeads = 1, d = 32;
         float[] k = new float[n * d], v = new float[n * d];
-        java.util.Arrays.fill(k, 1.25f);
-        java.util.Arrays.fill(v, -3.5f);
+        Arrays.fill(k, 1.25f);
+        Arrays.fill(v, -3.5f);
         for (String name : KvCodecs.NAMES) {
             DecodedKv out = KvCodecs.decode(KvCodecs.byName(name, 0).encode(k, v, n, kvHeads, d));
             assertArrayEquals(k, out.k(), name);

@@ -3,6 +3,7 @@ package io.ringmem.kv;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -19,7 +20,7 @@ class RetrievalIndexTest {
     static double naiveScore(float[] q, float[] mean) {
         int group = HEADS / KV_HEADS;
         double[] best = new double[KV_HEADS];
-        java.util.Arrays.fill(best, Double.NEGATIVE_INFINITY);
+        Arrays.fill(best, Double.NEGATIVE_INFINITY);
         for (int h = 0; h < HEADS; h++) {
             double dot = 0;
             for (int c = 0; c < D; c++) dot += (double) q[h * D + c] * mean[(h / group) * D + c];

@@ -4,6 +4,7 @@ import io.ringmem.kernel.AttentionShape;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
 import io.ringmem.kv.TokenSelector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,7 +58,8 @@ class RingAttentionTest {
                 int rank = r;
                 done.add(CompletableFuture.runAsync(() -> {
                     int[] pos = schedule.positions(rank, ranks, n);
-                    float[] lq = TokenSelector.gather(q, pos, heads * d), lk = TokenSelector.gather(k, pos, kvHeads * d), lv = TokenSelector.gather(v, pos, kvHeads * d);
+                    float[] lq = TokenSelector.gather(q, pos, heads * d), lk = TokenSelector.gather(k, pos, kvHeads * d),
+                            lv = TokenSelector.gather(v, pos, kvHeads * d);
                     float[] out = new float[pos.length * heads * d];
                     new RingAttention(kernels, shape, Duration.ofSeconds(30))
                             .attend(ring.channel(rank), new KvBlock(0, rank, pos, lk, lv), lq, pos, pos.length, causal, out);
@@ -79,7 +81,7 @@ class RingAttentionTest {
         return a;
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void schedulesCoverEveryPositionOnceAndZigzagBalancesCausalWork() {
         for (ShardSchedule s : ShardSchedule.values()) {
             for (int ranks = 1; ranks <= 8; ranks++) {

@@ -2,6 +2,7 @@ package io.ringmem.segment;
 
 import io.ringmem.RingmemException;
 import io.ringmem.TestData;
+import io.ringmem.forward.SequenceParallelPrefill;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
 import io.ringmem.model.LoadedModel;
@@ -50,7 +51,7 @@ class DocumentAnswererTest {
         InMemoryKvBlockStore store = new InMemoryKvBlockStore(loaded.config().layers());
         RunConfig run = RunConfig.of(2, ShardSchedule.ZIGZAG);
         SegmentPipeline pipeline = new SegmentPipeline(model, seg, run.blockTokens());
-        var prefill = new io.ringmem.forward.SequenceParallelPrefill(model, run)
+        var prefill = new SequenceParallelPrefill(model, run)
                 .run(doc, 0, pipeline.extraFor(pipeline.initial(), store), p -> false, (p, l, o) -> { }, l -> { });
         SegmentState state = pipeline.finish(pipeline.initial(), prefill.caches(), doc.length, store, b -> b).state();
 

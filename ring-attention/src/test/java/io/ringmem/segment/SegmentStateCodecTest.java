@@ -5,6 +5,7 @@ import io.ringmem.kv.BlockSummary;
 import io.ringmem.ring.KvBlock;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -31,7 +32,7 @@ class SegmentStateCodecTest {
         Random r = new Random(7);
         int layers = 3, kvHeads = 2, headDim = 4, width = kvHeads * headDim;
         KvBlock[] sinks = new KvBlock[layers], window = new KvBlock[layers];
-        List<List<BlockSummary>> sums = new java.util.ArrayList<>();
+        List<List<BlockSummary>> sums = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             sinks[l] = block(r, l, 0, 4, width);
             window[l] = block(r, l, 100 + l, l, width); // layer 0: an empty window

@@ -9,11 +9,13 @@ import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
+import io.ringmem.ring.KvBlock;
 import io.ringmem.ring.ShardSchedule;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -100,10 +102,10 @@ class SegmentedScorerTest {
     @Test
     void tokenSelectionPrefersKeysTheMeanQueryAttendsTo() {
         // one layer, 2 heads / 1 KV head, head dim 2: mean query (1, 0) for both heads, so keys score by their x
-        TokenScores scores = new TokenScores((r, l, q, p, n) -> java.util.List.of(), 1, 2, 1, 2);
+        TokenScores scores = new TokenScores((r, l, q, p, n) -> List.of(), 1, 2, 1, 2);
         scores.blocksFor(0, 0, new float[]{1, 0, 1, 0, 3, 0, 3, 0}, new int[]{0, 1}, 2);
         float[] k = {0.1f, 9, 5, 0, -2, 1, 3, 3};
-        io.ringmem.ring.KvBlock kept = scores.select(new io.ringmem.ring.KvBlock(0, -1, new int[]{10, 11, 12, 13}, k, k.clone()), 0.5);
+        KvBlock kept = scores.select(new KvBlock(0, -1, new int[]{10, 11, 12, 13}, k, k.clone()), 0.5);
         assertArrayEquals(new int[]{11, 13}, kept.positions());
         assertArrayEquals(new float[]{5, 0, 3, 3}, kept.k(), 0f);
     }

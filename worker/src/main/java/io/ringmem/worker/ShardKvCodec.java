@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
 
 /**
  * Bytes of one rank's KV shard of a segment (fp32, exact), as it waits in the store for the segment to be
- * finalized. Layout, little-endian: magic "RMSH" (distinct from a stored block's "RMKV"), layers, tokens, kvDim, positions (tokens), then per layer k and v
- * (tokens, kvDim) each.
+ * finalized. Layout, little-endian: magic "RMSH" (distinct from a stored block's "RMKV"), layers, tokens, kvDim,
+ * positions (tokens), then per layer k and v (tokens, kvDim) each.
  */
 final class ShardKvCodec {
     private static final int MAGIC = 0x48_53_4D_52; // bytes "RMSH" little-endian: not KvHeader's "RMKV"
@@ -20,7 +20,9 @@ final class ShardKvCodec {
     static byte[] encode(KvCache cache, int kvDim) {
         int n = cache.size(), layers = cache.layers();
         long size = 16 + 4L * n + 8L * layers * n * kvDim;
-        if (size > Integer.MAX_VALUE - 8) throw new RingmemException("a KV shard of " + size + " bytes is too large; use more workers or shorter segments");
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new RingmemException("a KV shard of " + size + " bytes is too large; use more workers or shorter segments");
+        }
         ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
         out.putInt(MAGIC).putInt(layers).putInt(n).putInt(kvDim);
         for (int i = 0; i < n; i++) out.putInt(cache.positions()[i]);

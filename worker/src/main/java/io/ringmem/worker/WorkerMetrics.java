@@ -1,10 +1,12 @@
 package io.ringmem.worker;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The worker's Micrometer meters: requests by type and outcome, requests running, tokens processed, ring wait and bytes sent. */
 final class WorkerMetrics {
@@ -12,14 +14,16 @@ final class WorkerMetrics {
     private final Counter tokens;
     private final Counter ringBytes;
     private final Timer ringWait;
-    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
 
     WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.tokens = Counter.builder("ringmem.worker.tokens").description("tokens processed by shard tasks").register(registry);
-        this.ringBytes = Counter.builder("ringmem.worker.ring.bytes").baseUnit("bytes").description("KV bytes sent to the ring neighbour").register(registry);
-        this.ringWait = Timer.builder("ringmem.worker.ring.wait").description("time shard tasks were blocked on the ring").register(registry);
-        io.micrometer.core.instrument.Gauge.builder("ringmem.worker.requests.active", active, java.util.concurrent.atomic.AtomicInteger::get)
+        this.ringBytes = Counter.builder("ringmem.worker.ring.bytes").baseUnit("bytes")
+                .description("KV bytes sent to the ring neighbour").register(registry);
+        this.ringWait = Timer.builder("ringmem.worker.ring.wait")
+                .description("time shard tasks were blocked on the ring").register(registry);
+        Gauge.builder("ringmem.worker.requests.active", active, AtomicInteger::get)
                 .description("requests running now").register(registry);
     }
 

@@ -14,6 +14,8 @@ import io.ringmem.store.StoreCapacity;
 import io.ringmem.store.StoreConfig;
 import io.ringmem.store.kryo.KryoRegistry;
 
+import java.util.function.BiConsumer;
+
 /** Translates a {@link StoreConfig} into Hazelcast member and client configurations. */
 final class HazelcastConfigs {
 
@@ -98,7 +100,7 @@ final class HazelcastConfigs {
                 .setBackupCount(c.backupCount());
     }
 
-    private static void common(StoreConfig c, java.util.function.BiConsumer<String, String> property) {
+    private static void common(StoreConfig c, BiConsumer<String, String> property) {
         property.accept("hazelcast.logging.type", c.loggingType());
         property.accept("hazelcast.phone.home.enabled", "false");
     }

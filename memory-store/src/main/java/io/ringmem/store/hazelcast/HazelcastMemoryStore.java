@@ -1,6 +1,7 @@
 package io.ringmem.store.hazelcast;
 
 import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.config.Config;
 import com.hazelcast.config.InvalidConfigurationException;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -104,7 +105,7 @@ public final class HazelcastMemoryStore implements MemoryStore {
      * The Hazelcast member configuration this store needs (cluster, join, the block map and its index, Kryo
      * serializers), for a process that starts the member itself and adds its own settings before starting it.
      */
-    public static com.hazelcast.config.Config memberConfig(StoreConfig config, String instanceName) {
+    public static Config memberConfig(StoreConfig config, String instanceName) {
         if (config.mode() != StoreMode.EMBEDDED) throw new IllegalArgumentException("member config needs an embedded store config");
         return HazelcastConfigs.member(config, instanceName);
     }

@@ -3,6 +3,8 @@ package io.ringmem.store.hazelcast;
 import com.hazelcast.partition.PartitionAware;
 import io.ringmem.store.BlockKey;
 
+import java.util.Objects;
+
 /**
  * The IMap key: a {@link BlockKey} routed by {@code (documentId, segment)}.
  *
@@ -14,7 +16,7 @@ import io.ringmem.store.BlockKey;
 public record StoredKey(BlockKey key) implements PartitionAware<String> {
 
     public StoredKey {
-        java.util.Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(key, "key");
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.ringmem.store.KvBlockRecord;
 import io.ringmem.store.StoreCapacity;
 import io.ringmem.store.StoreConfig;
 import io.ringmem.store.StoreStats;
-import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

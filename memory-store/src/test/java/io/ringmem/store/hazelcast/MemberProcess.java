@@ -1,7 +1,5 @@
 package io.ringmem.store.hazelcast;
 
-import io.ringmem.store.hazelcast.StoreMemberMain;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

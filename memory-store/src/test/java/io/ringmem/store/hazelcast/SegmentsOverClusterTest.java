@@ -14,7 +14,6 @@ import io.ringmem.segment.SegmentedScorer;
 import io.ringmem.store.BlockKey;
 import io.ringmem.store.KvBlockRecord;
 import io.ringmem.store.StoreKvBlockStore;
-import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -52,7 +51,8 @@ class SegmentsOverClusterTest {
             int[] ids = new SplittableRandom(9).ints(300, 0, m.config().vocabSize()).toArray();
             SegmentConfig cfg = new SegmentConfig(64, 4, 16, 16, "int4", 3, 0);
             RunConfig run = RunConfig.of(2, ShardSchedule.ZIGZAG);
-            SegmentScoreResult local = new SegmentedScorer(llama, run, cfg, new InMemoryKvBlockStore(m.config().layers())).score(ids, s -> { });
+            SegmentScoreResult local = new SegmentedScorer(llama, run, cfg, new InMemoryKvBlockStore(m.config().layers()))
+                    .score(ids, s -> { });
             SegmentScoreResult remote = new SegmentedScorer(llama, run, cfg, new StoreKvBlockStore(a, "doc-300")).score(ids, s -> { });
             assertArrayEquals(local.nll(), remote.nll(), 0.0);
             assertEquals(local.storeBytes(), remote.storeBytes());

@@ -4,8 +4,6 @@ import io.ringmem.store.BlockKey;
 import io.ringmem.store.KvBlockRecord;
 import io.ringmem.store.hazelcast.StoredKey;
 import io.ringmem.store.hazelcast.TestClusters;
-import io.ringmem.store.kryo.KryoHazelcastSerializer;
-import io.ringmem.store.kryo.KryoRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.ringmem.model.loader;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ringmem.RingmemException;
 
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ final class Fail {
     }
 
     /** A short description of a JSON syntax error: the parser's message without its source dump, and where. */
-    static String json(com.fasterxml.jackson.core.JsonProcessingException e) {
+    static String json(JsonProcessingException e) {
         String m = e.getOriginalMessage() == null ? "syntax error" : e.getOriginalMessage();
         int cut = m.indexOf(" (start marker");
         if (cut < 0) cut = m.indexOf('\n');

@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static java.lang.reflect.Array.getLength;
+
 /**
  * A parsed GGUF file (versions 2 and 3, little-endian): its metadata and tensor directory over the mapped bytes.
  *
@@ -31,7 +33,7 @@ final class GgufFile {
      */
     record Array(int elementType, Object values) {
         int length() {
-            return java.lang.reflect.Array.getLength(values);
+            return getLength(values);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ringmem.model.loader;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.model.LayerWeights;
@@ -186,7 +187,7 @@ final class HfLoader {
             JsonNode n = JSON.readTree(file.toFile());
             if (n == null || n.isMissingNode()) throw Fail.at(file, "empty JSON file");
             return n;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw Fail.at(file, "not valid JSON (" + Fail.json(e) + ")");
         } catch (IOException e) {
             throw Fail.at(file, "cannot read: " + e.getMessage());

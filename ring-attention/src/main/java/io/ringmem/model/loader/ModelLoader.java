@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -83,7 +84,7 @@ public final class ModelLoader {
             GgufLoader.Parts p = GgufLoader.load(path, map(path, arena), arena, own);
             return finish(path, "gguf", p, tokenizer, arena);
         }
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".gguf")) throw Fail.at(path, "not a GGUF file (no GGUF magic)");
         if (lower.endsWith(".bin")) {
             Llama2cLoader.Result r = Llama2cLoader.load(path, map(path, arena));
@@ -111,7 +112,7 @@ public final class ModelLoader {
     }
 
     private static Tokenizer explicitTokenizer(Path tok, ModelConfig config) {
-        if (tok.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
+        if (tok.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
             Path cfg = tok.resolveSibling("tokenizer_config.json");
             return HfBpeTokenizer.fromFile(tok, Files.isRegularFile(cfg) && !cfg.equals(tok) ? cfg : null);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -65,7 +66,7 @@ final class SafetensorsFile {
             root = JSON.readTree(header);
         } catch (JsonProcessingException e) {
             throw Fail.at(file, "bad safetensors header: not valid JSON (" + Fail.json(e) + ")");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw Fail.at(file, "bad safetensors header: " + e.getMessage());
         }
         if (root == null || !root.isObject()) throw Fail.at(file, "bad safetensors header: not a JSON object");

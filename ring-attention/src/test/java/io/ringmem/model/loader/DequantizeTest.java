@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -80,15 +82,15 @@ class DequantizeTest {
             for (GgmlType t : GgmlType.values()) {
                 byte[] enc = Dequantize.encode(t, x);
                 MemorySegment src = arena.allocate(enc.length + 7).asSlice(7); // unaligned source
-                MemorySegment.copy(enc, 0, src, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, enc.length);
+                MemorySegment.copy(enc, 0, src, ValueLayout.JAVA_BYTE, 0, enc.length);
                 float[] expected = GgufQuantizedTest.referenceDecode(t, enc, n);
                 assertArrayEquals(expected, Dequantize.toFloatArray(t, src, 0, n), t.name());
                 // an offset start, as the parallel converter uses
                 long from = 8192 + 64;
                 MemorySegment dst = arena.allocate((n - from) * 4);
                 Dequantize.toF32(t, src, t.bytesFor(from), dst, 0, n - from);
-                float[] part = dst.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
-                assertArrayEquals(java.util.Arrays.copyOfRange(expected, (int) from, n), part, t.name());
+                float[] part = dst.toArray(ValueLayout.JAVA_FLOAT);
+                assertArrayEquals(Arrays.copyOfRange(expected, (int) from, n), part, t.name());
             }
         }
     }

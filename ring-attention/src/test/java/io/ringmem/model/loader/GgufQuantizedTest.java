@@ -13,9 +13,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -165,7 +167,7 @@ class GgufQuantizedTest {
             assertArrayEquals(tiny.get("blk.1.ffn_down.weight"), c.weights().layers().get(1).w2().toArray());
             LoaderAssertions.assertMapped(c.weights());
         }
-        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+        try (var arena = Arena.ofConfined()) {
             GgufFile f = GgufFile.parse(aligned, ModelLoader.map(aligned, arena));
             assertEquals(256, f.alignment());
             assertEquals(0, f.dataStart() % 256);
@@ -253,14 +255,14 @@ class GgufQuantizedTest {
                 .put("t.u64", GgufFile.UINT64, 1L << 40)
                 .put("t.i64", GgufFile.INT64, -(1L << 40))
                 .put("t.f64", GgufFile.FLOAT64, 0.1)
-                .put("t.nested", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.ARRAY, java.util.List.of(
-                        new GgufTestWriter.Arr(GgufFile.INT16, java.util.List.of(1, -2)),
-                        new GgufTestWriter.Arr(GgufFile.STRING, java.util.List.of("x")))))
-                .put("t.bools", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.BOOL, java.util.List.of(true, false)))
-                .put("t.f64s", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.FLOAT64, java.util.List.of(2.5)))
-                .put("t.u8s", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.UINT8, java.util.List.of(255, 0)));
+                .put("t.nested", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.ARRAY, List.of(
+                        new GgufTestWriter.Arr(GgufFile.INT16, List.of(1, -2)),
+                        new GgufTestWriter.Arr(GgufFile.STRING, List.of("x")))))
+                .put("t.bools", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.BOOL, List.of(true, false)))
+                .put("t.f64s", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.FLOAT64, List.of(2.5)))
+                .put("t.u8s", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.UINT8, List.of(255, 0)));
         w.write(file);
-        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+        try (var arena = Arena.ofConfined()) {
             Map<String, Object> m = GgufFile.parse(file, ModelLoader.map(file, arena)).metadata();
             assertEquals(250, m.get("t.u8"));
             assertEquals(-5, m.get("t.i8"));

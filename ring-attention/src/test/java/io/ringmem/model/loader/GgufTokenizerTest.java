@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -80,7 +81,7 @@ class GgufTokenizerTest {
         t.add("<|eot|>");
         String[] tokens = t.toArray(String[]::new);
         int[] types = new int[tokens.length];
-        java.util.Arrays.fill(types, 1);
+        Arrays.fill(types, 1);
         types[tokens.length - 1] = 3;
         Path file = dir.resolve("bpe.gguf");
         withVocab(tokens).string("tokenizer.ggml.model", "gpt2").strings("tokenizer.ggml.merges", "a b", "Ġ ab")

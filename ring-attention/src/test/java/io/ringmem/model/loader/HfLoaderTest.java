@@ -14,6 +14,8 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -155,9 +157,9 @@ class HfLoaderTest {
 
     /** A tiny random model folder matching {@link #writeConfig}. */
     private static void writeTinyWeights(Path dir) throws IOException {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        SplittableRandom r = new SplittableRandom(7);
         SafetensorsTestWriter w = new SafetensorsTestWriter();
-        java.util.function.IntFunction<float[]> rnd = n -> {
+        IntFunction<float[]> rnd = n -> {
             float[] v = new float[n];
             for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
             return v;

@@ -5,6 +5,8 @@ import io.ringmem.model.ModelWeights;
 import io.ringmem.tensor.Matrix;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,12 +40,12 @@ final class LoaderAssertions {
     }
 
     /** Every matrix of {@code w}: embedding, output, then per layer wq, wk, wv, wo, w1, w2, w3. */
-    static java.util.List<Matrix> matrices(ModelWeights w) {
-        java.util.List<Matrix> out = new java.util.ArrayList<>();
+    static List<Matrix> matrices(ModelWeights w) {
+        List<Matrix> out = new ArrayList<>();
         out.add(w.embedding());
         out.add(w.output());
         for (LayerWeights l : w.layers()) {
-            out.addAll(java.util.List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.w1(), l.w2(), l.w3()));
+            out.addAll(List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.w1(), l.w2(), l.w3()));
         }
         return out;
     }

@@ -109,7 +109,8 @@ class MemoryTokensLoaderTest {
     void ggufWrongShapeNamesTheTensor(@TempDir Path dir) throws IOException {
         TinyGgufModel tiny = new TinyGgufModel(3, false);
         Path file = dir.resolve("bad.gguf");
-        tiny.writer(GgmlType.F32).tensor(ModelWeights.MEMORY_TOKENS, GgmlType.F32, values(TinyGgufModel.DIM, 5), TinyGgufModel.DIM).write(file);
+        tiny.writer(GgmlType.F32).tensor(ModelWeights.MEMORY_TOKENS, GgmlType.F32, values(TinyGgufModel.DIM, 5), TinyGgufModel.DIM)
+                .write(file);
         RingmemException e = assertThrows(RingmemException.class, () -> ModelLoader.load(file, null).close());
         assertTrue(e.getMessage().contains(ModelWeights.MEMORY_TOKENS) && e.getMessage().contains("expected [M, 64]"), e.getMessage());
     }

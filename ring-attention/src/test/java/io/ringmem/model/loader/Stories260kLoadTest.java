@@ -5,6 +5,10 @@ import io.ringmem.model.LoadedModel;
 import io.ringmem.model.ModelConfig;
 import io.ringmem.model.RopeLayout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,10 +66,10 @@ class Stories260kLoadTest {
     }
 
     @Test
-    void explicitTokenizerOverridesAndBinWithoutTokenizerIsAllowed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void explicitTokenizerOverridesAndBinWithoutTokenizerIsAllowed(@TempDir Path dir)
             throws Exception {
-        java.nio.file.Path copy = dir.resolve("model.bin");
-        java.nio.file.Files.copy(TestData.stories260kBin(), copy);
+        Path copy = dir.resolve("model.bin");
+        Files.copy(TestData.stories260kBin(), copy);
         try (LoadedModel m = ModelLoader.load(copy, null)) {
             assertNull(m.tokenizer(), "no tokenizer beside the copy");
         }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.ringmem.RingmemException;
 
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * Handler of one accepted connection: HELLO binds it to a session's {@link Inbox}, BLOCKs go to that inbox, END
@@ -52,7 +53,7 @@ final class InboundLink extends SimpleChannelInboundHandler<ByteBuf> {
     }
 
     private static String name(KvBlockFrames.Frame f) {
-        return f.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
+        return f.getClass().getSimpleName().toUpperCase(Locale.ROOT);
     }
 
     @Override
@@ -70,7 +71,8 @@ final class InboundLink extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         String detail = cause instanceof TooLongFrameException
-                ? "malformed ring frame: longer than the max frame size of " + server.maxFrameBytes() + " bytes (" + cause.getMessage() + ")"
+                ? "malformed ring frame: longer than the max frame size of " + server.maxFrameBytes() + " bytes ("
+                        + cause.getMessage() + ")"
                 : cause instanceof RingmemException ? cause.getMessage()
                 : cause instanceof DecoderException ? "malformed ring frame: " + cause.getMessage() : String.valueOf(cause);
         if (inbox != null && !ended) {

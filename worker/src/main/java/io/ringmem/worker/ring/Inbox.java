@@ -71,7 +71,8 @@ final class Inbox {
         synchronized (this) {
             if (released) return false;
             if (owner != null) {
-                throw new IllegalStateException("ring session " + key.sessionId() + " rank " + key.rank() + " is already open on this server");
+                throw new IllegalStateException("ring session " + key.sessionId() + " rank " + key.rank()
+                        + " is already open on this server");
             }
             owner = ch;
             early = failure != null ? failure : inbound != null ? checkPeer(ch.session()) : null;

@@ -9,6 +9,7 @@ import io.ringmem.ring.KvBlock;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The wire format of the ring data plane. All integers and floats are little-endian.
@@ -231,7 +232,7 @@ public final class KvBlockFrames {
         if (b.length <= MAX_STRING_BYTES) return b;
         int end = MAX_STRING_BYTES;
         while (end > 0 && (b[end] & 0xC0) == 0x80) end--; // do not split a multi-byte character
-        return java.util.Arrays.copyOf(b, end);
+        return Arrays.copyOf(b, end);
     }
 
     private static RingmemException malformed(String detail) {

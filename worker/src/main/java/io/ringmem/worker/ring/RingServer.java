@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -226,7 +227,7 @@ public final class RingServer implements AutoCloseable {
             Channel in = inbox.inbound();
             if (in != null && in.isActive()) {
                 in.writeAndFlush(KvBlockFrames.encodeEnd(in.alloc(), new KvBlockFrames.End(true, reason)))
-                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                        .addListener(ChannelFutureListener.CLOSE);
             }
         }
     }

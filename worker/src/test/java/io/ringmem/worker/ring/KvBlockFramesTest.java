@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.ringmem.RingmemException;
 import io.ringmem.ring.KvBlock;
@@ -161,7 +162,7 @@ class KvBlockFramesTest {
     void splitterRejectsNegativeLengths() {
         EmbeddedChannel ch = new EmbeddedChannel(KvBlockFrames.newFrameDecoder(MAX));
         Throwable t = assertThrows(Throwable.class, () -> ch.writeInbound(ALLOC.directBuffer().writeIntLE(-5).writeByte(1)));
-        assertInstanceOf(io.netty.handler.codec.CorruptedFrameException.class, t);
+        assertInstanceOf(CorruptedFrameException.class, t);
         ch.finishAndReleaseAll();
     }
 

@@ -2,6 +2,7 @@ package io.ringmem.worker.ring;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.ringmem.RingmemException;
 import io.ringmem.ring.KvBlock;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static io.ringmem.worker.ring.TestRing.failure;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -53,7 +55,7 @@ class TcpRingChannelTest {
     }
 
     /** Waits (bounded by the test timeout) until {@code condition} holds. */
-    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    static void await(BooleanSupplier condition) throws InterruptedException {
         while (!condition.getAsBoolean()) Thread.sleep(5);
     }
 
@@ -222,7 +224,8 @@ class TcpRingChannelTest {
              Socket raw = new Socket(InetAddress.getLoopbackAddress(), HostPort.parse(server.address()).port())) {
             CompletableFuture<KvBlock> waiting = rank1.receivePrev();
             OutputStream out = raw.getOutputStream();
-            out.write(bytes(KvBlockFrames.encodeHello(ByteBufAllocator.DEFAULT, new KvBlockFrames.Hello("garbage", 0, 2, "10.0.0.9:7000"))));
+            out.write(bytes(KvBlockFrames.encodeHello(ByteBufAllocator.DEFAULT,
+                    new KvBlockFrames.Hello("garbage", 0, 2, "10.0.0.9:7000"))));
             ByteBuf bad = ByteBufAllocator.DEFAULT.heapBuffer().writeIntLE(17).writeByte(KvBlockFrames.BLOCK)
                     .writeIntLE(0).writeIntLE(0).writeIntLE(3).writeIntLE(10); // 10 floats over 3 tokens
             out.write(bytes(bad));
@@ -243,7 +246,8 @@ class TcpRingChannelTest {
              Socket raw = new Socket(InetAddress.getLoopbackAddress(), HostPort.parse(server.address()).port())) {
             CompletableFuture<KvBlock> waiting = rank1.receivePrev();
             OutputStream out = raw.getOutputStream();
-            out.write(bytes(KvBlockFrames.encodeHello(ByteBufAllocator.DEFAULT, new KvBlockFrames.Hello("too-long", 0, 2, "10.0.0.9:7000"))));
+            out.write(bytes(KvBlockFrames.encodeHello(ByteBufAllocator.DEFAULT,
+                    new KvBlockFrames.Hello("too-long", 0, 2, "10.0.0.9:7000"))));
             out.write(bytes(ByteBufAllocator.DEFAULT.heapBuffer().writeIntLE(1 << 20).writeByte(KvBlockFrames.BLOCK)));
             out.flush();
             assertEquals("ring peer rank 0 (10.0.0.9:7000): malformed ring frame: longer than the max frame size of 4096 bytes"
@@ -327,7 +331,7 @@ class TcpRingChannelTest {
         int len = Integer.reverseBytes(d.readInt());
         byte[] body = new byte[len];
         d.readFully(body);
-        ByteBuf b = io.netty.buffer.Unpooled.wrappedBuffer(body);
+        ByteBuf b = Unpooled.wrappedBuffer(body);
         return KvBlockFrames.decode(b);
     }
 }
