@@ -1,11 +1,11 @@
 package io.ringmem.cli;
 
 import io.ringmem.RingmemException;
+import io.ringmem.backend.Backend;
 import io.ringmem.bench.QualityBenchmark;
 import io.ringmem.forward.Generator;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.Sampler;
-import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +45,7 @@ final class QualityCommand implements Runnable {
     public void run() {
         if (tokens < 2) throw new RingmemException("--tokens must be at least 2");
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        try (LoadedModel m = options.load(err); Kernels k = options.createKernels()) {
+        try (LoadedModel m = options.load(err); Backend k = options.createBackend()) {
             LlamaModel model = new LlamaModel(m.config(), m.weights(), k);
             int[] ids = switch (source.toLowerCase(Locale.ROOT)) {
                 case "random" -> new SplittableRandom(tokens).ints(tokens, 0, m.config().vocabSize()).toArray();
