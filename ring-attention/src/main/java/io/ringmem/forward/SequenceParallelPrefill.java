@@ -97,7 +97,8 @@ public final class SequenceParallelPrefill {
         return new PrefillResult(caches, n, System.nanoTime() - t0, wait.get(), attention.get());
     }
 
-    private KvCache runRank(int rank, int[] ids, int firstPosition, ExtraContext extra, InMemoryRing ring, IntPredicate wanted, LogitsSink sink, AtomicLong wait, AtomicLong attention,
+    private KvCache runRank(int rank, int[] ids, int firstPosition, ExtraContext extra, InMemoryRing ring,
+                            IntPredicate wanted, LogitsSink sink, AtomicLong wait, AtomicLong attention,
                             IntConsumer progress) {
         RankPrefill.Output out = new RankPrefill(model, run)
                 .run(ids, firstPosition, extra, ring.channel(rank), wanted, sink, false, progress);
