@@ -14,6 +14,8 @@ import io.ringmem.model.ModelWeights;
  * stored blocks, benchmarks, tests).
  *
  * <p>Thread-safe. {@link #close()} releases every resident model and handle it created; none may be used afterwards.
+ * Not guaranteed: that two uploads of the same weights share memory (a backend may cache by identity, or not), or
+ * that results are bitwise equal to another backend's (they agree within fp32 rounding).
  */
 public interface Backend extends AutoCloseable {
 

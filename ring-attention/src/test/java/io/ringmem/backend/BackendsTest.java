@@ -92,11 +92,16 @@ class BackendsTest {
         public Availability probe() {
             probes.incrementAndGet();
             try {
-                System.loadLibrary("libfakecuda-does-not-exist");
+                loadNativeLibrary();
                 return Availability.yes();
             } catch (UnsatisfiedLinkError e) {
                 return Availability.no("libfakecuda: " + e.getMessage());
             }
+        }
+
+        /** Stands for JCuda's loader on a machine without the driver. */
+        private static void loadNativeLibrary() {
+            throw new UnsatisfiedLinkError("no fakecuda in java.library.path");
         }
 
         @Override

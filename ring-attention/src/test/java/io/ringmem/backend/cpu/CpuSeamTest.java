@@ -123,18 +123,18 @@ class CpuSeamTest {
 
     @Test
     void downloadIsACopyAndHandlesStayWithTheirModel() {
-        try (Activations h = ref.load(hidden.clone(), N)) {
-            float[] copy = ref.download(h);
-            copy[0] += 1;
-            assertEquals(hidden[0], ref.download(h)[0]);
-            assertThrows(IllegalArgumentException.class, () -> fast.project(0, h, angles, BLOCK));
-            try (Projection p = ref.project(0, h, angles, BLOCK)) {
-                assertThrows(IllegalArgumentException.class,
-                        () -> fast.attendOwn(p, pos, true, new float[N * CONFIG.qDim()], new float[N * CONFIG.heads()]));
-            }
-            h.close();
-            assertThrows(IllegalStateException.class, () -> ref.download(h));
+        Activations h = ref.load(hidden.clone(), N);
+        float[] copy = ref.download(h);
+        copy[0] += 1;
+        assertEquals(hidden[0], ref.download(h)[0]);
+        assertThrows(IllegalArgumentException.class, () -> fast.project(0, h, angles, BLOCK));
+        try (Projection p = ref.project(0, h, angles, BLOCK)) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> fast.attendOwn(p, pos, true, new float[N * CONFIG.qDim()], new float[N * CONFIG.heads()]));
         }
+        h.close();
+        assertThrows(IllegalStateException.class, () -> ref.download(h));
+        h.close(); // closing twice is harmless
     }
 
     private static float[][] outLse() {
