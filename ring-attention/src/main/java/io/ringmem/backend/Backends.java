@@ -1,6 +1,7 @@
 package io.ringmem.backend;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * providers share a name the first one found wins. Thread-safe.
  */
 public final class Backends {
+    private static final int MAX_BROKEN = 100;
     private final Map<String, BackendProvider> providers; // by name, discovery order
     private final List<String> broken; // providers that could not even be instantiated, with the reason
     private final Map<String, Availability> probes = new ConcurrentHashMap<>();
@@ -39,11 +41,15 @@ public final class Backends {
     public static Backends discover(ClassLoader loader) {
         List<BackendProvider> found = new ArrayList<>();
         List<String> broken = new ArrayList<>();
-        for (ServiceLoader.Provider<BackendProvider> p : ServiceLoader.load(BackendProvider.class, loader).stream().toList()) {
+        Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class, loader).iterator();
+        // after an error the iterator moves on to the next entry; the bound only guards against one that does not
+        for (int errors = 0; errors < MAX_BROKEN; ) {
             try {
-                found.add(p.get());
+                if (!it.hasNext()) break;
+                found.add(it.next());
             } catch (ServiceConfigurationError | LinkageError e) {
-                broken.add(p.type().getName() + " (" + e.getMessage() + ")");
+                broken.add(String.valueOf(e.getMessage()));
+                errors++;
             }
         }
         return new Backends(found, broken);

@@ -10,9 +10,15 @@ import io.ringmem.backend.cpu.CpuBackend;
 import io.ringmem.backend.cpu.ScalarBackendProvider;
 import io.ringmem.kernel.ScalarKernels;
 import io.ringmem.kernel.VectorKernels;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BackendsTest {
 
@@ -76,6 +82,22 @@ class BackendsTest {
         assertFalse(a.available());
         assertTrue(a.reason().contains("jcuda"), a.reason());
         assertEquals(List.of(), backends.availableNames());
+    }
+
+    @Test
+    void aProviderClassThatFailsToLoadIsSkippedAndNamed(@TempDir Path dir) throws IOException {
+        Path services = dir.resolve("META-INF/services/" + BackendProvider.class.getName());
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, "com.example.MissingCudaProvider\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[]{dir.toUri().toURL()}, getClass().getClassLoader())) {
+            Backends backends = Backends.discover(loader);
+            assertTrue(backends.availableNames().containsAll(List.of("scalar", "vector")), backends.describe());
+            assertTrue(backends.describe().contains("failed to load") && backends.describe().contains("MissingCudaProvider"),
+                    backends.describe());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> backends.create("cuda", new BackendSettings(1)));
+            assertTrue(e.getMessage().contains("MissingCudaProvider"), e.getMessage());
+        }
     }
 
     /** What a GPU provider does on a machine without the native library: catch the link error once, report it. */
