@@ -128,10 +128,14 @@ class CpuSeamTest {
         copy[0] += 1;
         assertEquals(hidden[0], ref.download(h)[0]);
         assertThrows(IllegalArgumentException.class, () -> fast.project(0, h, angles, BLOCK));
-        try (Projection p = ref.project(0, h, angles, BLOCK)) {
-            assertThrows(IllegalArgumentException.class,
-                    () -> fast.attendOwn(p, pos, true, new float[N * CONFIG.qDim()], new float[N * CONFIG.heads()]));
-        }
+        Projection p = ref.project(0, h, angles, BLOCK);
+        float[] out = new float[N * CONFIG.qDim()], lse = new float[N * CONFIG.heads()];
+        assertThrows(IllegalArgumentException.class, () -> fast.attendOwn(p, pos, true, out, lse));
+        float[] keys = p.keysToHost();
+        p.close();
+        assertEquals(N * CONFIG.kvDim(), keys.length, "arrays already on the host outlive the handle");
+        assertThrows(IllegalStateException.class, () -> ref.attendOwn(p, pos, true, out, lse));
+        assertThrows(IllegalStateException.class, p::keysToHost);
         h.close();
         assertThrows(IllegalStateException.class, () -> ref.download(h));
         h.close(); // closing twice is harmless
