@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringmem.RingmemException;
+import io.ringmem.backend.Backend;
 import io.ringmem.coordinator.JobLimits;
 import io.ringmem.coordinator.JobRecord;
 import io.ringmem.coordinator.JobRequest;
 import io.ringmem.coordinator.JobState;
 import io.ringmem.coordinator.RunnerSettings;
 import io.ringmem.embedded.EmbeddedCluster;
-import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,9 +91,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
         ObjectMapper json = new ObjectMapper();
         long t0 = System.nanoTime();
-        try (LoadedModel loaded = model.load(err); Kernels kernels = model.createKernels(threads)) {
+        try (LoadedModel loaded = model.load(err); Backend backend = model.createBackend(threads)) {
             ProgressLine progress = new ProgressLine(err, t0);
-            try (EmbeddedCluster cluster = EmbeddedCluster.start(model.modelName(), model.llama(loaded, kernels), loaded.tokenizer(),
+            try (EmbeddedCluster cluster = EmbeddedCluster.start(model.modelName(), model.llama(loaded, backend), loaded.tokenizer(),
                     workers, model.blockTokens, JobLimits.defaults(), RunnerSettings.defaults(), progress::log, progress::update)) {
                 err.printf("ringmem: embedded cluster up: %d worker(s) on loopback TCP, %d kernel thread(s) each%n", workers, threads);
                 String id = cluster.service().submit(request).get("id").asText();

@@ -1,12 +1,12 @@
 package io.ringmem.cli;
 
 import io.ringmem.RingmemException;
+import io.ringmem.backend.Backend;
 import io.ringmem.bench.Machine;
 import io.ringmem.bench.QualityBenchmark;
 import io.ringmem.forward.Generator;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.Sampler;
-import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,7 +57,7 @@ final class BenchQualityCommand implements Runnable {
         BenchArgs.allAtLeast(segments, 1, "--segments");
         BenchArgs.atLeast(topK, 1, "--top-k");
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        try (LoadedModel m = options.load(err); Kernels k = options.createKernels()) {
+        try (LoadedModel m = options.load(err); Backend k = options.createBackend()) {
             LlamaModel model = new LlamaModel(m.config(), m.weights(), k);
             int[] ids = switch (source.toLowerCase(Locale.ROOT)) {
                 case "random" -> new SplittableRandom(tokens).ints(tokens, 0, m.config().vocabSize()).toArray();

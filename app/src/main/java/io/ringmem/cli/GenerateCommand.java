@@ -3,10 +3,10 @@ package io.ringmem.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringmem.RingmemException;
+import io.ringmem.backend.Backend;
 import io.ringmem.forward.Generator;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.Sampler;
-import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.tokenizer.StreamingDecoder;
 import io.ringmem.tokenizer.Tokenizer;
@@ -56,14 +56,14 @@ final class GenerateCommand implements Callable<Integer> {
         if (!(topP > 0 && topP <= 1)) throw new RingmemException("--top-p must be in (0, 1], got " + topP);
         long s = seed != null ? seed : System.nanoTime();
         var run = options.runConfig();
-        try (LoadedModel model = options.load(err); Kernels kernels = options.createKernels()) {
+        try (LoadedModel model = options.load(err); Backend backend = options.createBackend()) {
             Tokenizer tok = model.tokenizer();
             if (tok == null) throw new RingmemException("the model has no tokenizer: give one with --tokenizer");
             int[] promptIds = promptIds(tok);
             if (seed == null) err.println("ringmem: seed " + s);
             StopWatch watch = new StopWatch(tok, model.stopText(), json ? null : out, promptIds);
             long t0 = System.nanoTime();
-            int[] ids = new Generator(new LlamaModel(model.config(), model.weights(), kernels), run)
+            int[] ids = new Generator(new LlamaModel(model.config(), model.weights(), backend), run)
                     .generate(promptIds, maxTokens, new Sampler(temperature, topP, s), id -> id == tok.eos(), watch::accept);
             double secs = (System.nanoTime() - t0) / 1e9;
             watch.finish();

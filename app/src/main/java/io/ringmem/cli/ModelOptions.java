@@ -1,5 +1,6 @@
 package io.ringmem.cli;
 
+import io.ringmem.backend.Backend;
 import io.ringmem.forward.RunConfig;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
@@ -45,6 +46,12 @@ final class ModelOptions {
         return new RunConfig(workers, ShardSchedule.parse(schedule), blockTokens, Duration.ofMinutes(10));
     }
 
+    /** The backend the model runs on; the caller closes it. */
+    Backend createBackend() {
+        return ModelSpec.backend(kernels, threads, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Op-level CPU kernels, for benchmarks; the caller closes them. */
     Kernels createKernels() {
         return ModelSpec.kernels(kernels, threads, Runtime.getRuntime().availableProcessors());
     }

@@ -1,6 +1,9 @@
 package io.ringmem.cli;
 
 import io.ringmem.RingmemException;
+import io.ringmem.backend.Backend;
+import io.ringmem.backend.BackendSettings;
+import io.ringmem.backend.Backends;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
 import io.ringmem.model.LoadedModel;
@@ -51,14 +54,33 @@ final class ModelSpec {
         return m;
     }
 
-    /** The CPU kernels named by {@code --kernels}, with {@code --threads} or else {@code defaultThreads} threads. */
+    /**
+     * The backend named by {@code --kernels} (a provider found through {@code ServiceLoader}: {@code vector},
+     * {@code scalar}, or one a plugged-in module registers), with {@code --threads} or else {@code defaultThreads}
+     * threads.
+     */
+    static Backend backend(String name, Integer threads, int defaultThreads) {
+        int t = threads(threads, defaultThreads);
+        try {
+            return Backends.discover().create(name, new BackendSettings(t));
+        } catch (IllegalArgumentException e) {
+            throw new RingmemException(e.getMessage());
+        }
+    }
+
+    /** The op-level CPU kernels named by {@code --kernels}, for the benchmarks that time kernels, not blocks. */
     static Kernels kernels(String name, Integer threads, int defaultThreads) {
-        int t = threads == null ? defaultThreads : threads;
-        if (t < 1) throw new RingmemException("--threads must be at least 1, got " + t);
+        int t = threads(threads, defaultThreads);
         try {
             return KernelsFactory.byName(name, t);
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
         }
+    }
+
+    private static int threads(Integer threads, int defaultThreads) {
+        int t = threads == null ? defaultThreads : threads;
+        if (t < 1) throw new RingmemException("--threads must be at least 1, got " + t);
+        return t;
     }
 }

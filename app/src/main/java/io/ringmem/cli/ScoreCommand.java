@@ -3,10 +3,10 @@ package io.ringmem.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringmem.RingmemException;
+import io.ringmem.backend.Backend;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.ScoreResult;
 import io.ringmem.forward.Scorer;
-import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
@@ -93,7 +93,7 @@ final class ScoreCommand implements Callable<Integer> {
             segments.config(); // bad segment options fail before the model loads
             segments.hazelcast();
         }
-        try (LoadedModel model = options.load(err); Kernels kernels = options.createKernels()) {
+        try (LoadedModel model = options.load(err); Backend backend = options.createBackend()) {
             int[] ids = input.ids != null ? TokenInput.fromIds(input.ids, model.config().vocabSize())
                     : TokenInput.fromText(input.text, model.tokenizer());
             if (ids.length < 2) throw new RingmemException("scoring needs at least 2 tokens; the input has " + ids.length);
@@ -102,8 +102,8 @@ final class ScoreCommand implements Callable<Integer> {
                         ids.length, model.config().maxPositions());
             }
             err.printf("ringmem: scoring %d tokens on %d worker(s), %s schedule, %s kernels%n",
-                    ids.length, run.ranks(), run.schedule().name().toLowerCase(java.util.Locale.ROOT), kernels.name());
-            LlamaModel llama = new LlamaModel(model.config(), model.weights(), kernels);
+                    ids.length, run.ranks(), run.schedule().name().toLowerCase(java.util.Locale.ROOT), backend.name());
+            LlamaModel llama = new LlamaModel(model.config(), model.weights(), backend);
             Summary r = segments.segmented() ? segmented(llama, run, ids, err) : exact(llama, run, ids, err, model.config().layers());
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();

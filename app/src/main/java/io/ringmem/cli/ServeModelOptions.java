@@ -1,8 +1,8 @@
 package io.ringmem.cli;
 
 import io.ringmem.RingmemException;
+import io.ringmem.backend.Backend;
 import io.ringmem.forward.LlamaModel;
-import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
 import picocli.CommandLine.Option;
 
@@ -36,11 +36,12 @@ final class ServeModelOptions {
         return ModelSpec.load(model, tokenizer, log);
     }
 
-    Kernels createKernels(int defaultThreads) {
-        return ModelSpec.kernels(kernels, threads, defaultThreads);
+    /** The backend the model runs on; the caller closes it. */
+    Backend createBackend(int defaultThreads) {
+        return ModelSpec.backend(kernels, threads, defaultThreads);
     }
 
-    LlamaModel llama(LoadedModel m, Kernels k) {
+    LlamaModel llama(LoadedModel m, Backend k) {
         if (blockTokens < 1) throw new RingmemException("--block-tokens must be at least 1, got " + blockTokens);
         return new LlamaModel(m.config(), m.weights(), k);
     }

@@ -1,8 +1,8 @@
 package io.ringmem.cli;
 
 import io.ringmem.RingmemException;
+import io.ringmem.backend.Backend;
 import io.ringmem.forward.LlamaModel;
-import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.worker.WorkerNode;
 import io.ringmem.worker.WorkerSettings;
@@ -54,8 +54,8 @@ final class WorkerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
         }
-        try (LoadedModel loaded = model.load(err); Kernels kernels = model.createKernels(Runtime.getRuntime().availableProcessors())) {
-            LlamaModel llama = model.llama(loaded, kernels);
+        try (LoadedModel loaded = model.load(err); Backend backend = model.createBackend(Runtime.getRuntime().availableProcessors())) {
+            LlamaModel llama = model.llama(loaded, backend);
             WorkerNode node = WorkerNode.start(settings, llama);
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "ringmem-worker-shutdown"));
             err.printf("ringmem: worker %s ready: ring %s, hazelcast %s, http %s%n", settings.name(), node.ringAddress(),

@@ -1,5 +1,8 @@
 package io.ringmem.forward;
 
+import io.ringmem.backend.Activations;
+import io.ringmem.backend.DeviceModel;
+import io.ringmem.backend.Projection;
 import io.ringmem.kernel.AttentionMerge;
 import io.ringmem.model.ModelConfig;
 import io.ringmem.ring.KvBlock;
@@ -31,11 +34,11 @@ public final class MemoryPass {
     public static final int READ_MASK_POSITION = -1;
 
     private final LlamaModel model;
-    private final List<TransformerBlock> blocks;
+    private final int blockTokens;
 
     public MemoryPass(LlamaModel model, int blockTokens) {
         this.model = model;
-        this.blocks = model.blocks(blockTokens);
+        this.blockTokens = blockTokens;
     }
 
     /** Per-layer keys and values of the read memory: k[l], v[l] (M, kvHeads, headDim), unrotated. */
@@ -62,17 +65,20 @@ public final class MemoryPass {
      */
     public MemoryKv read(float[] memory, int m) {
         ModelConfig c = model.config();
-        float[] h = Arrays.copyOf(memory, m * c.dim());
+        DeviceModel device = model.device();
         float[][] k = new float[c.layers()][], v = new float[c.layers()][];
         int[] local = localPositions(m);
         float[] attn = new float[m * c.qDim()], lse = new float[m * c.heads()];
-        for (int l = 0; l < c.layers(); l++) {
-            TransformerBlock.Qkv qkv = blocks.get(l).project(h, m, null);
-            k[l] = qkv.k();
-            v[l] = qkv.v();
-            if (l == c.layers() - 1) break; // the last layer's output is not needed, only its K/V
-            model.kernels().attention(model.attentionShape(), qkv.q(), local, m, qkv.k(), qkv.v(), local, m, true, attn, lse);
-            blocks.get(l).finish(h, m, attn);
+        try (Activations h = device.load(Arrays.copyOf(memory, m * c.dim()), m)) {
+            for (int l = 0; l < c.layers(); l++) {
+                try (Projection qkv = device.project(l, h, null, blockTokens)) {
+                    k[l] = qkv.keysToHost();
+                    v[l] = qkv.valuesToHost();
+                    if (l == c.layers() - 1) break; // the last layer's output is not needed, only its K/V
+                    device.attendOwn(qkv, local, true, attn, lse);
+                }
+                device.finish(l, h, attn, blockTokens);
+            }
         }
         return new MemoryKv(k, v, m);
     }
@@ -85,22 +91,24 @@ public final class MemoryPass {
      */
     public float[] write(float[] memory, int m, WriteContext context) {
         ModelConfig c = model.config();
-        float[] h = Arrays.copyOf(memory, m * c.dim());
+        DeviceModel device = model.device();
         int[] local = localPositions(m);
         float[] attn = new float[m * c.qDim()], lse = new float[m * c.heads()];
         float[] part = new float[attn.length], partLse = new float[lse.length];
-        for (int l = 0; l < c.layers(); l++) {
-            TransformerBlock.Qkv qkv = blocks.get(l).project(h, m, null);
-            model.kernels().attention(model.attentionShape(), qkv.q(), local, m, qkv.k(), qkv.v(), local, m, true, attn, lse);
-            for (KvBlock b : context.blocksFor(l, qkv.q(), m)) {
-                if (b.tokens() == 0) continue;
-                model.kernels().attention(model.attentionShape(), qkv.q(), local, m, b.k(), b.v(), b.positions(), b.tokens(),
-                        false, part, partLse);
-                AttentionMerge.mergeInto(attn, lse, part, partLse, m * c.heads(), c.headDim());
+        try (Activations h = device.load(Arrays.copyOf(memory, m * c.dim()), m)) {
+            for (int l = 0; l < c.layers(); l++) {
+                try (Projection qkv = device.project(l, h, null, blockTokens)) {
+                    device.attendOwn(qkv, local, true, attn, lse);
+                    for (KvBlock b : context.blocksFor(l, qkv.queriesToHost(), m)) {
+                        if (b.tokens() == 0) continue;
+                        device.attend(qkv, local, b.k(), b.v(), b.positions(), b.tokens(), false, part, partLse);
+                        AttentionMerge.mergeInto(attn, lse, part, partLse, m * c.heads(), c.headDim());
+                    }
+                }
+                device.finish(l, h, attn, blockTokens);
             }
-            blocks.get(l).finish(h, m, attn);
+            return device.download(h);
         }
-        return h;
     }
 
     private static int[] localPositions(int m) {

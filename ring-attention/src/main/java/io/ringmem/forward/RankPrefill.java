@@ -1,6 +1,9 @@
 package io.ringmem.forward;
 
 import io.ringmem.RingmemException;
+import io.ringmem.backend.Activations;
+import io.ringmem.backend.DeviceModel;
+import io.ringmem.backend.Projection;
 import io.ringmem.kernel.AttentionMerge;
 import io.ringmem.kernel.RotaryAngles;
 import io.ringmem.model.ModelConfig;
@@ -18,24 +21,24 @@ import java.util.function.IntPredicate;
  * runs for its part of a segment; {@link SequenceParallelPrefill} runs P of these as threads.
  *
  * <p>Every rank of a ring must be given the same sequence, first position, schedule and ring size; the channel's
- * rank and size say which shard this is. Thread-confined: one call at a time per instance (the transformer blocks
- * are shared read-only state and may be used by several instances at once).
+ * rank and size say which shard this is. Thread-confined: one call at a time per instance (the resident model is
+ * shared read-only state and may be used by several instances at once).
+ *
+ * <p>The layers run on the model's backend ({@link DeviceModel}); the hidden states stay there from the embedding
+ * to the logits. Per layer, what crosses to the host is the rank's keys and values (sent around the ring and kept
+ * as its KV cache shard), each attention partial {@code (out, lse)} (merged exactly here), the queries when the
+ * extra context scores retrieval with them, and the merged attention output going back; at the end, the wanted
+ * logits and the pooled hidden state.
  */
 public final class RankPrefill {
     private final LlamaModel model;
     private final RunConfig run;
-    private final List<TransformerBlock> blocks;
     private final LogitsHead head;
 
     public RankPrefill(LlamaModel model, RunConfig run) {
-        this(model, run, model.blocks(run.blockTokens()), model.head(run.blockTokens()));
-    }
-
-    RankPrefill(LlamaModel model, RunConfig run, List<TransformerBlock> blocks, LogitsHead head) {
         this.model = model;
         this.run = run;
-        this.blocks = blocks;
-        this.head = head;
+        this.head = model.head(run.blockTokens());
     }
 
     /**
@@ -77,7 +80,8 @@ public final class RankPrefill {
             pos[i] += firstPosition;
         }
         for (int id : local) Embedding.checkId(model.weights().embedding(), id);
-        float[] h = Embedding.lookup(model.weights().embedding(), local); // (n, dim)
+        DeviceModel device = model.device();
+        int blockTokens = run.blockTokens();
         RotaryAngles angles = model.rope().angles(pos, n);
         KvCache cache = new KvCache(c.layers(), c.kvDim());
         cache.startWith(pos);
@@ -85,24 +89,30 @@ public final class RankPrefill {
         float[] attn = new float[n * c.qDim()]; // (n, heads, headDim)
         float[] lse = new float[n * c.heads()], part = new float[attn.length], partLse = new float[lse.length];
         long wait = 0, attention = 0;
-        for (int l = 0; l < c.layers(); l++) {
-            TransformerBlock.Qkv qkv = blocks.get(l).project(h, n, angles);
-            cache.setLayer(l, qkv.k(), qkv.v());
-            RingAttention.RingStats s = ringAttention.attend(channel, new KvBlock(l, rank, pos, qkv.k(), qkv.v()),
-                    qkv.q(), pos, n, true, attn, lse);
-            wait += s.waitNanos();
-            long e0 = System.nanoTime();
-            for (KvBlock b : extra.blocksFor(rank, l, qkv.q(), pos, n)) {
-                model.kernels().attention(model.attentionShape(), qkv.q(), pos, n, b.k(), b.v(), b.positions(), b.tokens(),
-                        true, part, partLse);
-                AttentionMerge.mergeInto(attn, lse, part, partLse, n * c.heads(), c.headDim());
+        float[] hiddenSum;
+        try (Activations h = device.load(Embedding.lookup(model.weights().embedding(), local), n)) { // (n, dim)
+            for (int l = 0; l < c.layers(); l++) {
+                try (Projection qkv = device.project(l, h, angles, blockTokens)) {
+                    float[] k = qkv.keysToHost(), v = qkv.valuesToHost(); // (n, kvHeads, headDim): ring and cache
+                    cache.setLayer(l, k, v);
+                    RingAttention.RingStats s = ringAttention.attend(channel, new KvBlock(l, rank, pos, k, v),
+                            new DeviceQueries(device, qkv, pos), pos, n, true, attn, lse);
+                    wait += s.waitNanos();
+                    long e0 = System.nanoTime();
+                    List<KvBlock> carried = extra == ExtraContext.NONE ? List.of()
+                            : extra.blocksFor(rank, l, qkv.queriesToHost(), pos, n);
+                    for (KvBlock b : carried) {
+                        device.attend(qkv, pos, b.k(), b.v(), b.positions(), b.tokens(), true, part, partLse);
+                        AttentionMerge.mergeInto(attn, lse, part, partLse, n * c.heads(), c.headDim());
+                    }
+                    attention += s.computeNanos() + System.nanoTime() - e0;
+                }
+                device.finish(l, h, attn, blockTokens);
+                progress.accept(l + 1);
             }
-            attention += s.computeNanos() + System.nanoTime() - e0;
-            blocks.get(l).finish(h, n, attn);
-            progress.accept(l + 1);
+            head.emit(h, pos, n, wanted, sink);
+            hiddenSum = pooled ? head.normedSum(h) : null;
         }
-        head.emit(h, pos, n, wanted, sink);
-        float[] hiddenSum = pooled ? head.normedSum(h, n) : null;
         return new Output(cache, hiddenSum, wait, attention);
     }
 }

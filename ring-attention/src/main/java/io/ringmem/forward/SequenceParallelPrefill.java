@@ -61,8 +61,6 @@ public final class SequenceParallelPrefill {
 
         long t0 = System.nanoTime();
         AtomicLong wait = new AtomicLong(), attention = new AtomicLong();
-        List<TransformerBlock> blocks = model.blocks(run.blockTokens());
-        LogitsHead head = model.head(run.blockTokens());
         List<KvCache> caches = new ArrayList<>();
         AtomicReference<Throwable> rootCause = new AtomicReference<>();
         try (InMemoryRing ring = new InMemoryRing(ranks);
@@ -72,7 +70,7 @@ public final class SequenceParallelPrefill {
                 int rank = r;
                 futures.add(pool.submit(() -> {
                     try {
-                        return runRank(rank, ids, firstPosition, extra, ring, blocks, head, wanted, sink, wait, attention,
+                        return runRank(rank, ids, firstPosition, extra, ring, wanted, sink, wait, attention,
                                 rank == 0 ? progress : l -> { });
                     } catch (RuntimeException | Error e) {
                         rootCause.compareAndSet(null, e); // the first failure, before the ring is torn down
@@ -99,10 +97,10 @@ public final class SequenceParallelPrefill {
         return new PrefillResult(caches, n, System.nanoTime() - t0, wait.get(), attention.get());
     }
 
-    private KvCache runRank(int rank, int[] ids, int firstPosition, ExtraContext extra, InMemoryRing ring, List<TransformerBlock> blocks, LogitsHead head,
+    private KvCache runRank(int rank, int[] ids, int firstPosition, ExtraContext extra, InMemoryRing ring,
                             IntPredicate wanted, LogitsSink sink, AtomicLong wait, AtomicLong attention,
                             IntConsumer progress) {
-        RankPrefill.Output out = new RankPrefill(model, run, blocks, head)
+        RankPrefill.Output out = new RankPrefill(model, run)
                 .run(ids, firstPosition, extra, ring.channel(rank), wanted, sink, false, progress);
         wait.addAndGet(out.ringWaitNanos());
         attention.addAndGet(out.attentionNanos());

@@ -7,6 +7,9 @@ import io.ringmem.tensor.Matrix;
  * audit, slow. Fast implementations must match it within fp32 rounding (tests check them on seeded random
  * shapes). All arrays are row-major; shapes are given in the parameter docs. Implementations are thread-safe
  * and may use several threads inside one call; they never keep references to arguments after returning.
+ *
+ * <p>These are op-level primitives over host arrays. The forward pass does not call them directly: it runs on the
+ * block-level seam ({@code io.ringmem.backend.DeviceModel}), which the CPU backend implements with these kernels.
  */
 public interface Kernels extends AutoCloseable {
 

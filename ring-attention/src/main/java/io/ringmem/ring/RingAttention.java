@@ -20,7 +20,9 @@ import java.util.concurrent.TimeoutException;
  * merged with {@link AttentionMerge}. Under a causal mask, blocks whose first key comes after every query are
  * skipped without compute (they still travel, since later ranks need them).
  *
- * <p>Every rank of the ring must call {@link #attend} for the same layers in the same order. The result equals
+ * <p>The queries are given either as a host array (attended with the kernels this object was made with) or as
+ * {@link RingQueries} (a backend's resident queries; the kernels are then unused). Every rank of the ring must call
+ * {@link #attend} for the same layers in the same order. The result equals
  * full attention over the union of all blocks up to fp32 rounding of the merge.
  */
 public final class RingAttention {
@@ -51,6 +53,19 @@ public final class RingAttention {
      * log-sum-exp (nq, heads) in {@code lse}, so more partials can be merged into the result. */
     public RingStats attend(RingChannel channel, KvBlock local, float[] q, int[] qPos, int nq, boolean causal,
                             float[] out, float[] lse) {
+        return attend(channel, local, new HostQueries(q, qPos, nq), qPos, nq, causal, out, lse);
+    }
+
+    /**
+     * The general form: the queries are wherever {@code queries} keeps them (for example a backend's resident
+     * projection); only the KV blocks and each step's partial {@code (out, lse)} are on the host.
+     *
+     * @param qPos (nq) the queries' global positions, ascending
+     * @param out  (nq, heads, headDim) receives the attention output
+     * @param lse  (nq, heads) receives its log-sum-exp
+     */
+    public RingStats attend(RingChannel channel, KvBlock local, RingQueries queries, int[] qPos, int nq,
+                            boolean causal, float[] out, float[] lse) {
         int ranks = channel.size();
         int rows = nq * shape.heads();
         CompletableFuture<Void> sending = CompletableFuture.completedFuture(null);
@@ -62,7 +77,7 @@ public final class RingAttention {
         long computeNanos = 0, waitNanos = 0;
         int skipped = 0;
         long t0 = System.nanoTime();
-        compute(local, q, qPos, nq, causal, out, lse);
+        queries.attendLocal(local, causal, out, lse);
         computeNanos += System.nanoTime() - t0;
 
         float[] partOut = ranks > 1 ? new float[rows * shape.headDim()] : null;
@@ -86,7 +101,7 @@ public final class RingAttention {
                 continue;
             }
             long c0 = System.nanoTime();
-            compute(block, q, qPos, nq, causal, partOut, partLse);
+            queries.attend(block, causal, partOut, partLse);
             AttentionMerge.mergeInto(out, lse, partOut, partLse, rows, shape.headDim());
             computeNanos += System.nanoTime() - c0;
         }
@@ -94,8 +109,27 @@ public final class RingAttention {
         return new RingStats(computeNanos, waitNanos, skipped);
     }
 
-    private void compute(KvBlock b, float[] q, int[] qPos, int nq, boolean causal, float[] out, float[] lse) {
-        kernels.attention(shape, q, qPos, nq, b.k(), b.v(), b.positions(), b.tokens(), causal, out, lse);
+    /** Queries in a host array, attended with this ring's kernels. */
+    private final class HostQueries implements RingQueries {
+        private final float[] q; // (nq, heads, headDim)
+        private final int[] qPos;
+        private final int nq;
+
+        HostQueries(float[] q, int[] qPos, int nq) {
+            this.q = q;
+            this.qPos = qPos;
+            this.nq = nq;
+        }
+
+        @Override
+        public void attendLocal(KvBlock local, boolean causal, float[] out, float[] lse) {
+            attend(local, causal, out, lse);
+        }
+
+        @Override
+        public void attend(KvBlock b, boolean causal, float[] out, float[] lse) {
+            kernels.attention(shape, q, qPos, nq, b.k(), b.v(), b.positions(), b.tokens(), causal, out, lse);
+        }
     }
 
     private <T> T await(CompletableFuture<T> f, RingChannel ch, int step) {

@@ -1,4 +1,4 @@
-package io.ringmem.forward;
+package io.ringmem.backend.cpu;
 
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.RotaryAngles;
@@ -6,30 +6,24 @@ import io.ringmem.model.LayerWeights;
 import io.ringmem.model.ModelConfig;
 
 /**
- * One Llama block applied to a run of tokens, split around attention so attention itself can be local, ring or
- * split-KV: {@link #project} gives rotated q, k, v of {@code rmsnorm(h)}; {@link #finish} adds the attention output
- * projection and the SwiGLU feed-forward to the residual stream. Work is batched over blocks of
- * {@code blockTokens} tokens, so each weight row is streamed once per block.
+ * One Llama block on host arrays, split around attention: {@link #project} gives rotated q, k, v of
+ * {@code rmsnorm(h)}; {@link #finish} adds the attention output projection and the SwiGLU feed-forward to the
+ * residual stream. Work is batched over blocks of {@code blockTokens} tokens, so each weight row is streamed once
+ * per block. Stateless apart from the shared read-only weights: thread-safe.
  */
-final class TransformerBlock {
+final class CpuBlock {
     private final ModelConfig c;
     private final LayerWeights w;
     private final Kernels kernels;
-    private final int blockTokens;
 
-    TransformerBlock(ModelConfig config, LayerWeights weights, Kernels kernels, int blockTokens) {
+    CpuBlock(ModelConfig config, LayerWeights weights, Kernels kernels) {
         this.c = config;
         this.w = weights;
         this.kernels = kernels;
-        this.blockTokens = blockTokens;
     }
 
-    /** Rotated projections of rmsnorm(h) for h (n, dim). */
-    record Qkv(float[] q, float[] k, float[] v) { // (n, heads, headDim), (n, kvHeads, headDim) ×2
-    }
-
-    /** @param angles rotation per token, or null to leave q and k unrotated (memory tokens have no position) */
-    Qkv project(float[] h, int n, RotaryAngles angles) {
+    /** Rotated projections of rmsnorm(h) for h (n, dim); null angles leave q and k unrotated. */
+    CpuProjection project(float[] h, int n, RotaryAngles angles, int blockTokens, CpuDeviceModel owner) {
         int dim = c.dim(), b = Math.min(blockTokens, n);
         float[] q = new float[n * c.qDim()], k = new float[n * c.kvDim()], v = new float[n * c.kvDim()];
         float[] x = new float[b * dim];
@@ -49,11 +43,11 @@ final class TransformerBlock {
             kernels.rope(q, n, c.heads(), angles);
             kernels.rope(k, n, c.kvHeads(), angles);
         }
-        return new Qkv(q, k, v);
+        return new CpuProjection(owner, q, k, v, n);
     }
 
     /** h (n, dim) += attn (n, heads·headDim) · woᵀ, then h += w2 · (silu(w1 · x) ⊙ w3 · x), x = rmsnorm(h). */
-    void finish(float[] h, int n, float[] attn) {
+    void finish(float[] h, int n, float[] attn, int blockTokens) {
         int dim = c.dim(), hid = c.hiddenDim(), b = Math.min(blockTokens, n);
         float[] a = new float[b * c.qDim()], y = new float[b * dim], x = new float[b * dim];
         float[] gate = new float[b * hid], up = new float[b * hid];
