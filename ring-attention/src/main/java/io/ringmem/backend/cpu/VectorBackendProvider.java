@@ -19,12 +19,9 @@ public final class VectorBackendProvider implements BackendProvider {
 
     @Override
     public Availability probe() {
-        try {
-            Class.forName("jdk.incubator.vector.FloatVector", false, VectorBackendProvider.class.getClassLoader());
-            return Availability.yes();
-        } catch (ClassNotFoundException | LinkageError e) {
-            return Availability.no("the Vector API is missing: start the JVM with --add-modules jdk.incubator.vector");
-        }
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                ? Availability.yes()
+                : Availability.no("the Vector API is missing: start the JVM with --add-modules jdk.incubator.vector");
     }
 
     @Override
