@@ -1,5 +1,8 @@
 package io.ringmem.embedded;
 
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.TestData;
@@ -7,9 +10,6 @@ import io.ringmem.coordinator.ApiException;
 import io.ringmem.coordinator.CoordinatorService;
 import io.ringmem.coordinator.JobLimits;
 import io.ringmem.coordinator.JobRecord;
-import io.ringmem.coordinator.JobRequest;
-import io.ringmem.coordinator.JobState;
-import io.ringmem.coordinator.Jobs;
 import io.ringmem.coordinator.RunnerSettings;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.kernel.Kernels;
@@ -100,7 +100,7 @@ class EmbeddedClusterTest {
 
     @Test
     void scoreOnThreeWorkersMatchesTheReference() throws Exception {
-        JsonNode r = runToSuccess(Jobs.task("score").docs(Jobs.tokens("ref", ids)).workers(3).segmentTokens(2048).tokenNll(true).build());
+        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref", ids)).workers(3).segmentTokens(2048).tokenNll(true).build());
         assertEquals(3, r.get("workers").asInt());
         JsonNode doc = r.get("documents").get(0);
         assertEquals("ref", doc.get("id").asText());
@@ -117,8 +117,8 @@ class EmbeddedClusterTest {
 
     @Test
     void concurrentJobsShareTheWorkersAndGiveTheSameResultsAsAlone() throws Exception {
-        JobRequest a = Jobs.task("score").docs(Jobs.tokens("conc-a", ids)).workers(2).segmentTokens(128).tokenNll(true).build();
-        JobRequest b = Jobs.task("score").docs(Jobs.tokens("conc-b", java.util.Arrays.copyOf(ids, 300))).workers(1).segmentTokens(128).tokenNll(true).build();
+        JobRequest a = JobRequest.builder("score").documents(DocumentInput.tokens("conc-a", ids)).workers(2).segmentTokens(128).tokenNll(true).build();
+        JobRequest b = JobRequest.builder("score").documents(DocumentInput.tokens("conc-b", java.util.Arrays.copyOf(ids, 300))).workers(1).segmentTokens(128).tokenNll(true).build();
         double[] aloneA = nll(runToSuccess(a).get("documents").get(0));
         double[] aloneB = nll(runToSuccess(b).get("documents").get(0));
         CoordinatorService service = cluster.service();
@@ -135,7 +135,7 @@ class EmbeddedClusterTest {
 
     @Test
     void embedGivesFiniteEmbeddingsOfTheModelWidth() throws Exception {
-        JsonNode r = runToSuccess(Jobs.task("embed").docs(Jobs.tokens("ref-embed", ids)).workers(3).segmentTokens(256).build());
+        JsonNode r = runToSuccess(JobRequest.builder("embed").documents(DocumentInput.tokens("ref-embed", ids)).workers(3).segmentTokens(256).build());
         JsonNode doc = r.get("documents").get(0);
         assertEquals(2, doc.get("segments").size());
         for (JsonNode e : List.of(doc.get("embedding"), doc.get("segments").get(0).get("embedding"), doc.get("segments").get(1).get("embedding"))) {
@@ -156,9 +156,9 @@ class EmbeddedClusterTest {
 
     @Test
     void askAboutAProcessedDocumentAnswers() throws Exception {
-        runToSuccess(Jobs.task("score").docs(Jobs.text("story", "Once upon a time, there was a little girl named Lily. "
+        runToSuccess(JobRequest.builder("score").documents(DocumentInput.text("story", "Once upon a time, there was a little girl named Lily. "
                 + "She loved to play outside with her dog Max.")).workers(2).build());
-        JsonNode r = runToSuccess(Jobs.task("ask").question(" Lily played with").docs(Jobs.ref("story")).maxTokens(8).build());
+        JsonNode r = runToSuccess(JobRequest.builder("ask").question(" Lily played with").documents(DocumentInput.ref("story")).maxTokens(8).build());
         JsonNode doc = r.get("documents").get(0);
         assertEquals("story", doc.get("id").asText());
         assertTrue(doc.get("tokens").asInt() > 0, doc.toString());
@@ -168,14 +168,14 @@ class EmbeddedClusterTest {
     @Test
     void askAboutAnUnknownDocumentIs404() {
         ApiException e = assertThrows(ApiException.class,
-                () -> cluster.service().submit(Jobs.task("ask").question("Who?").docs(Jobs.ref("never-seen")).build()));
+                () -> cluster.service().submit(JobRequest.builder("ask").question("Who?").documents(DocumentInput.ref("never-seen")).build()));
         assertEquals(404, e.status());
         assertTrue(e.getMessage().contains("'never-seen' has not been processed"), e.getMessage());
     }
 
     @Test
     void generateContinuesAPrompt() throws Exception {
-        JsonNode r = runToSuccess(Jobs.task("generate").prompt("Once upon a time").maxTokens(12).build());
+        JsonNode r = runToSuccess(JobRequest.builder("generate").prompt("Once upon a time").maxTokens(12).build());
         assertEquals("generate", r.get("task").asText());
         assertTrue(r.get("tokens").asInt() > 0, r.toString());
         assertFalse(r.get("text").asText().isBlank(), r.toString());
@@ -185,7 +185,7 @@ class EmbeddedClusterTest {
     void segmentsWithEveryEarlierBlockRetrievedLosslesslyAreExact() throws Exception {
         // S=128: four segments; codec none, every stored block retrieved and a window of the whole previous segment:
         // each segment sees its entire prefix at full precision, so the result is exact attention
-        JsonNode r = runToSuccess(Jobs.task("score").docs(Jobs.tokens("ref-segmented", ids)).workers(3).segmentTokens(128)
+        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref-segmented", ids)).workers(3).segmentTokens(128)
                 .kvCodec("none").retrieveTopK(1000).windowTokens(128).tokenNll(true).build());
         JsonNode doc = r.get("documents").get(0);
         assertEquals(4, doc.get("segments").size());
@@ -200,7 +200,7 @@ class EmbeddedClusterTest {
     @Test
     void segmentsWithoutCarriedContextDifferFromExact() throws Exception {
         // the counter-check: with nothing carried over, later segments lose their prefix
-        JsonNode r = runToSuccess(Jobs.task("score").docs(Jobs.tokens("ref-forgetful", ids)).workers(3).segmentTokens(128)
+        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref-forgetful", ids)).workers(3).segmentTokens(128)
                 .kvCodec("none").retrieveTopK(0).windowTokens(0).sinkTokens(0).tokenNll(true).build());
         double[] nll = nll(r.get("documents").get(0));
         for (int i = 0; i < 127; i++) assertEquals(referenceNll[i], nll[i], 1e-4, "the first segment is exact, NLL at " + i);

@@ -1,5 +1,6 @@
 package io.ringmem.coordinator;
 
+import io.ringmem.api.JobState;
 import io.ringmem.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringmem.model.LoadedModel;

@@ -1,8 +1,8 @@
 package io.ringmem.coordinator;
 
+import io.ringmem.segment.SegmentConfig;
 import io.ringmem.RingmemException;
 import io.ringmem.protocol.FinalizeTask;
-import io.ringmem.protocol.SegmentSettings;
 import io.ringmem.protocol.ShardTask;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link SegmentExecutor} against a fake gateway: assembly of rank results, retries, deterministic failures, cancellation. */
 class SegmentExecutorTest {
-    private static final SegmentSettings S8 = new SegmentSettings(8, 4, 2, 4, "int8", 4, 0, true);
+    private static final SegmentConfig S8 = new SegmentConfig(8, 4, 2, 4, "int8", 4, 0, true);
     private static final RunnerSettings RUNNER = new RunnerSettings(Duration.ofSeconds(7), Duration.ofSeconds(60),
             Duration.ofSeconds(5), 4, Duration.ofSeconds(2), Duration.ofHours(1));
     /** A document of 20 tokens: segments [0,8) [8,16) [16,20). */
@@ -82,7 +82,7 @@ class SegmentExecutorTest {
             assertEquals("job-1", t.jobId());
             assertEquals("doc-a", t.documentId());
             assertEquals(1, t.segment());
-            assertEquals(shards.getFirst().attempt(), t.attempt(), "one ring session for every rank");
+            assertEquals(shards.getFirst().session(), t.session(), "one ring session for every rank");
             assertEquals("zigzag", t.schedule());
             assertEquals(ring.get((r + 1) % 3).ringAddress(), t.nextAddress());
             assertArrayEquals(Arrays.copyOfRange(IDS, 8, 16), t.segmentIds());
@@ -97,7 +97,7 @@ class SegmentExecutorTest {
         assertEquals(1, fin.size());
         assertEquals("worker-1", fin.getFirst().worker().name(), "the first rank's worker finalizes");
         FinalizeTask f = (FinalizeTask) fin.getFirst().request();
-        assertEquals(new FinalizeTask("job-1", "doc-a", 1, shards.getFirst().attempt(), 3, 16, S8), f);
+        assertEquals(new FinalizeTask("job-1", "doc-a", 1, shards.getFirst().session(), 3, 16, S8, List.of()), f);
         assertEquals(4, leases.tryAcquire(4).orElseThrow().size(), "the ring is released");
     }
 
@@ -201,7 +201,7 @@ class SegmentExecutorTest {
         assertEquals(4, gateway.requests(ShardTask.class).size(), "the whole segment runs again");
         List<ShardTask> shards = gateway.requests(ShardTask.class);
         List<FinalizeTask> fins = gateway.requests(FinalizeTask.class);
-        assertEquals(shards.get(2).attempt(), fins.get(1).attempt(), "the finalize of the second attempt names its session");
+        assertEquals(shards.get(2).session(), fins.get(1).session(), "the finalize of the second attempt names its session");
         for (int i = 0; i < 8; i++) assertEquals(FakeGateway.nllAt(i), o.nll()[i], 0.0);
         assertTrue(log.getFirst().contains("store write failed"), log.toString());
     }

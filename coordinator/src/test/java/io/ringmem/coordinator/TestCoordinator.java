@@ -1,5 +1,7 @@
 package io.ringmem.coordinator;
 
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.Hazelcast;

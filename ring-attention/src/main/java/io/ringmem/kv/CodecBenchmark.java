@@ -11,6 +11,9 @@ import java.util.Random;
  * {@code java -cp ring-attention/target/classes io.ringmem.kv.CodecBenchmark [megabytes]}.
  */
 public final class CodecBenchmark {
+    /** Full-precision recent window of int4/int2 in this benchmark (docs/benchmarks.md reports it). */
+    static final int RESIDUAL = 32;
+
     /** One codec's figures. */
     public record Result(String codec, double ratio, double encodeMBps, double decodeMBps, int encodedBytes) {
     }
@@ -34,7 +37,7 @@ public final class CodecBenchmark {
         double mb = 8.0 * e / (1 << 20);
         List<Result> out = new ArrayList<>();
         for (String name : KvCodecs.NAMES) {
-            KvCodec c = KvCodecs.byName(name);
+            KvCodec c = KvCodecs.byName(name, RESIDUAL);
             byte[][] enc = {c.encode(k, v, n, kvHeads, headDim)};
             double encMs = medianMillis(() -> enc[0] = c.encode(k, v, n, kvHeads, headDim));
             double decMs = medianMillis(() -> KvCodecs.decode(enc[0]));
