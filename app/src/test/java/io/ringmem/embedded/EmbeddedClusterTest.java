@@ -1,11 +1,11 @@
 package io.ringmem.embedded;
 
-import io.ringmem.api.JobRequest;
-import io.ringmem.api.JobRequest.DocumentInput;
-import io.ringmem.api.JobState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.TestData;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobState;
 import io.ringmem.coordinator.ApiException;
 import io.ringmem.coordinator.CoordinatorService;
 import io.ringmem.coordinator.JobLimits;
@@ -70,7 +70,7 @@ class EmbeddedClusterTest {
 
     private static JsonNode runToSuccess(JobRequest request) throws InterruptedException {
         CoordinatorService service = cluster.service();
-        String id = service.submit(request).get("id").asText();
+        String id = service.submit(request).id();
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         JobRecord job = service.record(id);
         while (!job.state().finished() && System.nanoTime() < deadline) {
@@ -78,7 +78,7 @@ class EmbeddedClusterTest {
             job = service.record(id);
         }
         assertEquals(JobState.SUCCEEDED, job.state(), "job " + id + ": " + job.error() + "\nlog: " + log);
-        return service.result(id);
+        return json.valueToTree(service.result(id));
     }
 
     private static double[] nll(JsonNode document) {
@@ -122,15 +122,15 @@ class EmbeddedClusterTest {
         double[] aloneA = nll(runToSuccess(a).get("documents").get(0));
         double[] aloneB = nll(runToSuccess(b).get("documents").get(0));
         CoordinatorService service = cluster.service();
-        String idA = service.submit(a).get("id").asText(), idB = service.submit(b).get("id").asText();
+        String idA = service.submit(a).id(), idB = service.submit(b).id();
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (!(service.record(idA).state().finished() && service.record(idB).state().finished()) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertEquals(JobState.SUCCEEDED, service.record(idA).state(), String.valueOf(service.record(idA).error()));
         assertEquals(JobState.SUCCEEDED, service.record(idB).state(), String.valueOf(service.record(idB).error()));
-        assertArrayEquals(aloneA, nll(service.result(idA).get("documents").get(0)), 0.0);
-        assertArrayEquals(aloneB, nll(service.result(idB).get("documents").get(0)), 0.0);
+        assertArrayEquals(aloneA, nll(json.valueToTree(service.result(idA)).get("documents").get(0)), 0.0);
+        assertArrayEquals(aloneB, nll(json.valueToTree(service.result(idB)).get("documents").get(0)), 0.0);
     }
 
     @Test

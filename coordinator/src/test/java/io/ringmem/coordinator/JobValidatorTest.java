@@ -1,12 +1,12 @@
 package io.ringmem.coordinator;
 
-import io.ringmem.api.JobRequest;
-import io.ringmem.api.JobRequest.DocumentInput;
-import io.ringmem.segment.SegmentConfig;
 import io.ringmem.TestData;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobRequest;
 import io.ringmem.kv.KvCodecs;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
+import io.ringmem.segment.SegmentConfig;
 import io.ringmem.tokenizer.Tokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

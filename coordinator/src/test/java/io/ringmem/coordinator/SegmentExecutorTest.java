@@ -1,9 +1,9 @@
 package io.ringmem.coordinator;
 
-import io.ringmem.segment.SegmentConfig;
 import io.ringmem.RingmemException;
 import io.ringmem.protocol.FinalizeTask;
 import io.ringmem.protocol.ShardTask;
+import io.ringmem.segment.SegmentConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.ringmem.worker;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ringmem.RingmemException;
+import io.ringmem.TestData;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.RunConfig;
 import io.ringmem.kernel.Kernels;
@@ -20,7 +21,6 @@ import io.ringmem.segment.QuerySums;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
 import io.ringmem.segment.SegmentedScorer;
-import io.ringmem.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
