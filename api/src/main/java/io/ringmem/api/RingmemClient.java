@@ -75,7 +75,7 @@ public final class RingmemClient {
         return json;
     }
 
-    /** {@code POST /v1/jobs}: queues the job; its status (state QUEUED, or CANCELLED at once never). */
+    /** {@code POST /v1/jobs}: validates and queues the job; its status (QUEUED). A refusal is a 4xx exception. */
     public JobStatus submit(JobRequest request) {
         byte[] body;
         try {
