@@ -12,10 +12,16 @@ import io.ringmem.coordinator.JobLimits;
 import io.ringmem.coordinator.JobRecord;
 import io.ringmem.coordinator.RunnerSettings;
 import io.ringmem.forward.LlamaModel;
+import io.ringmem.forward.RunConfig;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
+import io.ringmem.ring.ShardSchedule;
+import io.ringmem.segment.InMemoryKvBlockStore;
+import io.ringmem.segment.SegmentConfig;
+import io.ringmem.segment.SegmentScoreResult;
+import io.ringmem.segment.SegmentedScorer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +44,7 @@ class EmbeddedClusterTest {
     private static final String MODEL = "tinystories-656k";
     private static LoadedModel loaded;
     private static Kernels kernels;
+    private static LlamaModel model;
     private static EmbeddedCluster cluster;
     private static int[] ids;
     private static double[] referenceNll;
@@ -56,7 +63,7 @@ class EmbeddedClusterTest {
 
         loaded = ModelLoader.load(TestData.tinystories656k(), null);
         kernels = KernelsFactory.byName("vector", 1);
-        LlamaModel model = new LlamaModel(loaded.config(), loaded.weights(), kernels);
+        model = new LlamaModel(loaded.config(), loaded.weights(), kernels);
         cluster = EmbeddedCluster.start(MODEL, model, loaded.tokenizer(), 3, 64, JobLimits.defaults(), RunnerSettings.defaults(),
                 log::add, job -> { });
     }
@@ -207,5 +214,20 @@ class EmbeddedClusterTest {
         double diff = 0;
         for (int i = 128; i < nll.length; i++) diff += Math.abs(referenceNll[i] - nll[i]);
         assertTrue(diff > 1e-2, "later segments must differ from exact: " + diff);
+    }
+
+    @Test
+    void tokenSelectionThroughTheCoordinatorEqualsTheInProcessScorer() throws Exception {
+        // kvKeepRatio 0.5: each rank's query sums travel in its shard result to the finalizing worker
+        SegmentConfig cfg = SegmentConfig.builder().segmentTokens(128).codec("none").retrieveTopK(1000).windowTokens(32)
+                .keepRatio(0.5).build();
+        SegmentScoreResult expected = new SegmentedScorer(model, RunConfig.of(3, ShardSchedule.ZIGZAG), cfg,
+                new InMemoryKvBlockStore(loaded.config().layers())).score(ids, x -> { });
+        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref-selected", ids)).workers(3)
+                .segmentTokens(128).kvCodec("none").retrieveTopK(1000).windowTokens(32).kvKeepRatio(0.5).tokenNll(true).build());
+        JsonNode doc = r.get("documents").get(0);
+        assertArrayEquals(expected.nll(), nll(doc), 0.0);
+        assertEquals(expected.compressionRatio(), doc.get("compressionRatio").asDouble(), 1e-12, "the same tokens kept");
+        assertTrue(doc.get("compressionRatio").asDouble() > 1.9, "half the tokens of fp32 blocks: " + doc.get("compressionRatio"));
     }
 }

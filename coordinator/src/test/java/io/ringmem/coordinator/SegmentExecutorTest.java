@@ -2,7 +2,9 @@ package io.ringmem.coordinator;
 
 import io.ringmem.RingmemException;
 import io.ringmem.protocol.FinalizeTask;
+import io.ringmem.protocol.ShardResult;
 import io.ringmem.protocol.ShardTask;
+import io.ringmem.segment.QuerySums;
 import io.ringmem.segment.SegmentConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,6 +103,24 @@ class SegmentExecutorTest {
         FinalizeTask f = (FinalizeTask) fin.getFirst().request();
         assertEquals(new FinalizeTask("job-1", "doc-a", 1, shards.getFirst().session(), 3, 16, S8, List.of()), f);
         assertEquals(4, leases.tryAcquire(4).orElseThrow().size(), "the ring is released");
+    }
+
+    @Test
+    void tokenSelectionHandsEveryRanksQuerySumsToFinalizeInRankOrder() throws Exception {
+        Map<Integer, QuerySums> sent = new ConcurrentHashMap<>();
+        gateway.behaviour = (w, r) -> {
+            if (!(r instanceof ShardTask t)) return FakeGateway.answer(w, r);
+            ShardResult s = FakeGateway.shard(t, w.name());
+            QuerySums q = new QuerySums(1, 2);
+            sent.put(t.rank(), q);
+            return new ShardResult(s.rank(), s.worker(), s.positions(), s.nll(), s.hiddenSum(), s.computeNanos(), s.ringWaitNanos(),
+                    s.bytesSent(), q);
+        };
+        SegmentExecutor executor = executor(new WorkerLeases(gateway, RUNNER.quarantine()), RUNNER);
+        executor.run("job-1", "doc-a", IDS, 1, 3, S8.withKeepRatio(0.5), false, () -> false, failures::incrementAndGet);
+        FinalizeTask f = gateway.requests(FinalizeTask.class).getFirst();
+        assertEquals(List.of(sent.get(0), sent.get(1), sent.get(2)), f.queries());
+        assertEquals(0.5, f.settings().keepRatio());
     }
 
     @Test
