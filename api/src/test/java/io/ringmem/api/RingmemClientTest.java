@@ -119,7 +119,8 @@ class RingmemClientTest {
         assertNull(a.documents().getFirst().answer());
         assertArrayEquals(new int[]{5, 6}, a.documents().getFirst().ids());
 
-        route("GET /v1/jobs/g/result", 200, "{\"id\":\"g\",\"task\":\"generate\",\"text\":\"hi\",\"tokens\":1,\"worker\":\"w2\",\"ids\":[7]}");
+        route("GET /v1/jobs/g/result", 200,
+                "{\"id\":\"g\",\"task\":\"generate\",\"text\":\"hi\",\"tokens\":1,\"worker\":\"w2\",\"ids\":[7]}");
         GenerateResult g = assertInstanceOf(GenerateResult.class, c.result("g"));
         assertEquals("hi", g.text());
     }
@@ -171,7 +172,8 @@ class RingmemClientTest {
         route("GET /v1/jobs/job-9/result", 409, "{\"error\":\"job 'job-9' is RUNNING; the result is not ready yet\"}");
         route("GET /v1/jobs/boom", 500, "<html>proxy error</html>");
         RingmemClient c = client(Duration.ofSeconds(5));
-        RingmemClientException bad = assertThrows(RingmemClientException.class, () -> c.submit(JobRequest.builder("score").kvCodec("zip").build()));
+        RingmemClientException bad = assertThrows(RingmemClientException.class, () -> c.submit(JobRequest.builder("score")
+                .kvCodec("zip").build()));
         assertEquals(400, bad.status());
         assertEquals("unknown kvCodec 'zip': use one of none, int8, int4, int2", bad.getMessage());
         RingmemClientException running = assertThrows(RingmemClientException.class, () -> c.result("job-9"));

@@ -19,7 +19,8 @@ final class SegmentSettingsOptions {
             "kvBlockTokens", "--kv-block-tokens", "kvKeepRatio", "--kv-keep-ratio");
 
     @Option(names = "--segment-tokens", paramLabel = "S",
-            description = "tokens per segment; a document of at most S tokens is exact (default: " + SegmentConfig.DEFAULT_SEGMENT_TOKENS + ")")
+            description = "tokens per segment; a document of at most S tokens is exact (default: "
+                    + SegmentConfig.DEFAULT_SEGMENT_TOKENS + ")")
     Integer segmentTokens;
 
     @Option(names = "--kv-codec", paramLabel = "int8|int4|int2|none",
@@ -44,11 +45,13 @@ final class SegmentSettingsOptions {
     Integer blockTokens;
 
     @Option(names = "--kv-keep-ratio", paramLabel = "R",
-            description = "token selection: share of each stored block's tokens kept, by estimated attention mass, in (0, 1] (default: 1)")
+            description = "token selection: share of each stored block's tokens kept, by estimated attention mass, in (0, 1] "
+                    + "(default: 1)")
     Double keepRatio;
 
     @Option(names = "--no-memory-tokens",
-            description = "ignore the checkpoint's RMT memory tokens (ringmem.memory_tokens); by default segment mode uses them when present")
+            description = "ignore the checkpoint's RMT memory tokens (ringmem.memory_tokens); by default segment mode uses them "
+                    + "when present")
     boolean noMemoryTokens;
 
     private String codecName() {

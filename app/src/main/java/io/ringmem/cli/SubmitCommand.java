@@ -34,7 +34,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "P", description = "ring size (default: every ready worker)")
     Integer workers;
 
-    @Option(names = "--segment-tokens", paramLabel = "S", description = "segment length (default: " + SegmentConfig.DEFAULT_SEGMENT_TOKENS + ")")
+    @Option(names = "--segment-tokens", paramLabel = "S",
+            description = "segment length (default: " + SegmentConfig.DEFAULT_SEGMENT_TOKENS + ")")
     Integer segmentTokens;
 
     @Option(names = "--kv-codec", paramLabel = "none|int8|int4|int2", description = "codec of stored KV blocks (default: int8)")

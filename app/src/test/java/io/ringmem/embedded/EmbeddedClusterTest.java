@@ -107,7 +107,8 @@ class EmbeddedClusterTest {
 
     @Test
     void scoreOnThreeWorkersMatchesTheReference() throws Exception {
-        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref", ids)).workers(3).segmentTokens(2048).tokenNll(true).build());
+        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref", ids)).workers(3)
+                .segmentTokens(2048).tokenNll(true).build());
         assertEquals(3, r.get("workers").asInt());
         JsonNode doc = r.get("documents").get(0);
         assertEquals("ref", doc.get("id").asText());
@@ -124,8 +125,10 @@ class EmbeddedClusterTest {
 
     @Test
     void concurrentJobsShareTheWorkersAndGiveTheSameResultsAsAlone() throws Exception {
-        JobRequest a = JobRequest.builder("score").documents(DocumentInput.tokens("conc-a", ids)).workers(2).segmentTokens(128).tokenNll(true).build();
-        JobRequest b = JobRequest.builder("score").documents(DocumentInput.tokens("conc-b", java.util.Arrays.copyOf(ids, 300))).workers(1).segmentTokens(128).tokenNll(true).build();
+        JobRequest a = JobRequest.builder("score").documents(DocumentInput.tokens("conc-a", ids)).workers(2).segmentTokens(128)
+                .tokenNll(true).build();
+        JobRequest b = JobRequest.builder("score").documents(DocumentInput.tokens("conc-b", java.util.Arrays.copyOf(ids, 300)))
+                .workers(1).segmentTokens(128).tokenNll(true).build();
         double[] aloneA = nll(runToSuccess(a).get("documents").get(0));
         double[] aloneB = nll(runToSuccess(b).get("documents").get(0));
         CoordinatorService service = cluster.service();
@@ -142,7 +145,8 @@ class EmbeddedClusterTest {
 
     @Test
     void embedGivesFiniteEmbeddingsOfTheModelWidth() throws Exception {
-        JsonNode r = runToSuccess(JobRequest.builder("embed").documents(DocumentInput.tokens("ref-embed", ids)).workers(3).segmentTokens(256).build());
+        JsonNode r = runToSuccess(JobRequest.builder("embed").documents(DocumentInput.tokens("ref-embed", ids)).workers(3)
+                .segmentTokens(256).build());
         JsonNode doc = r.get("documents").get(0);
         assertEquals(2, doc.get("segments").size());
         for (JsonNode e : List.of(doc.get("embedding"), doc.get("segments").get(0).get("embedding"), doc.get("segments").get(1).get("embedding"))) {
@@ -163,9 +167,11 @@ class EmbeddedClusterTest {
 
     @Test
     void askAboutAProcessedDocumentAnswers() throws Exception {
-        runToSuccess(JobRequest.builder("score").documents(DocumentInput.text("story", "Once upon a time, there was a little girl named Lily. "
+        runToSuccess(JobRequest.builder("score").documents(DocumentInput.text("story",
+                "Once upon a time, there was a little girl named Lily. "
                 + "She loved to play outside with her dog Max.")).workers(2).build());
-        JsonNode r = runToSuccess(JobRequest.builder("ask").question(" Lily played with").documents(DocumentInput.ref("story")).maxTokens(8).build());
+        JsonNode r = runToSuccess(JobRequest.builder("ask").question(" Lily played with").documents(DocumentInput.ref("story"))
+                .maxTokens(8).build());
         JsonNode doc = r.get("documents").get(0);
         assertEquals("story", doc.get("id").asText());
         assertTrue(doc.get("tokens").asInt() > 0, doc.toString());
@@ -175,7 +181,8 @@ class EmbeddedClusterTest {
     @Test
     void askAboutAnUnknownDocumentIs404() {
         ApiException e = assertThrows(ApiException.class,
-                () -> cluster.service().submit(JobRequest.builder("ask").question("Who?").documents(DocumentInput.ref("never-seen")).build()));
+                () -> cluster.service().submit(JobRequest.builder("ask").question("Who?").documents(DocumentInput.ref("never-seen"))
+                        .build()));
         assertEquals(404, e.status());
         assertTrue(e.getMessage().contains("'never-seen' has not been processed"), e.getMessage());
     }
@@ -192,7 +199,8 @@ class EmbeddedClusterTest {
     void segmentsWithEveryEarlierBlockRetrievedLosslesslyAreExact() throws Exception {
         // S=128: four segments; codec none, every stored block retrieved and a window of the whole previous segment:
         // each segment sees its entire prefix at full precision, so the result is exact attention
-        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref-segmented", ids)).workers(3).segmentTokens(128)
+        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref-segmented", ids)).workers(3)
+                .segmentTokens(128)
                 .kvCodec("none").retrieveTopK(1000).windowTokens(128).tokenNll(true).build());
         JsonNode doc = r.get("documents").get(0);
         assertEquals(4, doc.get("segments").size());
@@ -207,7 +215,8 @@ class EmbeddedClusterTest {
     @Test
     void segmentsWithoutCarriedContextDifferFromExact() throws Exception {
         // the counter-check: with nothing carried over, later segments lose their prefix
-        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref-forgetful", ids)).workers(3).segmentTokens(128)
+        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref-forgetful", ids)).workers(3)
+                .segmentTokens(128)
                 .kvCodec("none").retrieveTopK(0).windowTokens(0).sinkTokens(0).tokenNll(true).build());
         double[] nll = nll(r.get("documents").get(0));
         for (int i = 0; i < 127; i++) assertEquals(referenceNll[i], nll[i], 1e-4, "the first segment is exact, NLL at " + i);

@@ -123,7 +123,8 @@ class JobValidatorTest {
 
     @Test
     void textGetsBosAndTokensAreUsedAsGiven() {
-        JobSpec spec = valid(JobRequest.builder("embed").model(MODEL).documents(DocumentInput.text("t", STORY), DocumentInput.tokens("k", 5, 6, 7)));
+        JobSpec spec = valid(JobRequest.builder("embed").model(MODEL).documents(DocumentInput.text("t", STORY),
+                DocumentInput.tokens("k", 5, 6, 7)));
         assertEquals(Task.EMBED, spec.task());
         int[] encoded = tokenizer.encode(STORY);
         assertTrue(encoded.length > 5);
@@ -162,7 +163,8 @@ class JobValidatorTest {
     void documentAtTheLimitsIsAccepted() {
         int[] hundred = new int[100];
         hundred[99] = vocab - 1;
-        JobSpec spec = valid(JobRequest.builder("score").documents(DocumentInput.tokens("a", hundred), DocumentInput.tokens("b", 0, 0), DocumentInput.tokens("c", 1, 2)));
+        JobSpec spec = valid(JobRequest.builder("score").documents(DocumentInput.tokens("a", hundred), DocumentInput.tokens("b", 0,
+                0), DocumentInput.tokens("c", 1, 2)));
         assertEquals(3, spec.documents().size());
         assertEquals(100, spec.documents().getFirst().ids().length);
     }
@@ -198,7 +200,8 @@ class JobValidatorTest {
     void documentNeedsExactlyOneOfTextAndTokens() {
         refused(400, "document 'both' needs exactly one of \"text\" or \"tokens\"",
                 JobRequest.builder("score").documents(new DocumentInput("both", "hi there", new int[]{1, 2})));
-        refused(400, "document 'none' needs exactly one of \"text\" or \"tokens\"", JobRequest.builder("score").documents(DocumentInput.ref("none")));
+        refused(400, "document 'none' needs exactly one of \"text\" or \"tokens\"", JobRequest.builder("score")
+                .documents(DocumentInput.ref("none")));
     }
 
     @Test
@@ -209,20 +212,24 @@ class JobValidatorTest {
 
     @Test
     void tokenIdsOutsideTheVocabularyAreRefused() {
-        refused(400, "document 'v' has token id 2048 outside the vocabulary (0..2047)", JobRequest.builder("score").documents(DocumentInput.tokens("v", 1, 2048)));
-        refused(400, "document 'v' has token id -1 outside the vocabulary", JobRequest.builder("score").documents(DocumentInput.tokens("v", -1, 5)));
+        refused(400, "document 'v' has token id 2048 outside the vocabulary (0..2047)", JobRequest.builder("score")
+                .documents(DocumentInput.tokens("v", 1, 2048)));
+        refused(400, "document 'v' has token id -1 outside the vocabulary", JobRequest.builder("score")
+                .documents(DocumentInput.tokens("v", -1, 5)));
     }
 
     @Test
     void oneTokenDocumentsAreRefused() {
-        refused(400, "document 'one' has 1 token(s); scoring needs at least 2", JobRequest.builder("score").documents(DocumentInput.tokens("one", 7)));
+        refused(400, "document 'one' has 1 token(s); scoring needs at least 2", JobRequest.builder("score")
+                .documents(DocumentInput.tokens("one", 7)));
         refused(400, "document 'zero' has 0 token(s)", JobRequest.builder("score").documents(DocumentInput.tokens("zero")));
     }
 
     @Test
     void tooManyDocumentsIs413WithTheLimit() {
         refused(413, "4 documents exceed this coordinator's limit of 3", JobRequest.builder("score").documents(
-                DocumentInput.tokens("a", 1, 2), DocumentInput.tokens("b", 1, 2), DocumentInput.tokens("c", 1, 2), DocumentInput.tokens("d", 1, 2)));
+                DocumentInput.tokens("a", 1, 2), DocumentInput.tokens("b", 1, 2), DocumentInput.tokens("c", 1, 2),
+                        DocumentInput.tokens("d", 1, 2)));
     }
 
     @Test
@@ -233,13 +240,16 @@ class JobValidatorTest {
         String text = "Once upon a time ".repeat(40);
         int n = tokenizer.encode(text).length + 1;
         assertTrue(n > 100);
-        refused(413, "document 'txt' has " + n + " tokens, over this coordinator's limit of 100", JobRequest.builder("score").documents(DocumentInput.text("txt", text)));
+        refused(413, "document 'txt' has " + n + " tokens, over this coordinator's limit of 100", JobRequest.builder("score")
+                .documents(DocumentInput.text("txt", text)));
     }
 
     @Test
     void duplicateDocumentIdsAreRefused() {
-        refused(400, "document id 'a' appears twice in the job", JobRequest.builder("score").documents(DocumentInput.tokens("a", 1, 2), DocumentInput.tokens("a", 3, 4)));
-        refused(400, "document id 'seen' appears twice", JobRequest.builder("ask").question("Who?").documents(DocumentInput.ref("seen"), DocumentInput.ref("seen")));
+        refused(400, "document id 'a' appears twice in the job", JobRequest.builder("score").documents(DocumentInput.tokens("a", 1,
+                2), DocumentInput.tokens("a", 3, 4)));
+        refused(400, "document id 'seen' appears twice", JobRequest.builder("ask").question("Who?")
+                .documents(DocumentInput.ref("seen"), DocumentInput.ref("seen")));
     }
 
     @Test
@@ -280,7 +290,8 @@ class JobValidatorTest {
     void maxTokensLimits() {
         refused(400, "maxTokens must be in 1..64, got 0", JobRequest.builder("generate").prompt("Once").maxTokens(0));
         refused(400, "maxTokens must be in 1..64, got 65", JobRequest.builder("generate").prompt("Once").maxTokens(65));
-        refused(400, "maxTokens must be in 1..64, got 65", JobRequest.builder("ask").question("Who?").documents(DocumentInput.ref("seen")).maxTokens(65));
+        refused(400, "maxTokens must be in 1..64, got 65", JobRequest.builder("ask").question("Who?")
+                .documents(DocumentInput.ref("seen")).maxTokens(65));
         assertEquals(64, valid(JobRequest.builder("generate").prompt("Once").maxTokens(64)).maxTokens());
     }
 
@@ -289,8 +300,10 @@ class JobValidatorTest {
         // a coordinator allowing fewer than 32 new tokens must not refuse requests that never named maxTokens
         JobValidator small = new JobValidator(MODEL, vocab, tokenizer, new JobLimits(100, 3, 8, 16), d -> true);
         assertEquals(16, small.validate(JobRequest.builder("generate").prompt("Once").build(), "job-1").maxTokens());
-        assertEquals(Task.SCORE, small.validate(JobRequest.builder("score").documents(DocumentInput.tokens("a", 1, 2)).build(), "job-1").task());
-        refused(400, "maxTokens must be in 1..16, got 17", () -> small.validate(JobRequest.builder("generate").prompt("Once").maxTokens(17).build(), "job-1"));
+        assertEquals(Task.SCORE, small.validate(JobRequest.builder("score").documents(DocumentInput.tokens("a", 1, 2)).build(),
+                "job-1").task());
+        refused(400, "maxTokens must be in 1..16, got 17", () -> small.validate(JobRequest.builder("generate").prompt("Once")
+                .maxTokens(17).build(), "job-1"));
     }
 
     @Test
@@ -312,7 +325,8 @@ class JobValidatorTest {
 
     @Test
     void askNamesProcessedDocuments() {
-        JobSpec spec = valid(JobRequest.builder("ask").question("Who is Lily?").documents(DocumentInput.ref("seen"), DocumentInput.ref("seen-2")).maxTokens(10));
+        JobSpec spec = valid(JobRequest.builder("ask").question("Who is Lily?").documents(DocumentInput.ref("seen"),
+                DocumentInput.ref("seen-2")).maxTokens(10));
         assertEquals(Task.ASK, spec.task());
         assertEquals(List.of("seen", "seen-2"), spec.documents().stream().map(JobSpec.DocumentSpec::id).toList());
         for (JobSpec.DocumentSpec d : spec.documents()) assertEquals(0, d.ids().length);
@@ -323,7 +337,8 @@ class JobValidatorTest {
     @Test
     void askWithoutQuestionIsRefused() {
         refused(400, "an ask job needs a non-empty \"question\"", JobRequest.builder("ask").documents(DocumentInput.ref("seen")));
-        refused(400, "an ask job needs a non-empty \"question\"", JobRequest.builder("ask").question("   ").documents(DocumentInput.ref("seen")));
+        refused(400, "an ask job needs a non-empty \"question\"", JobRequest.builder("ask").question("   ")
+                .documents(DocumentInput.ref("seen")));
     }
 
     @Test
@@ -339,7 +354,8 @@ class JobValidatorTest {
             return id.equals("seen");
         });
         refused(404, "document 'fresh' has not been processed: run a score or embed job on it first",
-                () -> v.validate(JobRequest.builder("ask").question("Who?").documents(DocumentInput.ref("seen"), DocumentInput.ref("fresh")).build(), "job-1"));
+                () -> v.validate(JobRequest.builder("ask").question("Who?").documents(DocumentInput.ref("seen"),
+                        DocumentInput.ref("fresh")).build(), "job-1"));
         assertEquals(List.of("seen", "fresh"), asked, "the predicate decides, per document");
     }
 
@@ -347,7 +363,8 @@ class JobValidatorTest {
     void askWithContentIsRefused() {
         refused(400, "an ask job names processed documents by id only; document 'seen' has content",
                 JobRequest.builder("ask").question("Who?").documents(DocumentInput.text("seen", "Lily")));
-        refused(400, "names processed documents by id only", JobRequest.builder("ask").question("Who?").documents(DocumentInput.tokens("seen", 1, 2)));
+        refused(400, "names processed documents by id only", JobRequest.builder("ask").question("Who?")
+                .documents(DocumentInput.tokens("seen", 1, 2)));
     }
 
     // ---- generate ----
@@ -372,7 +389,8 @@ class JobValidatorTest {
 
     @Test
     void generateWithDocumentsIsRefused() {
-        refused(400, "a generate job takes a \"prompt\", not documents", JobRequest.builder("generate").prompt("Once").documents(DocumentInput.text("a", "b")));
+        refused(400, "a generate job takes a \"prompt\", not documents", JobRequest.builder("generate").prompt("Once")
+                .documents(DocumentInput.text("a", "b")));
         // an empty list is no documents
         assertEquals(Task.GENERATE, valid(JobRequest.builder("generate").prompt("Once").documents()).task());
     }

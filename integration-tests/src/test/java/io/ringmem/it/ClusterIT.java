@@ -200,10 +200,12 @@ class ClusterIT {
         RingmemClientException empty = refused(JobRequest.builder("score").documents(DocumentInput.text("e", "")).build());
         assertEquals(400, empty.status());
         assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
-        RingmemClientException oversized = refused(JobRequest.builder("score").documents(DocumentInput.tokens("big", new int[20001])).build());
+        RingmemClientException oversized = refused(JobRequest.builder("score").documents(DocumentInput.tokens("big", new int[20001]))
+                .build());
         assertEquals(413, oversized.status());
         assertTrue(oversized.getMessage().contains("20000"), oversized.getMessage());
-        RingmemClientException keep = refused(JobRequest.builder("score").documents(DocumentInput.tokens("k", 1, 2, 3)).kvKeepRatio(0.0).build());
+        RingmemClientException keep = refused(JobRequest.builder("score").documents(DocumentInput.tokens("k", 1, 2, 3))
+                .kvKeepRatio(0.0).build());
         assertEquals(400, keep.status());
         assertTrue(keep.getMessage().contains("kvKeepRatio"), keep.getMessage());
         RawHttp.Response malformed = cluster.http().post("/v1/jobs", "{\"task\": \"score\", \"documents\": [");

@@ -28,7 +28,8 @@ final class LongJobs {
     /** score, one document of REPEATS × 512 tokens, segments of 128, rings of 3. */
     static JobRequest scoreRequest() {
         int[] ids = HfReference.tinyStories512().repeated(REPEATS);
-        return JobRequest.builder("score").workers(WORKERS).segmentTokens(SEGMENT_TOKENS).documents(DocumentInput.tokens("long", ids)).build();
+        return JobRequest.builder("score").workers(WORKERS).segmentTokens(SEGMENT_TOKENS).documents(DocumentInput.tokens("long", ids))
+                .build();
     }
 
     /** Whether a status shows the job running with some but not all segments done. */
