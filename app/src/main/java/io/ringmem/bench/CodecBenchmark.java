@@ -14,6 +14,9 @@ import java.util.Random;
  * ({@code none}, a plain copy) is the baseline of the ratios. Run with {@code bin/ringmem bench codec}.
  */
 public final class CodecBenchmark {
+    /** Full-precision recent window of int4/int2 in this benchmark (docs/benchmarks.md reports it). */
+    static final int RESIDUAL = 32;
+
     /** KV heads and head dimension of the benchmark's shape (n, 8, 128). */
     public static final int KV_HEADS = 8, HEAD_DIM = 128;
 
@@ -62,7 +65,7 @@ public final class CodecBenchmark {
         double mb = 8.0 * e / (1 << 20);
         List<Result> out = new ArrayList<>();
         for (String name : KvCodecs.NAMES) {
-            KvCodec c = KvCodecs.byName(name);
+            KvCodec c = KvCodecs.byName(name, RESIDUAL);
             byte[][] enc = {c.encode(k, v, n, KV_HEADS, HEAD_DIM)};
             double encMs = medianMillis(o, () -> enc[0] = c.encode(k, v, n, KV_HEADS, HEAD_DIM));
             double decMs = medianMillis(o, () -> KvCodecs.decode(enc[0]));

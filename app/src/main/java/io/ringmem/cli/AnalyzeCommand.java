@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringmem.RingmemException;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobState;
 import io.ringmem.backend.Backend;
 import io.ringmem.coordinator.JobLimits;
 import io.ringmem.coordinator.JobRecord;
-import io.ringmem.coordinator.JobRequest;
-import io.ringmem.coordinator.JobState;
 import io.ringmem.coordinator.RunnerSettings;
 import io.ringmem.embedded.EmbeddedCluster;
 import io.ringmem.model.LoadedModel;
@@ -48,14 +49,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--task", defaultValue = "score", split = ",", paramLabel = "score,embed", description = "score, embed or both (default: ${DEFAULT-VALUE})")
     List<String> tasks;
 
-    @Option(names = "--segment-tokens", defaultValue = "2048", paramLabel = "S", description = "segment length; shorter documents are exact (default: ${DEFAULT-VALUE})")
-    int segmentTokens;
-
-    @Option(names = "--kv-codec", defaultValue = "int8", paramLabel = "none|int8|int4|int2", description = "codec of stored KV blocks (default: ${DEFAULT-VALUE})")
-    String kvCodec;
-
-    @Option(names = "--retrieve-top-k", defaultValue = "4", paramLabel = "K", description = "stored blocks retrieved per layer and rank (default: ${DEFAULT-VALUE})")
-    int topK;
+    @Mixin
+    SegmentSettingsOptions segmentSettings;
 
     @Option(names = "--out", paramLabel = "report.json", description = "write the JSON report here (default: stdout)")
     Path out;
@@ -73,21 +68,20 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         if (workers < 1 || workers > 64) throw new RingmemException("--workers must be in 1..64, got " + workers);
-        String task = task();
-        List<JobRequest.DocumentInput> docs = new ArrayList<>();
+        segmentSettings.config(); // bad segment options fail before the model loads
+        List<DocumentInput> docs = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (Path f : files) {
             String id = DocumentIds.of(f);
             if (ids.contains(id)) id = id + "-" + ids.size();
             ids.add(id);
             try {
-                docs.add(new JobRequest.DocumentInput(id, Files.readString(f, StandardCharsets.UTF_8), null));
+                docs.add(DocumentInput.text(id, Files.readString(f, StandardCharsets.UTF_8)));
             } catch (IOException e) {
                 throw new RingmemException("cannot read " + f + ": " + e.getMessage());
             }
         }
-        JobRequest request = new JobRequest(task, null, docs, workers, segmentTokens, kvCodec, topK, null, null, null,
-                null, null, null, null, null, null, plot != null || tokenNll);
+        JobRequest request = request(docs);
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
         ObjectMapper json = new ObjectMapper();
         long t0 = System.nanoTime();
@@ -96,13 +90,13 @@ final class AnalyzeCommand implements Callable<Integer> {
             try (EmbeddedCluster cluster = EmbeddedCluster.start(model.modelName(), model.llama(loaded, backend), loaded.tokenizer(),
                     workers, model.blockTokens, JobLimits.defaults(), RunnerSettings.defaults(), progress::log, progress::update)) {
                 err.printf("ringmem: embedded cluster up: %d worker(s) on loopback TCP, %d kernel thread(s) each%n", workers, threads);
-                String id = cluster.service().submit(request).get("id").asText();
+                String id = cluster.service().submit(request).id();
                 JobRecord done = progress.awaitFinished(cluster.service(), id);
                 progress.end();
                 if (done.state() != JobState.SUCCEEDED) {
                     throw new RingmemException("analysis " + done.state().name().toLowerCase(Locale.ROOT) + (done.error() == null ? "" : ": " + done.error()));
                 }
-                JsonNode result = cluster.service().result(id);
+                JsonNode result = json.valueToTree(cluster.service().result(id));
                 ObjectNode report = Report.of(json, result, model.modelName(), tokenNll);
                 if (plot != null) Report.plots(result, plot, err);
                 String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(report);
@@ -115,6 +109,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The job this command submits for {@code docs}: task, ring size, segment settings, per-token NLL when needed. */
+    JobRequest request(List<DocumentInput> docs) {
+        return segmentSettings.applyTo(JobRequest.builder(task())).documents(docs).workers(workers)
+                .tokenNll(plot != null || tokenNll).build();
     }
 
     private String task() {

@@ -1,30 +1,27 @@
 package io.ringmem.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.ringmem.api.JobStatus;
+import io.ringmem.api.RingmemClient;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 
-/** Polls a job's status until it finishes, printing progress lines when they change. */
+/** Waits for a job to finish, printing a progress line whenever its state or progress changes. */
 final class JobFollower {
+    /** Long enough for any job a CLI user waits for; the coordinator's own limits end stuck jobs sooner. */
+    private static final Duration WAIT = Duration.ofDays(7);
+
     private JobFollower() {
     }
 
     /** @param err where progress goes, or null for none */
-    static JsonNode follow(RestClient client, String id, PrintWriter err) throws InterruptedException {
-        String shown = "";
-        while (true) {
-            JsonNode s = client.get("/v1/jobs/" + id);
-            String state = s.get("state").asText();
-            JsonNode p = s.get("progress");
-            String line = String.format("ringmem: %s %s: %d/%d segments, %d/%d documents", id, state,
-                    p.get("segmentsDone").asInt(), p.get("segmentsTotal").asInt(), p.get("documentsDone").asInt(), p.get("documentsTotal").asInt());
-            if (err != null && !line.equals(shown)) {
-                err.println(line);
-                err.flush();
-                shown = line;
-            }
-            if (state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED")) return s;
-            Thread.sleep(250);
-        }
+    static JobStatus follow(RingmemClient client, String id, PrintWriter err) {
+        return CoordinatorCalls.call(() -> client.awaitCompletion(id, WAIT, s -> {
+            if (err == null) return;
+            JobStatus.Progress p = s.progress();
+            err.printf("ringmem: %s %s: %d/%d segments, %d/%d documents%n", id, s.state(), p.segmentsDone(), p.segmentsTotal(),
+                    p.documentsDone(), p.documentsTotal());
+            err.flush();
+        }));
     }
 }

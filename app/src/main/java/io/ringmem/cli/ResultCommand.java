@@ -1,7 +1,7 @@
 package io.ringmem.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.RingmemException;
+import io.ringmem.api.RingmemClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,7 +30,8 @@ final class ResultCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(new RestClient(url).get("/v1/jobs/" + id + "/result"));
+        RingmemClient client = CoordinatorCalls.client(url);
+        String text = client.json().writerWithDefaultPrettyPrinter().writeValueAsString(CoordinatorCalls.call(() -> client.result(id)));
         if (outFile == null) {
             spec.commandLine().getOut().println(text);
         } else {

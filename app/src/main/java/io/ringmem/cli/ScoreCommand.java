@@ -46,6 +46,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     SegmentOptions segments;
 
+    @Mixin
+    SegmentSettingsOptions segmentSettings;
+
     @Option(names = "--json", description = "print one JSON object on stdout")
     boolean json;
 
@@ -66,7 +69,7 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     private Summary segmented(LlamaModel llama, io.ringmem.forward.RunConfig run, int[] ids, PrintWriter err) {
-        SegmentConfig cfg = segments.config();
+        SegmentConfig cfg = segmentSettings.config();
         int total = (ids.length + cfg.segmentTokens() - 1) / cfg.segmentTokens();
         var memory = llama.weights().memoryTokens();
         if (memory != null) {
@@ -90,7 +93,7 @@ final class ScoreCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         var run = options.runConfig();
         if (segments.segmented()) {
-            segments.config(); // bad segment options fail before the model loads
+            segmentSettings.config(); // bad segment options fail before the model loads
             segments.hazelcast();
         }
         try (LoadedModel model = options.load(err); Backend backend = options.createBackend()) {

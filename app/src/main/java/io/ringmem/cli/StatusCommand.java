@@ -1,6 +1,6 @@
 package io.ringmem.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmem.api.RingmemClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,8 +23,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(new RestClient(url).get("/v1/jobs/" + id)));
+        RingmemClient client = CoordinatorCalls.client(url);
+        spec.commandLine().getOut().println(client.json().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(CoordinatorCalls.call(() -> client.status(id))));
         return 0;
     }
 }

@@ -1,9 +1,12 @@
 package io.ringmem.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.RingmemException;
-import io.ringmem.coordinator.JobRequest;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobState;
+import io.ringmem.api.JobStatus;
+import io.ringmem.api.RingmemClient;
+import io.ringmem.segment.SegmentConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,7 +34,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "P", description = "ring size (default: every ready worker)")
     Integer workers;
 
-    @Option(names = "--segment-tokens", paramLabel = "S", description = "segment length (default: the coordinator's, 2048)")
+    @Option(names = "--segment-tokens", paramLabel = "S",
+            description = "segment length (default: " + SegmentConfig.DEFAULT_SEGMENT_TOKENS + ")")
     Integer segmentTokens;
 
     @Option(names = "--kv-codec", paramLabel = "none|int8|int4|int2", description = "codec of stored KV blocks (default: int8)")
@@ -61,35 +65,35 @@ final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        List<JobRequest.DocumentInput> docs = new ArrayList<>();
+        List<DocumentInput> docs = new ArrayList<>();
         boolean ask = "ask".equalsIgnoreCase(task);
         for (String f : files) {
             if (ask) {
-                docs.add(new JobRequest.DocumentInput(f, null, null));
+                docs.add(DocumentInput.ref(f));
                 continue;
             }
             Path p = Path.of(f);
             try {
-                docs.add(new JobRequest.DocumentInput(DocumentIds.of(p), Files.readString(p, StandardCharsets.UTF_8), null));
+                docs.add(DocumentInput.text(DocumentIds.of(p), Files.readString(p, StandardCharsets.UTF_8)));
             } catch (IOException e) {
                 throw new RingmemException("cannot read " + f + ": " + e.getMessage());
             }
         }
-        JobRequest request = new JobRequest(task, null, docs.isEmpty() ? null : docs, workers, segmentTokens, kvCodec, null,
-                null, null, null, question, prompt, maxTokens, null, null, null, null);
-        RestClient client = new RestClient(url);
-        JsonNode status = client.post("/v1/jobs", request);
-        String id = status.get("id").asText();
+        JobRequest request = JobRequest.builder(task).documents(docs.isEmpty() ? null : docs).workers(workers)
+                .segmentTokens(segmentTokens).kvCodec(kvCodec).question(question).prompt(prompt).maxTokens(maxTokens).build();
+        RingmemClient client = CoordinatorCalls.client(url);
+        JobStatus status = CoordinatorCalls.call(() -> client.submit(request));
+        String id = status.id();
         if (!waitForResult) {
-            out.println(json ? status.toString() : id);
+            out.println(json ? client.json().writeValueAsString(status) : id);
             return 0;
         }
         if (!json) err.println("ringmem: submitted " + id);
-        JsonNode last = JobFollower.follow(client, id, json ? null : err);
-        if (!"SUCCEEDED".equals(last.get("state").asText())) {
-            throw new RingmemException("job " + id + " " + last.get("state").asText() + (last.hasNonNull("error") ? ": " + last.get("error").asText() : ""));
+        JobStatus last = JobFollower.follow(client, id, json ? null : err);
+        if (last.state() != JobState.SUCCEEDED) {
+            throw new RingmemException("job " + id + " " + last.state() + (last.error() != null ? ": " + last.error() : ""));
         }
-        out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(client.get("/v1/jobs/" + id + "/result")));
+        out.println(client.json().writerWithDefaultPrettyPrinter().writeValueAsString(CoordinatorCalls.call(() -> client.result(id))));
         return 0;
     }
 }

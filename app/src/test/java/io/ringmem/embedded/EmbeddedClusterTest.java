@@ -3,19 +3,25 @@ package io.ringmem.embedded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.TestData;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobState;
 import io.ringmem.coordinator.ApiException;
 import io.ringmem.coordinator.CoordinatorService;
 import io.ringmem.coordinator.JobLimits;
 import io.ringmem.coordinator.JobRecord;
-import io.ringmem.coordinator.JobRequest;
-import io.ringmem.coordinator.JobState;
-import io.ringmem.coordinator.Jobs;
 import io.ringmem.coordinator.RunnerSettings;
 import io.ringmem.forward.LlamaModel;
+import io.ringmem.forward.RunConfig;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
+import io.ringmem.ring.ShardSchedule;
+import io.ringmem.segment.InMemoryKvBlockStore;
+import io.ringmem.segment.SegmentConfig;
+import io.ringmem.segment.SegmentScoreResult;
+import io.ringmem.segment.SegmentedScorer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +45,7 @@ class EmbeddedClusterTest {
     private static final String MODEL = "tinystories-656k";
     private static LoadedModel loaded;
     private static Kernels kernels;
+    private static LlamaModel model;
     private static EmbeddedCluster cluster;
     private static int[] ids;
     private static double[] referenceNll;
@@ -57,7 +64,7 @@ class EmbeddedClusterTest {
 
         loaded = ModelLoader.load(TestData.tinystories656k(), null);
         kernels = KernelsFactory.byName("vector", 1);
-        LlamaModel model = new LlamaModel(loaded.config(), loaded.weights(), kernels);
+        model = new LlamaModel(loaded.config(), loaded.weights(), kernels);
         cluster = EmbeddedCluster.start(MODEL, model, loaded.tokenizer(), 3, 64, JobLimits.defaults(), RunnerSettings.defaults(),
                 log::add, job -> { });
     }
@@ -71,7 +78,7 @@ class EmbeddedClusterTest {
 
     private static JsonNode runToSuccess(JobRequest request) throws InterruptedException {
         CoordinatorService service = cluster.service();
-        String id = service.submit(request).get("id").asText();
+        String id = service.submit(request).id();
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         JobRecord job = service.record(id);
         while (!job.state().finished() && System.nanoTime() < deadline) {
@@ -79,7 +86,7 @@ class EmbeddedClusterTest {
             job = service.record(id);
         }
         assertEquals(JobState.SUCCEEDED, job.state(), "job " + id + ": " + job.error() + "\nlog: " + log);
-        return service.result(id);
+        return json.valueToTree(service.result(id));
     }
 
     private static double[] nll(JsonNode document) {
@@ -101,7 +108,8 @@ class EmbeddedClusterTest {
 
     @Test
     void scoreOnThreeWorkersMatchesTheReference() throws Exception {
-        JsonNode r = runToSuccess(Jobs.task("score").docs(Jobs.tokens("ref", ids)).workers(3).segmentTokens(2048).tokenNll(true).build());
+        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref", ids)).workers(3)
+                .segmentTokens(2048).tokenNll(true).build());
         assertEquals(3, r.get("workers").asInt());
         JsonNode doc = r.get("documents").get(0);
         assertEquals("ref", doc.get("id").asText());
@@ -118,26 +126,28 @@ class EmbeddedClusterTest {
 
     @Test
     void concurrentJobsShareTheWorkersAndGiveTheSameResultsAsAlone() throws Exception {
-        JobRequest a = Jobs.task("score").docs(Jobs.tokens("conc-a", ids)).workers(2).segmentTokens(128).tokenNll(true).build();
-        JobRequest b = Jobs.task("score").docs(Jobs.tokens("conc-b", Arrays.copyOf(ids, 300)))
+        JobRequest a = JobRequest.builder("score").documents(DocumentInput.tokens("conc-a", ids)).workers(2).segmentTokens(128)
+                .tokenNll(true).build();
+        JobRequest b = JobRequest.builder("score").documents(DocumentInput.tokens("conc-b", Arrays.copyOf(ids, 300)))
                 .workers(1).segmentTokens(128).tokenNll(true).build();
         double[] aloneA = nll(runToSuccess(a).get("documents").get(0));
         double[] aloneB = nll(runToSuccess(b).get("documents").get(0));
         CoordinatorService service = cluster.service();
-        String idA = service.submit(a).get("id").asText(), idB = service.submit(b).get("id").asText();
+        String idA = service.submit(a).id(), idB = service.submit(b).id();
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (!(service.record(idA).state().finished() && service.record(idB).state().finished()) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertEquals(JobState.SUCCEEDED, service.record(idA).state(), String.valueOf(service.record(idA).error()));
         assertEquals(JobState.SUCCEEDED, service.record(idB).state(), String.valueOf(service.record(idB).error()));
-        assertArrayEquals(aloneA, nll(service.result(idA).get("documents").get(0)), 0.0);
-        assertArrayEquals(aloneB, nll(service.result(idB).get("documents").get(0)), 0.0);
+        assertArrayEquals(aloneA, nll(json.valueToTree(service.result(idA)).get("documents").get(0)), 0.0);
+        assertArrayEquals(aloneB, nll(json.valueToTree(service.result(idB)).get("documents").get(0)), 0.0);
     }
 
     @Test
     void embedGivesFiniteEmbeddingsOfTheModelWidth() throws Exception {
-        JsonNode r = runToSuccess(Jobs.task("embed").docs(Jobs.tokens("ref-embed", ids)).workers(3).segmentTokens(256).build());
+        JsonNode r = runToSuccess(JobRequest.builder("embed").documents(DocumentInput.tokens("ref-embed", ids)).workers(3)
+                .segmentTokens(256).build());
         JsonNode doc = r.get("documents").get(0);
         assertEquals(2, doc.get("segments").size());
         for (JsonNode e : List.of(doc.get("embedding"), doc.get("segments").get(0).get("embedding"),
@@ -160,9 +170,11 @@ class EmbeddedClusterTest {
 
     @Test
     void askAboutAProcessedDocumentAnswers() throws Exception {
-        runToSuccess(Jobs.task("score").docs(Jobs.text("story", "Once upon a time, there was a little girl named Lily. "
+        runToSuccess(JobRequest.builder("score").documents(DocumentInput.text("story",
+                "Once upon a time, there was a little girl named Lily. "
                 + "She loved to play outside with her dog Max.")).workers(2).build());
-        JsonNode r = runToSuccess(Jobs.task("ask").question(" Lily played with").docs(Jobs.ref("story")).maxTokens(8).build());
+        JsonNode r = runToSuccess(JobRequest.builder("ask").question(" Lily played with").documents(DocumentInput.ref("story"))
+                .maxTokens(8).build());
         JsonNode doc = r.get("documents").get(0);
         assertEquals("story", doc.get("id").asText());
         assertTrue(doc.get("tokens").asInt() > 0, doc.toString());
@@ -172,14 +184,15 @@ class EmbeddedClusterTest {
     @Test
     void askAboutAnUnknownDocumentIs404() {
         ApiException e = assertThrows(ApiException.class,
-                () -> cluster.service().submit(Jobs.task("ask").question("Who?").docs(Jobs.ref("never-seen")).build()));
+                () -> cluster.service().submit(JobRequest.builder("ask").question("Who?").documents(DocumentInput.ref("never-seen"))
+                        .build()));
         assertEquals(404, e.status());
         assertTrue(e.getMessage().contains("'never-seen' has not been processed"), e.getMessage());
     }
 
     @Test
     void generateContinuesAPrompt() throws Exception {
-        JsonNode r = runToSuccess(Jobs.task("generate").prompt("Once upon a time").maxTokens(12).build());
+        JsonNode r = runToSuccess(JobRequest.builder("generate").prompt("Once upon a time").maxTokens(12).build());
         assertEquals("generate", r.get("task").asText());
         assertTrue(r.get("tokens").asInt() > 0, r.toString());
         assertFalse(r.get("text").asText().isBlank(), r.toString());
@@ -189,7 +202,8 @@ class EmbeddedClusterTest {
     void segmentsWithEveryEarlierBlockRetrievedLosslesslyAreExact() throws Exception {
         // S=128: four segments; codec none, every stored block retrieved and a window of the whole previous segment:
         // each segment sees its entire prefix at full precision, so the result is exact attention
-        JsonNode r = runToSuccess(Jobs.task("score").docs(Jobs.tokens("ref-segmented", ids)).workers(3).segmentTokens(128)
+        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref-segmented", ids)).workers(3)
+                .segmentTokens(128)
                 .kvCodec("none").retrieveTopK(1000).windowTokens(128).tokenNll(true).build());
         JsonNode doc = r.get("documents").get(0);
         assertEquals(4, doc.get("segments").size());
@@ -204,12 +218,28 @@ class EmbeddedClusterTest {
     @Test
     void segmentsWithoutCarriedContextDifferFromExact() throws Exception {
         // the counter-check: with nothing carried over, later segments lose their prefix
-        JsonNode r = runToSuccess(Jobs.task("score").docs(Jobs.tokens("ref-forgetful", ids)).workers(3).segmentTokens(128)
+        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref-forgetful", ids)).workers(3)
+                .segmentTokens(128)
                 .kvCodec("none").retrieveTopK(0).windowTokens(0).sinkTokens(0).tokenNll(true).build());
         double[] nll = nll(r.get("documents").get(0));
         for (int i = 0; i < 127; i++) assertEquals(referenceNll[i], nll[i], 1e-4, "the first segment is exact, NLL at " + i);
         double diff = 0;
         for (int i = 128; i < nll.length; i++) diff += Math.abs(referenceNll[i] - nll[i]);
         assertTrue(diff > 1e-2, "later segments must differ from exact: " + diff);
+    }
+
+    @Test
+    void tokenSelectionThroughTheCoordinatorEqualsTheInProcessScorer() throws Exception {
+        // kvKeepRatio 0.5: each rank's query sums travel in its shard result to the finalizing worker
+        SegmentConfig cfg = SegmentConfig.builder().segmentTokens(128).codec("none").retrieveTopK(1000).windowTokens(32)
+                .keepRatio(0.5).build();
+        SegmentScoreResult expected = new SegmentedScorer(model, RunConfig.of(3, ShardSchedule.ZIGZAG), cfg,
+                new InMemoryKvBlockStore(loaded.config().layers())).score(ids, x -> { });
+        JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref-selected", ids)).workers(3)
+                .segmentTokens(128).kvCodec("none").retrieveTopK(1000).windowTokens(32).kvKeepRatio(0.5).tokenNll(true).build());
+        JsonNode doc = r.get("documents").get(0);
+        assertArrayEquals(expected.nll(), nll(doc), 0.0);
+        assertEquals(expected.compressionRatio(), doc.get("compressionRatio").asDouble(), 1e-12, "the same tokens kept");
+        assertTrue(doc.get("compressionRatio").asDouble() > 1.9, "half the tokens of fp32 blocks: " + doc.get("compressionRatio"));
     }
 }

@@ -4,6 +4,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ringmem.api.ClusterInfo;
 import io.ringmem.cluster.HazelcastDocumentStates;
 import io.ringmem.cluster.ServiceHttp;
 import io.ringmem.model.ModelConfig;
@@ -50,8 +51,8 @@ public final class CoordinatorNode implements AutoCloseable {
             ServiceHttp http = ServiceHttp.start(s.httpHost(), s.httpPort(),
                     () -> member.getLifecycleService().isRunning(), metrics, app -> {
                         api.install(app);
-                        app.get("/v1/cluster", ctx -> ctx.json(Map.of("members", member.getCluster().getMembers().size(),
-                                "workers", gateway.workers().size(), "safe", member.getPartitionService().isClusterSafe())));
+                        app.get("/v1/cluster", ctx -> ctx.json(new ClusterInfo(member.getCluster().getMembers().size(),
+                                gateway.workers().size(), member.getPartitionService().isClusterSafe())));
                     });
             return new CoordinatorNode(member, runner, http, service);
         } catch (RuntimeException | Error e) {

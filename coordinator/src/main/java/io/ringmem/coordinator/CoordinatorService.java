@@ -1,9 +1,12 @@
 package io.ringmem.coordinator;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobResult;
+import io.ringmem.api.JobState;
+import io.ringmem.api.JobStatus;
+import io.ringmem.api.WorkerInfo;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +36,7 @@ public final class CoordinatorService {
     }
 
     /** Validates and queues a job; returns its status. */
-    public ObjectNode submit(JobRequest request) {
+    public JobStatus submit(JobRequest request) {
         String id = "job-" + UUID.randomUUID().toString().substring(0, 13);
         JobSpec spec;
         try {
@@ -68,12 +71,12 @@ public final class CoordinatorService {
         return store.get(id).orElseThrow(() -> new ApiException(404, "no job '" + id + "'"));
     }
 
-    public ObjectNode status(String id) {
+    public JobStatus status(String id) {
         return status(record(id));
     }
 
-    /** The result JSON of a finished job; 409 while it is not. */
-    public JsonNode result(String id) {
+    /** The result of a finished job; 409 while it is not. */
+    public JobResult result(String id) {
         JobRecord job = record(id);
         if (job.state() != JobState.SUCCEEDED) {
             throw new ApiException(409, "job '" + id + "' is " + job.state() + (job.error() == null ? "" : ": " + job.error())
@@ -81,13 +84,13 @@ public final class CoordinatorService {
         }
         String result = store.result(id).orElseThrow(() -> new ApiException(500, "result of job '" + id + "' is missing"));
         try {
-            return json.readTree(result);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return json.readValue(result, JobResult.class);
+        } catch (JsonProcessingException e) {
             throw new ApiException(500, "stored result of job '" + id + "' is damaged");
         }
     }
 
-    public ObjectNode cancel(String id) {
+    public JobStatus cancel(String id) {
         JobRecord job = record(id);
         if (job.state().finished()) return status(job);
         store.requestCancel(id);
@@ -100,34 +103,23 @@ public final class CoordinatorService {
         return status(job);
     }
 
-    public ArrayNode list() {
-        ArrayNode out = json.createArrayNode();
-        for (JobRecord j : store.list()) out.add(status(j));
-        return out;
+    public List<JobStatus> list() {
+        return store.list().stream().map(this::status).toList();
     }
 
     /** The workers that serve this coordinator's model: name and ring address. */
-    public ArrayNode workers() {
-        ArrayNode out = json.createArrayNode();
-        for (WorkerRef w : gateway.workers()) out.addObject().put("name", w.name()).put("ring", w.ringAddress());
-        return out;
+    public List<WorkerInfo> workers() {
+        return gateway.workers().stream().map(w -> new WorkerInfo(w.name(), w.ringAddress())).toList();
     }
 
-    public ObjectNode status(JobRecord job) {
-        ObjectNode s = json.createObjectNode();
-        s.put("id", job.id()).put("state", job.state().name()).put("task", job.spec().task().wireName())
-                .put("submittedAt", Instant.ofEpochMilli(job.submittedAt()).toString())
-                .put("updatedAt", Instant.ofEpochMilli(job.updatedAt()).toString())
-                .put("attempts", job.attempts());
-        if (job.spec().workers() > 0) s.put("workers", job.spec().workers());
-        ObjectNode p = s.putObject("progress");
+    public JobStatus status(JobRecord job) {
         int total = job.segmentsTotal(), done = job.segmentsFinished();
-        p.put("documentsDone", job.state() == JobState.SUCCEEDED ? job.documentIds().size() : job.documentsDone())
-                .put("documentsTotal", job.documentIds().size())
-                .put("segmentsDone", done).put("segmentsTotal", total)
-                .put("fraction", job.state() == JobState.SUCCEEDED ? 1.0 : total == 0 ? 0.0 : (double) done / total);
-        if (job.error() != null) s.put("error", job.error());
-        if (job.state() == JobState.RUNNING && store.cancelRequested(job.id())) s.put("cancelRequested", true);
-        return s;
+        boolean succeeded = job.state() == JobState.SUCCEEDED;
+        JobStatus.Progress p = new JobStatus.Progress(succeeded ? job.documentIds().size() : job.documentsDone(),
+                job.documentIds().size(), done, total, succeeded ? 1.0 : total == 0 ? 0.0 : (double) done / total);
+        boolean cancelling = job.state() == JobState.RUNNING && store.cancelRequested(job.id());
+        return new JobStatus(job.id(), job.state(), job.spec().task().wireName(), Instant.ofEpochMilli(job.submittedAt()).toString(),
+                Instant.ofEpochMilli(job.updatedAt()).toString(), job.attempts(), job.spec().workers() > 0 ? job.spec().workers() : null,
+                p, job.error(), cancelling ? Boolean.TRUE : null);
     }
 }

@@ -1,5 +1,7 @@
 package io.ringmem.coordinator;
 
+import io.ringmem.api.JobState;
+
 import java.io.Serializable;
 import java.util.List;
 

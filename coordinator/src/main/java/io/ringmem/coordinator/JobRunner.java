@@ -1,8 +1,11 @@
 package io.ringmem.coordinator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringmem.api.AskResult;
+import io.ringmem.api.DocumentsResult;
+import io.ringmem.api.GenerateResult;
+import io.ringmem.api.JobResult;
+import io.ringmem.api.JobState;
 import io.ringmem.protocol.AskTask;
 import io.ringmem.protocol.GenerateTask;
 import io.ringmem.protocol.TokensResult;
@@ -134,7 +137,7 @@ public final class JobRunner implements AutoCloseable {
         store.put(state.get());
         long t0 = System.nanoTime();
         try {
-            ObjectNode result = switch (job.spec().task()) {
+            JobResult result = switch (job.spec().task()) {
                 case SCORE, EMBED -> documents(state, t0);
                 case ASK -> ask(state.get());
                 case GENERATE -> generate(state.get());
@@ -159,7 +162,7 @@ public final class JobRunner implements AutoCloseable {
         log.accept("job " + job.id() + ": " + job.state() + (job.error() == null ? "" : " (" + job.error() + ")"));
     }
 
-    private ObjectNode documents(JobRunState state, long t0) throws InterruptedException {
+    private DocumentsResult documents(JobRunState state, long t0) throws InterruptedException {
         JobRecord job = state.get();
         if (job.spec().workers() == 0) { // every healthy worker, counted once at least one is there
             int ready = awaitHealthyWorkers(job.id());
@@ -183,7 +186,7 @@ public final class JobRunner implements AutoCloseable {
                     throw new JobFailedException(Failures.message(e));
                 }
             }
-            return new ResultBuilder(json).documentsResult(state.get(), outcomes, (System.nanoTime() - t0) / 1e9);
+            return ResultBuilder.documentsResult(state.get(), outcomes, (System.nanoTime() - t0) / 1e9);
         } finally {
             docs.shutdownNow();
             docs.awaitTermination(5, TimeUnit.SECONDS);
@@ -227,26 +230,21 @@ public final class JobRunner implements AutoCloseable {
         return out;
     }
 
-    private ObjectNode ask(JobRecord job) throws InterruptedException {
-        ObjectNode root = json.createObjectNode().put("id", job.id()).put("task", "ask");
-        ArrayNode docs = root.putArray("documents");
+    private AskResult ask(JobRecord job) throws InterruptedException {
+        List<AskResult.Answer> docs = new ArrayList<>();
         for (String doc : job.documentIds()) {
             TokensResult r = oneWorker(new AskTask(doc, job.spec().question(), job.spec().maxTokens(), stopIds(), job.spec().settings()),
                     () -> store.cancelRequested(job.id()));
-            ObjectNode d = docs.addObject().put("id", doc).put("answer", text(r.ids())).put("tokens", r.ids().length).put("worker", r.worker());
-            idArray(d, r.ids());
+            docs.add(new AskResult.Answer(doc, text(r.ids()), r.ids().length, r.worker(), r.ids()));
         }
-        return root;
+        return new AskResult(job.id(), Task.ASK.wireName(), docs);
     }
 
-    private ObjectNode generate(JobRecord job) throws InterruptedException {
+    private GenerateResult generate(JobRecord job) throws InterruptedException {
         JobSpec s = job.spec();
         TokensResult r = oneWorker(new GenerateTask(s.question(), s.maxTokens(), s.temperature(), s.topP(), s.seed(), stopIds()),
                 () -> store.cancelRequested(job.id()));
-        ObjectNode out = json.createObjectNode().put("id", job.id()).put("task", "generate").put("text", text(r.ids()))
-                .put("tokens", r.ids().length).put("worker", r.worker());
-        idArray(out, r.ids());
-        return out;
+        return new GenerateResult(job.id(), Task.GENERATE.wireName(), text(r.ids()), r.ids().length, r.worker(), r.ids());
     }
 
     private <R extends java.io.Serializable> R oneWorker(io.ringmem.protocol.WorkerRequest<R> request,
@@ -275,12 +273,6 @@ public final class JobRunner implements AutoCloseable {
     /** The text of generated ids, or null when the model has no tokenizer (the ids are in the result too). */
     private String text(int[] ids) {
         return tokenizer == null ? null : tokenizer.decode(ids);
-    }
-
-    private static ArrayNode idArray(ObjectNode parent, int[] ids) {
-        ArrayNode a = parent.putArray("ids");
-        for (int id : ids) a.add(id);
-        return a;
     }
 
     @Override

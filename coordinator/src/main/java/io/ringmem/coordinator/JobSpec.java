@@ -1,6 +1,6 @@
 package io.ringmem.coordinator;
 
-import io.ringmem.protocol.SegmentSettings;
+import io.ringmem.segment.SegmentConfig;
 
 import java.io.Serializable;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
  * @param question  ask: the question's ids; generate: the prompt's ids; else empty
  * @param tokenNll  include per-token NLL in the result
  */
-public record JobSpec(Task task, List<DocumentSpec> documents, int workers, SegmentSettings settings, int[] question,
+public record JobSpec(Task task, List<DocumentSpec> documents, int workers, SegmentConfig settings, int[] question,
                       int maxTokens, double temperature, double topP, long seed, boolean tokenNll) implements Serializable {
     public JobSpec {
         documents = List.copyOf(documents);

@@ -1,7 +1,7 @@
 package io.ringmem.coordinator;
 
-import io.ringmem.kv.KvCodecs;
-import io.ringmem.protocol.SegmentSettings;
+import io.ringmem.api.JobRequest;
+import io.ringmem.segment.SegmentConfig;
 import io.ringmem.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 public final class JobValidator {
     /** Document ids are store keys and parts of ring session names. */
     private static final Pattern DOCUMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
-    public static final int DEFAULT_SEGMENT_TOKENS = 2048;
 
     private final String modelName;
     private final int vocabSize;
@@ -45,7 +44,7 @@ public final class JobValidator {
         if (r.workers() != null && (workers < 1 || workers > limits.maxWorkers())) {
             throw bad("workers must be in 1.." + limits.maxWorkers() + ", got " + workers);
         }
-        SegmentSettings settings = settings(r);
+        SegmentConfig settings = settings(r);
         int maxTokens = r.maxTokens() == null ? Math.min(32, limits.maxNewTokens()) : r.maxTokens();
         if (maxTokens < 1 || maxTokens > limits.maxNewTokens()) throw bad("maxTokens must be in 1.." + limits.maxNewTokens() + ", got " + maxTokens);
         double temperature = r.temperature() == null ? 0 : r.temperature(), topP = r.topP() == null ? 1 : r.topP();
@@ -142,18 +141,15 @@ public final class JobValidator {
         return out;
     }
 
-    private static SegmentSettings settings(JobRequest r) {
-        int s = r.segmentTokens() == null ? DEFAULT_SEGMENT_TOKENS : r.segmentTokens();
-        if (s < 1) throw bad("segmentTokens must be >= 1, got " + s);
-        String codec = r.kvCodec() == null ? "int8" : r.kvCodec();
-        if (!KvCodecs.NAMES.contains(codec)) throw bad("unknown kvCodec '" + codec + "': use one of " + String.join(", ", KvCodecs.NAMES));
-        int window = r.windowTokens() == null ? Math.min(512, s / 4) : r.windowTokens();
-        int sinks = r.sinkTokens() == null ? 4 : r.sinkTokens();
-        int topK = r.retrieveTopK() == null ? 4 : r.retrieveTopK();
-        int block = r.kvBlockTokens() == null ? 64 : r.kvBlockTokens();
-        if (window < 0 || sinks < 0 || topK < 0) throw bad("windowTokens, sinkTokens and retrieveTopK must be >= 0");
-        if (block < 1) throw bad("kvBlockTokens must be >= 1, got " + block);
-        return new SegmentSettings(s, sinks, window, block, codec, topK, 0, true);
+    /** The segment settings of the request: {@link SegmentConfig}'s defaults for the fields it leaves out. */
+    static SegmentConfig settings(JobRequest r) {
+        try {
+            return SegmentConfig.builder().segmentTokens(r.segmentTokens()).codec(r.kvCodec()).windowTokens(r.windowTokens())
+                    .sinkTokens(r.sinkTokens()).retrieveTopK(r.retrieveTopK()).blockTokens(r.kvBlockTokens())
+                    .keepRatio(r.kvKeepRatio()).memoryTokens(r.memoryTokens()).build();
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
     }
 
     private static ApiException bad(String message) {

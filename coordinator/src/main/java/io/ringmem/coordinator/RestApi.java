@@ -2,19 +2,22 @@ package io.ringmem.coordinator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.ringmem.api.ApiError;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobStatus;
 
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The coordinator's REST API (docs/cluster.md) on a Javalin app: JSON in and out, every refusal a 4xx with
- * {@code {"error": "..."}}, unexpected failures a 500 with a one-line message (the stack trace goes to the log).
+ * The coordinator's REST API (docs/cluster.md) on a Javalin app: the {@code io.ringmem.api} records as JSON in and
+ * out, every refusal a 4xx with {@code {"error": "..."}} ({@link ApiError}), unexpected failures a 500 with a
+ * one-line message (the stack trace goes to the log).
  */
 public final class RestApi {
     private final CoordinatorService service;
@@ -32,8 +35,8 @@ public final class RestApi {
 
     public void install(Javalin app) {
         app.post("/v1/jobs", ctx -> {
-            JsonNode status = service.submit(parse(ctx.body()));
-            ctx.header("Location", "/v1/jobs/" + status.get("id").asText());
+            JobStatus status = service.submit(parse(ctx.body()));
+            ctx.header("Location", "/v1/jobs/" + status.id());
             send(ctx, 202, status);
         });
         app.get("/v1/jobs", ctx -> send(ctx, 200, service.list()));
@@ -70,20 +73,20 @@ public final class RestApi {
     /** Where in the job a mismatch is, e.g. {@code workers} or {@code documents[0].tokens[1]}. */
     private static String path(MismatchedInputException e) {
         StringBuilder b = new StringBuilder();
-        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+        for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
             else if (r.getIndex() >= 0) b.append('[').append(r.getIndex()).append(']');
         }
         return b.toString();
     }
 
-    private void send(Context ctx, int status, JsonNode body) throws JsonProcessingException {
+    private void send(Context ctx, int status, Object body) throws JsonProcessingException {
         ctx.status(status).contentType("application/json").result(json.writeValueAsString(body));
     }
 
     private void error(Context ctx, int status, String message) {
         try {
-            ctx.status(status).contentType("application/json").result(json.writeValueAsString(Map.of("error", message)));
+            ctx.status(status).contentType("application/json").result(json.writeValueAsString(new ApiError(message)));
         } catch (JsonProcessingException e) {
             ctx.status(status).result("{\"error\":\"internal error\"}");
         }

@@ -2,9 +2,10 @@ package io.ringmem.coordinator;
 
 import io.ringmem.protocol.FinalizeResult;
 import io.ringmem.protocol.FinalizeTask;
-import io.ringmem.protocol.SegmentSettings;
 import io.ringmem.protocol.ShardResult;
 import io.ringmem.protocol.ShardTask;
+import io.ringmem.segment.QuerySums;
+import io.ringmem.segment.SegmentConfig;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class SegmentExecutor {
      * @param ranks     the job's ring size P (a last segment shorter than P runs on fewer ranks)
      * @param onFailure called once per failed attempt (for the job's attempt count and metrics)
      */
-    SegmentOutcome run(String jobId, String documentId, int[] ids, int segment, int ranks, SegmentSettings s,
+    SegmentOutcome run(String jobId, String documentId, int[] ids, int segment, int ranks, SegmentConfig s,
                        boolean embed, BooleanSupplier cancelled, Runnable onFailure) throws InterruptedException {
         int n = ids.length, start = segment * s.segmentTokens(), end = Math.min(n, start + s.segmentTokens());
         int[] segmentIds = Arrays.copyOfRange(ids, start, end);
@@ -74,7 +75,9 @@ final class SegmentExecutor {
             int session = random.nextInt(Integer.MAX_VALUE);
             try {
                 List<ShardResult> shards = runRing(jobId, documentId, segment, session, ring, segmentIds, start, nextToken, s, embed);
-                FinalizeResult fin = await(gateway.call(ring.get(0), new FinalizeTask(jobId, documentId, segment, session, ring.size(), end, s)));
+                List<QuerySums> queries = s.keepRatio() < 1 ? shards.stream().map(ShardResult::queries).toList() : List.of();
+                FinalizeResult fin = await(gateway.call(ring.get(0),
+                        new FinalizeTask(jobId, documentId, segment, session, ring.size(), end, s, queries)));
                 return outcome(start, end, shards, ring.size(), (System.nanoTime() - t0) / 1e9, fin);
             } catch (AttemptFailedException e) {
                 onFailure.run();
@@ -94,7 +97,7 @@ final class SegmentExecutor {
     }
 
     private List<ShardResult> runRing(String jobId, String documentId, int segment, int session, List<WorkerRef> ring,
-                                      int[] segmentIds, int start, int nextToken, SegmentSettings s, boolean embed)
+                                      int[] segmentIds, int start, int nextToken, SegmentConfig s, boolean embed)
             throws InterruptedException {
         int p = ring.size();
         List<CompletableFuture<ShardResult>> futures = new ArrayList<>(p);

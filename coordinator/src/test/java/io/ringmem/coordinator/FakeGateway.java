@@ -123,7 +123,7 @@ final class FakeGateway implements WorkerGateway, AutoCloseable {
             posSum += global[i];
         }
         float[] hidden = t.embed() ? new float[]{local.length, posSum} : null;
-        return new ShardResult(t.rank(), worker, global, nll, hidden, 1000, 500_000_000L, 0);
+        return new ShardResult(t.rank(), worker, global, nll, hidden, 1000, 500_000_000L, 0, null);
     }
 
     @Override

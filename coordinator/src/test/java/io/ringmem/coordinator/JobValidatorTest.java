@@ -1,10 +1,12 @@
 package io.ringmem.coordinator;
 
 import io.ringmem.TestData;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobRequest;
 import io.ringmem.kv.KvCodecs;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
-import io.ringmem.protocol.SegmentSettings;
+import io.ringmem.segment.SegmentConfig;
 import io.ringmem.tokenizer.Tokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,11 +52,11 @@ class JobValidatorTest {
         return new JobValidator(MODEL, vocab, tokenizer, LIMITS, Set.of("seen", "seen-2")::contains);
     }
 
-    private static JobSpec valid(Jobs j) {
+    private static JobSpec valid(JobRequest.Builder j) {
         return validator().validate(j.build(), "job-1234");
     }
 
-    private static ApiException refused(int status, String fragment, Jobs j) {
+    private static ApiException refused(int status, String fragment, JobRequest.Builder j) {
         return refused(status, fragment, () -> validator().validate(j.build(), "job-1234"));
     }
 
@@ -65,8 +67,8 @@ class JobValidatorTest {
         return e;
     }
 
-    private static Jobs score() {
-        return Jobs.task("score").docs(Jobs.text("story", STORY));
+    private static JobRequest.Builder score() {
+        return JobRequest.builder("score").documents(DocumentInput.text("story", STORY));
     }
 
     // ---- defaults and content ----
@@ -76,8 +78,8 @@ class JobValidatorTest {
         JobSpec spec = valid(score());
         assertEquals(Task.SCORE, spec.task());
         assertEquals(0, spec.workers(), "no workers asked: 0 means every ready worker");
-        SegmentSettings s = spec.settings();
-        assertEquals(JobValidator.DEFAULT_SEGMENT_TOKENS, s.segmentTokens());
+        SegmentConfig s = spec.settings();
+        assertEquals(SegmentConfig.DEFAULT_SEGMENT_TOKENS, s.segmentTokens());
         assertEquals(2048, s.segmentTokens());
         assertEquals("int8", s.codec());
         assertEquals(512, s.windowTokens(), "min(512, 2048 / 4)");
@@ -86,6 +88,8 @@ class JobValidatorTest {
         assertEquals(64, s.blockTokens());
         assertEquals(0, s.residualTokens());
         assertTrue(s.memoryTokens());
+        assertEquals(1.0, s.keepRatio());
+        assertEquals(SegmentConfig.of(2048), s, "the REST defaults are SegmentConfig's");
         assertEquals(32, spec.maxTokens());
         assertEquals(0.0, spec.temperature());
         assertEquals(1.0, spec.topP());
@@ -105,9 +109,10 @@ class JobValidatorTest {
     @Test
     void givenSettingsAreKept() {
         JobSpec spec = valid(score().workers(8).segmentTokens(128).kvCodec("none").retrieveTopK(1000).sinkTokens(0)
-                .windowTokens(128).kvBlockTokens(32).maxTokens(64).temperature(0.7).topP(0.9).seed(42L).tokenNll(true));
+                .windowTokens(128).kvBlockTokens(32).kvKeepRatio(0.25).memoryTokens(false).maxTokens(64).temperature(0.7)
+                .topP(0.9).seed(42L).tokenNll(true));
         assertEquals(8, spec.workers());
-        assertEquals(new SegmentSettings(128, 0, 128, 32, "none", 1000, 0, true), spec.settings());
+        assertEquals(new SegmentConfig(128, 0, 128, 32, "none", 1000, 0, false, 0.25), spec.settings());
         assertEquals(64, spec.maxTokens());
         assertEquals(0.7, spec.temperature());
         assertEquals(0.9, spec.topP());
@@ -118,7 +123,8 @@ class JobValidatorTest {
 
     @Test
     void textGetsBosAndTokensAreUsedAsGiven() {
-        JobSpec spec = valid(Jobs.task("embed").model(MODEL).docs(Jobs.text("t", STORY), Jobs.tokens("k", 5, 6, 7)));
+        JobSpec spec = valid(JobRequest.builder("embed").model(MODEL).documents(DocumentInput.text("t", STORY),
+                DocumentInput.tokens("k", 5, 6, 7)));
         assertEquals(Task.EMBED, spec.task());
         int[] encoded = tokenizer.encode(STORY);
         assertTrue(encoded.length > 5);
@@ -141,7 +147,7 @@ class JobValidatorTest {
 
     @Test
     void documentsWithoutIdGetOneFromTheJob() {
-        JobSpec spec = valid(Jobs.task("score").docs(Jobs.tokens(null, 1, 2), Jobs.tokens(null, 3, 4)));
+        JobSpec spec = valid(JobRequest.builder("score").documents(DocumentInput.tokens(null, 1, 2), DocumentInput.tokens(null, 3, 4)));
         assertEquals("job-1234-doc-0", spec.documents().get(0).id());
         assertEquals("job-1234-doc-1", spec.documents().get(1).id());
     }
@@ -149,15 +155,16 @@ class JobValidatorTest {
     @Test
     void taskNamesAreCaseInsensitive() {
         assertEquals(Task.SCORE, valid(score().model(null)).task());
-        assertEquals(Task.SCORE, valid(Jobs.task(" Score ").docs(Jobs.tokens("a", 1, 2))).task());
-        assertEquals(Task.EMBED, valid(Jobs.task("EMBED").docs(Jobs.tokens("a", 1, 2))).task());
+        assertEquals(Task.SCORE, valid(JobRequest.builder(" Score ").documents(DocumentInput.tokens("a", 1, 2))).task());
+        assertEquals(Task.EMBED, valid(JobRequest.builder("EMBED").documents(DocumentInput.tokens("a", 1, 2))).task());
     }
 
     @Test
     void documentAtTheLimitsIsAccepted() {
         int[] hundred = new int[100];
         hundred[99] = vocab - 1;
-        JobSpec spec = valid(Jobs.task("score").docs(Jobs.tokens("a", hundred), Jobs.tokens("b", 0, 0), Jobs.tokens("c", 1, 2)));
+        JobSpec spec = valid(JobRequest.builder("score").documents(DocumentInput.tokens("a", hundred), DocumentInput.tokens("b", 0,
+                0), DocumentInput.tokens("c", 1, 2)));
         assertEquals(3, spec.documents().size());
         assertEquals(100, spec.documents().getFirst().ids().length);
     }
@@ -171,9 +178,9 @@ class JobValidatorTest {
 
     @Test
     void missingOrUnknownTaskIsRefused() {
-        refused(400, "\"task\" is missing", Jobs.task(null).docs(Jobs.tokens("a", 1, 2)));
-        refused(400, "unknown task 'summarize'", Jobs.task("summarize").docs(Jobs.tokens("a", 1, 2)));
-        refused(400, "use score, embed, ask or generate", Jobs.task("").docs(Jobs.tokens("a", 1, 2)));
+        refused(400, "\"task\" is missing", JobRequest.builder(null).documents(DocumentInput.tokens("a", 1, 2)));
+        refused(400, "unknown task 'summarize'", JobRequest.builder("summarize").documents(DocumentInput.tokens("a", 1, 2)));
+        refused(400, "use score, embed, ask or generate", JobRequest.builder("").documents(DocumentInput.tokens("a", 1, 2)));
     }
 
     @Test
@@ -184,66 +191,74 @@ class JobValidatorTest {
 
     @Test
     void missingDocumentsAreRefused() {
-        refused(400, "\"documents\" is missing or empty", Jobs.task("score"));
-        refused(400, "\"documents\" is missing or empty", Jobs.task("embed").docs());
-        refused(400, "document 1 is null", Jobs.task("score").docs(Jobs.tokens("a", 1, 2), null));
+        refused(400, "\"documents\" is missing or empty", JobRequest.builder("score"));
+        refused(400, "\"documents\" is missing or empty", JobRequest.builder("embed").documents());
+        refused(400, "document 1 is null", JobRequest.builder("score").documents(DocumentInput.tokens("a", 1, 2), null));
     }
 
     @Test
     void documentNeedsExactlyOneOfTextAndTokens() {
         refused(400, "document 'both' needs exactly one of \"text\" or \"tokens\"",
-                Jobs.task("score").docs(new JobRequest.DocumentInput("both", "hi there", new int[]{1, 2})));
-        refused(400, "document 'none' needs exactly one of \"text\" or \"tokens\"", Jobs.task("score").docs(Jobs.ref("none")));
+                JobRequest.builder("score").documents(new DocumentInput("both", "hi there", new int[]{1, 2})));
+        refused(400, "document 'none' needs exactly one of \"text\" or \"tokens\"", JobRequest.builder("score")
+                .documents(DocumentInput.ref("none")));
     }
 
     @Test
     void blankTextIsRefused() {
-        refused(400, "document 'x' is empty", Jobs.task("score").docs(Jobs.text("x", "")));
-        refused(400, "document 'x' is empty", Jobs.task("score").docs(Jobs.text("x", " \n\t ")));
+        refused(400, "document 'x' is empty", JobRequest.builder("score").documents(DocumentInput.text("x", "")));
+        refused(400, "document 'x' is empty", JobRequest.builder("score").documents(DocumentInput.text("x", " \n\t ")));
     }
 
     @Test
     void tokenIdsOutsideTheVocabularyAreRefused() {
-        refused(400, "document 'v' has token id 2048 outside the vocabulary (0..2047)", Jobs.task("score").docs(Jobs.tokens("v", 1, 2048)));
-        refused(400, "document 'v' has token id -1 outside the vocabulary", Jobs.task("score").docs(Jobs.tokens("v", -1, 5)));
+        refused(400, "document 'v' has token id 2048 outside the vocabulary (0..2047)", JobRequest.builder("score")
+                .documents(DocumentInput.tokens("v", 1, 2048)));
+        refused(400, "document 'v' has token id -1 outside the vocabulary", JobRequest.builder("score")
+                .documents(DocumentInput.tokens("v", -1, 5)));
     }
 
     @Test
     void oneTokenDocumentsAreRefused() {
-        refused(400, "document 'one' has 1 token(s); scoring needs at least 2", Jobs.task("score").docs(Jobs.tokens("one", 7)));
-        refused(400, "document 'zero' has 0 token(s)", Jobs.task("score").docs(Jobs.tokens("zero")));
+        refused(400, "document 'one' has 1 token(s); scoring needs at least 2", JobRequest.builder("score")
+                .documents(DocumentInput.tokens("one", 7)));
+        refused(400, "document 'zero' has 0 token(s)", JobRequest.builder("score").documents(DocumentInput.tokens("zero")));
     }
 
     @Test
     void tooManyDocumentsIs413WithTheLimit() {
-        refused(413, "4 documents exceed this coordinator's limit of 3", Jobs.task("score").docs(
-                Jobs.tokens("a", 1, 2), Jobs.tokens("b", 1, 2), Jobs.tokens("c", 1, 2), Jobs.tokens("d", 1, 2)));
+        refused(413, "4 documents exceed this coordinator's limit of 3", JobRequest.builder("score").documents(
+                DocumentInput.tokens("a", 1, 2), DocumentInput.tokens("b", 1, 2), DocumentInput.tokens("c", 1, 2),
+                        DocumentInput.tokens("d", 1, 2)));
     }
 
     @Test
     void tooManyTokensIs413WithTheLimit() {
         refused(413, "document 'long' has 101 tokens, over this coordinator's limit of 100",
-                Jobs.task("score").docs(Jobs.tokens("long", new int[101])));
+                JobRequest.builder("score").documents(DocumentInput.tokens("long", new int[101])));
         // text: BOS + the encoded text counts
         String text = "Once upon a time ".repeat(40);
         int n = tokenizer.encode(text).length + 1;
         assertTrue(n > 100);
-        refused(413, "document 'txt' has " + n + " tokens, over this coordinator's limit of 100", Jobs.task("score").docs(Jobs.text("txt", text)));
+        refused(413, "document 'txt' has " + n + " tokens, over this coordinator's limit of 100", JobRequest.builder("score")
+                .documents(DocumentInput.text("txt", text)));
     }
 
     @Test
     void duplicateDocumentIdsAreRefused() {
-        refused(400, "document id 'a' appears twice in the job", Jobs.task("score").docs(Jobs.tokens("a", 1, 2), Jobs.tokens("a", 3, 4)));
-        refused(400, "document id 'seen' appears twice", Jobs.task("ask").question("Who?").docs(Jobs.ref("seen"), Jobs.ref("seen")));
+        refused(400, "document id 'a' appears twice in the job", JobRequest.builder("score").documents(DocumentInput.tokens("a", 1,
+                2), DocumentInput.tokens("a", 3, 4)));
+        refused(400, "document id 'seen' appears twice", JobRequest.builder("ask").question("Who?")
+                .documents(DocumentInput.ref("seen"), DocumentInput.ref("seen")));
     }
 
     @Test
     void badDocumentIdsAreRefused() {
         for (String id : new String[]{"", "a b", "-lead", ".dot", "a/b", "a#1", "dé", "x".repeat(201)}) {
-            refused(400, "is not valid: use letters, digits", Jobs.task("score").docs(Jobs.tokens(id, 1, 2)));
+            refused(400, "is not valid: use letters, digits", JobRequest.builder("score").documents(DocumentInput.tokens(id, 1, 2)));
         }
         for (String id : new String[]{"a", "A-b_c.d:e", "0", "x".repeat(200)}) {
-            assertEquals(id, valid(Jobs.task("score").docs(Jobs.tokens(id, 1, 2))).documents().getFirst().id());
+            assertEquals(id, valid(JobRequest.builder("score").documents(DocumentInput.tokens(id, 1, 2))).documents().getFirst().id());
         }
     }
 
@@ -262,49 +277,56 @@ class JobValidatorTest {
         refused(400, "unknown kvCodec 'zip': use one of", score().kvCodec("zip"));
         refused(400, "unknown kvCodec 'INT8'", score().kvCodec("INT8"));
         refused(400, "segmentTokens must be >= 1, got 0", score().segmentTokens(0));
-        refused(400, "windowTokens, sinkTokens and retrieveTopK must be >= 0", score().windowTokens(-1));
-        refused(400, "windowTokens, sinkTokens and retrieveTopK must be >= 0", score().sinkTokens(-1));
-        refused(400, "windowTokens, sinkTokens and retrieveTopK must be >= 0", score().retrieveTopK(-1));
+        refused(400, "windowTokens must be >= 0, got -1", score().windowTokens(-1));
+        refused(400, "sinkTokens must be >= 0, got -1", score().sinkTokens(-1));
+        refused(400, "retrieveTopK must be >= 0, got -1", score().retrieveTopK(-1));
         refused(400, "kvBlockTokens must be >= 1, got 0", score().kvBlockTokens(0));
+        refused(400, "kvKeepRatio must be in (0, 1], got 0.0", score().kvKeepRatio(0.0));
+        refused(400, "kvKeepRatio must be in (0, 1], got 1.5", score().kvKeepRatio(1.5));
+        refused(400, "kvKeepRatio must be in (0, 1], got NaN", score().kvKeepRatio(Double.NaN));
     }
 
     @Test
     void maxTokensLimits() {
-        refused(400, "maxTokens must be in 1..64, got 0", Jobs.task("generate").prompt("Once").maxTokens(0));
-        refused(400, "maxTokens must be in 1..64, got 65", Jobs.task("generate").prompt("Once").maxTokens(65));
-        refused(400, "maxTokens must be in 1..64, got 65", Jobs.task("ask").question("Who?").docs(Jobs.ref("seen")).maxTokens(65));
-        assertEquals(64, valid(Jobs.task("generate").prompt("Once").maxTokens(64)).maxTokens());
+        refused(400, "maxTokens must be in 1..64, got 0", JobRequest.builder("generate").prompt("Once").maxTokens(0));
+        refused(400, "maxTokens must be in 1..64, got 65", JobRequest.builder("generate").prompt("Once").maxTokens(65));
+        refused(400, "maxTokens must be in 1..64, got 65", JobRequest.builder("ask").question("Who?")
+                .documents(DocumentInput.ref("seen")).maxTokens(65));
+        assertEquals(64, valid(JobRequest.builder("generate").prompt("Once").maxTokens(64)).maxTokens());
     }
 
     @Test
     void defaultMaxTokensNeverExceedsTheLimit() {
         // a coordinator allowing fewer than 32 new tokens must not refuse requests that never named maxTokens
         JobValidator small = new JobValidator(MODEL, vocab, tokenizer, new JobLimits(100, 3, 8, 16), d -> true);
-        assertEquals(16, small.validate(Jobs.task("generate").prompt("Once").build(), "job-1").maxTokens());
-        assertEquals(Task.SCORE, small.validate(Jobs.task("score").docs(Jobs.tokens("a", 1, 2)).build(), "job-1").task());
-        refused(400, "maxTokens must be in 1..16, got 17", () -> small.validate(Jobs.task("generate").prompt("Once").maxTokens(17).build(), "job-1"));
+        assertEquals(16, small.validate(JobRequest.builder("generate").prompt("Once").build(), "job-1").maxTokens());
+        assertEquals(Task.SCORE, small.validate(JobRequest.builder("score").documents(DocumentInput.tokens("a", 1, 2)).build(),
+                "job-1").task());
+        refused(400, "maxTokens must be in 1..16, got 17", () -> small.validate(JobRequest.builder("generate").prompt("Once")
+                .maxTokens(17).build(), "job-1"));
     }
 
     @Test
     void temperatureAndTopPBounds() {
         String msg = "temperature must be >= 0 and topP in (0, 1]";
-        refused(400, msg, Jobs.task("generate").prompt("Once").temperature(-0.01));
-        refused(400, msg, Jobs.task("generate").prompt("Once").temperature(Double.NaN));
-        refused(400, msg, Jobs.task("generate").prompt("Once").topP(0.0));
-        refused(400, msg, Jobs.task("generate").prompt("Once").topP(1.0001));
-        refused(400, msg, Jobs.task("generate").prompt("Once").topP(-0.5));
-        refused(400, msg, Jobs.task("generate").prompt("Once").topP(Double.NaN));
-        JobSpec ok = valid(Jobs.task("generate").prompt("Once").temperature(0.0).topP(1.0));
+        refused(400, msg, JobRequest.builder("generate").prompt("Once").temperature(-0.01));
+        refused(400, msg, JobRequest.builder("generate").prompt("Once").temperature(Double.NaN));
+        refused(400, msg, JobRequest.builder("generate").prompt("Once").topP(0.0));
+        refused(400, msg, JobRequest.builder("generate").prompt("Once").topP(1.0001));
+        refused(400, msg, JobRequest.builder("generate").prompt("Once").topP(-0.5));
+        refused(400, msg, JobRequest.builder("generate").prompt("Once").topP(Double.NaN));
+        JobSpec ok = valid(JobRequest.builder("generate").prompt("Once").temperature(0.0).topP(1.0));
         assertEquals(0.0, ok.temperature());
         assertEquals(1.0, ok.topP());
-        assertEquals(2.5, valid(Jobs.task("generate").prompt("Once").temperature(2.5).topP(1e-6)).temperature());
+        assertEquals(2.5, valid(JobRequest.builder("generate").prompt("Once").temperature(2.5).topP(1e-6)).temperature());
     }
 
     // ---- ask ----
 
     @Test
     void askNamesProcessedDocuments() {
-        JobSpec spec = valid(Jobs.task("ask").question("Who is Lily?").docs(Jobs.ref("seen"), Jobs.ref("seen-2")).maxTokens(10));
+        JobSpec spec = valid(JobRequest.builder("ask").question("Who is Lily?").documents(DocumentInput.ref("seen"),
+                DocumentInput.ref("seen-2")).maxTokens(10));
         assertEquals(Task.ASK, spec.task());
         assertEquals(List.of("seen", "seen-2"), spec.documents().stream().map(JobSpec.DocumentSpec::id).toList());
         for (JobSpec.DocumentSpec d : spec.documents()) assertEquals(0, d.ids().length);
@@ -314,13 +336,14 @@ class JobValidatorTest {
 
     @Test
     void askWithoutQuestionIsRefused() {
-        refused(400, "an ask job needs a non-empty \"question\"", Jobs.task("ask").docs(Jobs.ref("seen")));
-        refused(400, "an ask job needs a non-empty \"question\"", Jobs.task("ask").question("   ").docs(Jobs.ref("seen")));
+        refused(400, "an ask job needs a non-empty \"question\"", JobRequest.builder("ask").documents(DocumentInput.ref("seen")));
+        refused(400, "an ask job needs a non-empty \"question\"", JobRequest.builder("ask").question("   ")
+                .documents(DocumentInput.ref("seen")));
     }
 
     @Test
     void askWithoutDocumentsIsRefused() {
-        refused(400, "\"documents\" is missing or empty", Jobs.task("ask").question("Who?"));
+        refused(400, "\"documents\" is missing or empty", JobRequest.builder("ask").question("Who?"));
     }
 
     @Test
@@ -331,22 +354,24 @@ class JobValidatorTest {
             return id.equals("seen");
         });
         refused(404, "document 'fresh' has not been processed: run a score or embed job on it first",
-                () -> v.validate(Jobs.task("ask").question("Who?").docs(Jobs.ref("seen"), Jobs.ref("fresh")).build(), "job-1"));
+                () -> v.validate(JobRequest.builder("ask").question("Who?").documents(DocumentInput.ref("seen"),
+                        DocumentInput.ref("fresh")).build(), "job-1"));
         assertEquals(List.of("seen", "fresh"), asked, "the predicate decides, per document");
     }
 
     @Test
     void askWithContentIsRefused() {
         refused(400, "an ask job names processed documents by id only; document 'seen' has content",
-                Jobs.task("ask").question("Who?").docs(Jobs.text("seen", "Lily")));
-        refused(400, "names processed documents by id only", Jobs.task("ask").question("Who?").docs(Jobs.tokens("seen", 1, 2)));
+                JobRequest.builder("ask").question("Who?").documents(DocumentInput.text("seen", "Lily")));
+        refused(400, "names processed documents by id only", JobRequest.builder("ask").question("Who?")
+                .documents(DocumentInput.tokens("seen", 1, 2)));
     }
 
     // ---- generate ----
 
     @Test
     void generateTakesAPromptWithBos() {
-        JobSpec spec = valid(Jobs.task("generate").prompt("Once upon a time").maxTokens(5).temperature(0.5).seed(9L));
+        JobSpec spec = valid(JobRequest.builder("generate").prompt("Once upon a time").maxTokens(5).temperature(0.5).seed(9L));
         assertEquals(Task.GENERATE, spec.task());
         assertTrue(spec.documents().isEmpty());
         int[] encoded = tokenizer.encode("Once upon a time");
@@ -358,21 +383,22 @@ class JobValidatorTest {
 
     @Test
     void generateWithoutPromptIsRefused() {
-        refused(400, "a generate job needs a non-empty \"prompt\"", Jobs.task("generate"));
-        refused(400, "a generate job needs a non-empty \"prompt\"", Jobs.task("generate").prompt(""));
+        refused(400, "a generate job needs a non-empty \"prompt\"", JobRequest.builder("generate"));
+        refused(400, "a generate job needs a non-empty \"prompt\"", JobRequest.builder("generate").prompt(""));
     }
 
     @Test
     void generateWithDocumentsIsRefused() {
-        refused(400, "a generate job takes a \"prompt\", not documents", Jobs.task("generate").prompt("Once").docs(Jobs.text("a", "b")));
+        refused(400, "a generate job takes a \"prompt\", not documents", JobRequest.builder("generate").prompt("Once")
+                .documents(DocumentInput.text("a", "b")));
         // an empty list is no documents
-        assertEquals(Task.GENERATE, valid(Jobs.task("generate").prompt("Once").docs()).task());
+        assertEquals(Task.GENERATE, valid(JobRequest.builder("generate").prompt("Once").documents()).task());
     }
 
     @Test
     void tooLongPromptIs413() {
         String text = "Once upon a time ".repeat(40);
         int n = tokenizer.encode(text).length + 1;
-        refused(413, "the prompt has " + n + " tokens, over this coordinator's limit of 100", Jobs.task("generate").prompt(text));
+        refused(413, "the prompt has " + n + " tokens, over this coordinator's limit of 100", JobRequest.builder("generate").prompt(text));
     }
 }

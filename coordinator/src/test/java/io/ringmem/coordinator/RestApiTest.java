@@ -1,7 +1,8 @@
 package io.ringmem.coordinator;
 
-import io.ringmem.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ringmem.TestData;
+import io.ringmem.api.JobState;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.protocol.ShardTask;

@@ -3,7 +3,8 @@ package io.ringmem.coordinator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ringmem.protocol.SegmentSettings;
+import io.ringmem.api.JobState;
+import io.ringmem.segment.SegmentConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,8 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResultBuilderTest {
     private final ObjectMapper json = new ObjectMapper();
 
+    private ObjectNode build(JobRecord job, List<List<SegmentOutcome>> outcomes, double seconds) {
+        return json.valueToTree(ResultBuilder.documentsResult(job, outcomes, seconds));
+    }
+
     private static JobRecord job(Task task, boolean tokenNll, List<String> docs, int[] segments) {
-        SegmentSettings s = new SegmentSettings(4, 0, 1, 2, "int8", 4, 0, true);
+        SegmentConfig s = new SegmentConfig(4, 0, 1, 2, "int8", 4, 0, true);
         List<JobSpec.DocumentSpec> specs = docs.stream().map(d -> new JobSpec.DocumentSpec(d, new int[0])).toList();
         JobSpec spec = new JobSpec(task, specs, 3, s, new int[0], 32, 0, 1, 0, tokenNll);
         return new JobRecord("job-r", 1, JobState.RUNNING, 0, 0, spec, docs, segments, segments.clone(), 0, null);
@@ -33,7 +38,7 @@ class ResultBuilderTest {
 
     @Test
     void scoreResultMeansOverTheNMinusOnePredictions() {
-        ObjectNode r = new ResultBuilder(json).documentsResult(job(Task.SCORE, false, List.of("doc"), new int[]{3}), List.of(tenTokens()), 7.5);
+        ObjectNode r = build(job(Task.SCORE, false, List.of("doc"), new int[]{3}), List.of(tenTokens()), 7.5);
         assertEquals("job-r", r.get("id").asText());
         assertEquals("score", r.get("task").asText());
         assertEquals(3, r.get("workers").asInt());
@@ -67,7 +72,7 @@ class ResultBuilderTest {
 
     @Test
     void tokenNllListsEveryPredictionInPositionOrder() {
-        ObjectNode r = new ResultBuilder(json).documentsResult(job(Task.SCORE, true, List.of("doc"), new int[]{3}), List.of(tenTokens()), 1);
+        ObjectNode r = build(job(Task.SCORE, true, List.of("doc"), new int[]{3}), List.of(tenTokens()), 1);
         JsonNode nll = r.get("documents").get(0).get("nll");
         assertEquals(9, nll.size(), "n - 1 values, the last token's NaN left out");
         for (int i = 0; i < 9; i++) assertEquals(i + 1.0, nll.get(i).asDouble());
@@ -75,7 +80,7 @@ class ResultBuilderTest {
 
     @Test
     void embeddingsAreAveragedPerSegmentAndPerDocument() {
-        ObjectNode r = new ResultBuilder(json).documentsResult(job(Task.EMBED, false, List.of("doc"), new int[]{3}), List.of(tenTokens()), 1);
+        ObjectNode r = build(job(Task.EMBED, false, List.of("doc"), new int[]{3}), List.of(tenTokens()), 1);
         assertEquals("embed", r.get("task").asText());
         JsonNode d = r.get("documents").get(0);
         float[][] perSegment = {{1, 2}, {2, 1}, {1, 1}};
@@ -94,7 +99,7 @@ class ResultBuilderTest {
     @Test
     void severalDocumentsKeepTheirOrderAndOwnNumbers() {
         List<SegmentOutcome> shortDoc = List.of(new SegmentOutcome(0, 3, new double[]{0.5, 1.5, Double.NaN}, null, 2, 0.5, 0, 0, 0));
-        ObjectNode r = new ResultBuilder(json).documentsResult(job(Task.SCORE, true, List.of("b", "a"), new int[]{1, 3}),
+        ObjectNode r = build(job(Task.SCORE, true, List.of("b", "a"), new int[]{1, 3}),
                 List.of(shortDoc, tenTokens()), 1);
         JsonNode b = r.get("documents").get(0), a = r.get("documents").get(1);
         assertEquals("b", b.get("id").asText());
@@ -111,7 +116,7 @@ class ResultBuilderTest {
     void aLastSegmentOfOneTokenHasNoMean() {
         List<SegmentOutcome> segs = List.of(new SegmentOutcome(0, 4, new double[]{1, 2, 3, 4}, null, 2, 1, 0, 10, 5),
                 new SegmentOutcome(4, 5, new double[]{Double.NaN}, null, 1, 1, 0, 2, 1));
-        JsonNode d = new ResultBuilder(json).documentsResult(job(Task.SCORE, true, List.of("d"), new int[]{2}), List.of(segs), 1)
+        JsonNode d = build(job(Task.SCORE, true, List.of("d"), new int[]{2}), List.of(segs), 1)
                 .get("documents").get(0);
         assertEquals(5, d.get("tokens").asInt());
         assertEquals(2.5, d.get("meanNll").asDouble(), 1e-12);
@@ -122,7 +127,7 @@ class ResultBuilderTest {
 
     @Test
     void theResultIsValidJson() throws Exception {
-        ObjectNode r = new ResultBuilder(json).documentsResult(job(Task.EMBED, true, List.of("doc"), new int[]{3}), List.of(tenTokens()), 1);
+        ObjectNode r = build(job(Task.EMBED, true, List.of("doc"), new int[]{3}), List.of(tenTokens()), 1);
         String text = json.writeValueAsString(r);
         assertFalse(text.contains("NaN"), text);
         assertTrue(json.readTree(text).get("documents").get(0).get("segments").isArray());

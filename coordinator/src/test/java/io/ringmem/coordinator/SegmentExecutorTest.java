@@ -2,8 +2,10 @@ package io.ringmem.coordinator;
 
 import io.ringmem.RingmemException;
 import io.ringmem.protocol.FinalizeTask;
-import io.ringmem.protocol.SegmentSettings;
+import io.ringmem.protocol.ShardResult;
 import io.ringmem.protocol.ShardTask;
+import io.ringmem.segment.QuerySums;
+import io.ringmem.segment.SegmentConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link SegmentExecutor} against a fake gateway: assembly of rank results, retries, deterministic failures, cancellation. */
 class SegmentExecutorTest {
-    private static final SegmentSettings S8 = new SegmentSettings(8, 4, 2, 4, "int8", 4, 0, true);
+    private static final SegmentConfig S8 = new SegmentConfig(8, 4, 2, 4, "int8", 4, 0, true);
     private static final RunnerSettings RUNNER = new RunnerSettings(Duration.ofSeconds(7), Duration.ofSeconds(60),
             Duration.ofSeconds(5), 4, Duration.ofSeconds(2), Duration.ofHours(1));
     /** A document of 20 tokens: segments [0,8) [8,16) [16,20). */
@@ -82,7 +86,7 @@ class SegmentExecutorTest {
             assertEquals("job-1", t.jobId());
             assertEquals("doc-a", t.documentId());
             assertEquals(1, t.segment());
-            assertEquals(shards.getFirst().attempt(), t.attempt(), "one ring session for every rank");
+            assertEquals(shards.getFirst().session(), t.session(), "one ring session for every rank");
             assertEquals("zigzag", t.schedule());
             assertEquals(ring.get((r + 1) % 3).ringAddress(), t.nextAddress());
             assertArrayEquals(Arrays.copyOfRange(IDS, 8, 16), t.segmentIds());
@@ -97,8 +101,26 @@ class SegmentExecutorTest {
         assertEquals(1, fin.size());
         assertEquals("worker-1", fin.getFirst().worker().name(), "the first rank's worker finalizes");
         FinalizeTask f = (FinalizeTask) fin.getFirst().request();
-        assertEquals(new FinalizeTask("job-1", "doc-a", 1, shards.getFirst().attempt(), 3, 16, S8), f);
+        assertEquals(new FinalizeTask("job-1", "doc-a", 1, shards.getFirst().session(), 3, 16, S8, List.of()), f);
         assertEquals(4, leases.tryAcquire(4).orElseThrow().size(), "the ring is released");
+    }
+
+    @Test
+    void tokenSelectionHandsEveryRanksQuerySumsToFinalizeInRankOrder() throws Exception {
+        Map<Integer, QuerySums> sent = new ConcurrentHashMap<>();
+        gateway.behaviour = (w, r) -> {
+            if (!(r instanceof ShardTask t)) return FakeGateway.answer(w, r);
+            ShardResult s = FakeGateway.shard(t, w.name());
+            QuerySums q = new QuerySums(1, 2);
+            sent.put(t.rank(), q);
+            return new ShardResult(s.rank(), s.worker(), s.positions(), s.nll(), s.hiddenSum(), s.computeNanos(), s.ringWaitNanos(),
+                    s.bytesSent(), q);
+        };
+        SegmentExecutor executor = executor(new WorkerLeases(gateway, RUNNER.quarantine()), RUNNER);
+        executor.run("job-1", "doc-a", IDS, 1, 3, S8.withKeepRatio(0.5), false, () -> false, failures::incrementAndGet);
+        FinalizeTask f = gateway.requests(FinalizeTask.class).getFirst();
+        assertEquals(List.of(sent.get(0), sent.get(1), sent.get(2)), f.queries());
+        assertEquals(0.5, f.settings().keepRatio());
     }
 
     @Test
@@ -201,7 +223,7 @@ class SegmentExecutorTest {
         assertEquals(4, gateway.requests(ShardTask.class).size(), "the whole segment runs again");
         List<ShardTask> shards = gateway.requests(ShardTask.class);
         List<FinalizeTask> fins = gateway.requests(FinalizeTask.class);
-        assertEquals(shards.get(2).attempt(), fins.get(1).attempt(), "the finalize of the second attempt names its session");
+        assertEquals(shards.get(2).session(), fins.get(1).session(), "the finalize of the second attempt names its session");
         for (int i = 0; i < 8; i++) assertEquals(FakeGateway.nllAt(i), o.nll()[i], 0.0);
         assertTrue(log.getFirst().contains("store write failed"), log.toString());
     }

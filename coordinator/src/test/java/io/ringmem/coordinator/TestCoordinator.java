@@ -6,6 +6,8 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobState;
 import io.ringmem.cluster.ClusterOptions;
 import io.ringmem.cluster.ServiceHttp;
 import io.ringmem.protocol.ClusterNames;

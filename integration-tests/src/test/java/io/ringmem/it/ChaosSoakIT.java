@@ -2,6 +2,14 @@ package io.ringmem.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmem.api.ClusterInfo;
+import io.ringmem.api.DocumentsResult;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobState;
+import io.ringmem.api.JobStatus;
+import io.ringmem.api.RingmemClient;
+import io.ringmem.api.RingmemClientException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,7 +48,7 @@ class ChaosSoakIT {
             docs.add(ids);
         }
         try (LocalCluster c = new LocalCluster(ItPaths.tinyStories(), Path.of("target/it-logs/soak"), 4, List.of()).start()) {
-            RestClient rest = c.rest();
+            RingmemClient rest = c.client();
             List<double[]> expected = new ArrayList<>();
             for (int d = 0; d < docs.size(); d++) expected.add(nll(rest, await(rest, submit(rest, "calm-" + d, docs.get(d)))));
 
@@ -69,38 +76,33 @@ class ChaosSoakIT {
             }
             assertTrue(faults >= 3, "the jobs ended before enough faults were injected: " + faults);
             for (int d = 0; d < docs.size(); d++) {
-                JsonNode status = await(rest, jobs.get(d));
-                assertEquals("SUCCEEDED", status.get("state").asText(), status + "\n" + c.logsTail());
+                JobStatus status = await(rest, jobs.get(d));
+                assertEquals(JobState.SUCCEEDED, status.state(), status + "\n" + c.logsTail());
                 assertArrayEquals(expected.get(d), nll(rest, status), "document " + d + " after " + faults + " faults");
             }
             System.out.println("soak: " + faults + " faults (one coordinator restart), all jobs identical to the undisturbed runs");
         }
     }
 
-    private static String submit(RestClient rest, String doc, int[] ids) throws Exception {
-        RestClient.Response r = rest.post("/v1/jobs", Map.of("task", "score", "documents", List.of(Map.of("id", doc, "tokens", ids)),
-                "workers", 3, "segmentTokens", 256, "tokenNll", true));
-        assertEquals(202, r.status(), r.json().toString());
-        return r.json().get("id").asText();
+    private static String submit(RingmemClient rest, String doc, int[] ids) {
+        return rest.submit(JobRequest.builder("score").documents(DocumentInput.tokens(doc, ids)).workers(3).segmentTokens(256)
+                .tokenNll(true).build()).id();
     }
 
-    private static JsonNode await(RestClient rest, String id) throws Exception {
-        return rest.awaitTerminal(id, Duration.ofMinutes(15));
+    private static JobStatus await(RingmemClient rest, String id) {
+        return JobPolls.awaitTerminal(rest, id, Duration.ofMinutes(15));
     }
 
-    private double[] nll(RestClient rest, JsonNode status) throws Exception {
-        assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
-        JsonNode result = rest.get("/v1/jobs/" + status.get("id").asText() + "/result").json();
-        return json.convertValue(result.get("documents").get(0).get("nll"), double[].class);
+    private static double[] nll(RingmemClient rest, JobStatus status) {
+        assertEquals(JobState.SUCCEEDED, status.state(), status.toString());
+        return ((DocumentsResult) rest.result(status.id())).documents().getFirst().nll();
     }
 
-    private static boolean allFinished(RestClient rest, List<String> jobs) throws Exception {
+    private static boolean allFinished(RingmemClient rest, List<String> jobs) {
         for (String id : jobs) {
             try {
-                RestClient.Response r = rest.get("/v1/jobs/" + id);
-                String state = r.status() == 200 ? r.json().get("state").asText() : "";
-                if (!state.equals("SUCCEEDED") && !state.equals("FAILED") && !state.equals("CANCELLED")) return false;
-            } catch (IOException e) {
+                if (!rest.status(id).state().finished()) return false;
+            } catch (RingmemClientException e) {
                 return false; // coordinator restarting
             }
         }
@@ -108,13 +110,13 @@ class ChaosSoakIT {
     }
 
     /** Waits until the cluster reports every partition backed up and {@code workers} workers. */
-    private static void awaitSafe(RestClient rest, int workers) throws Exception {
+    private static void awaitSafe(RingmemClient rest, int workers) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                JsonNode c = rest.get("/v1/cluster").json();
-                if (c.get("safe").asBoolean() && c.get("workers").asInt() == workers) return;
-            } catch (IOException e) {
+                ClusterInfo c = rest.cluster();
+                if (c.safe() && c.workers() == workers) return;
+            } catch (RingmemClientException e) {
                 // restarting
             }
             Thread.sleep(200);

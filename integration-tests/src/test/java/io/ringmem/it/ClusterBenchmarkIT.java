@@ -1,6 +1,13 @@
 package io.ringmem.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.ringmem.api.DocumentResult;
+import io.ringmem.api.DocumentsResult;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobState;
+import io.ringmem.api.JobStatus;
+import io.ringmem.api.RingmemClient;
+import io.ringmem.api.SegmentResult;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,15 +42,15 @@ class ClusterBenchmarkIT {
         double base = 0;
         for (int p = 1; p <= 3; p++) {
             try (LocalCluster c = new LocalCluster(ItPaths.syntheticGqa(), Path.of("target/it-logs/bench-" + p), p, List.of()).start()) {
-                RestClient rest = c.rest();
+                RingmemClient rest = c.client();
                 score(rest, "warmup", ids, p, 1024); // JIT and first-touch
                 double best = 0, wait = 0, secs = 0;
                 for (int rep = 0; rep < 2; rep++) {
-                    JsonNode doc = score(rest, "bench-" + rep, ids, p, TOKENS).get("documents").get(0);
-                    if (doc.get("tokensPerSecond").asDouble() > best) {
-                        best = doc.get("tokensPerSecond").asDouble();
-                        wait = doc.get("ringWaitSeconds").asDouble();
-                        secs = doc.get("seconds").asDouble();
+                    DocumentResult doc = score(rest, "bench-" + rep, ids, p, TOKENS).documents().getFirst();
+                    if (doc.tokensPerSecond() > best) {
+                        best = doc.tokensPerSecond();
+                        wait = doc.ringWaitSeconds();
+                        secs = doc.seconds();
                     }
                 }
                 if (p == 1) base = best;
@@ -60,42 +66,38 @@ class ClusterBenchmarkIT {
     /** Kills a ring member mid-job; compares the interrupted segment's wall time with an undisturbed one. */
     private String recovery(int[] ids) throws Exception {
         try (LocalCluster c = new LocalCluster(ItPaths.syntheticGqa(), Path.of("target/it-logs/bench-recovery"), 3, List.of()).start()) {
-            RestClient rest = c.rest();
-            JsonNode calm = score(rest, "calm", ids, 2, 512).get("documents").get(0);
+            RingmemClient rest = c.client();
+            DocumentResult calm = score(rest, "calm", ids, 2, 512).documents().getFirst();
             double normal = median(segmentSeconds(calm));
-            String id = rest.post("/v1/jobs", request("killed", ids, 2, 512)).json().get("id").asText();
-            while (rest.get("/v1/jobs/" + id).json().get("progress").get("segmentsDone").asInt() < 2) Thread.sleep(20);
+            String id = rest.submit(request("killed", ids, 2, 512)).id();
+            while (rest.status(id).progress().segmentsDone() < 2) Thread.sleep(20);
             long t0 = System.nanoTime();
             c.worker(0).kill();
             int done = 2;
-            while (rest.get("/v1/jobs/" + id).json().get("progress").get("segmentsDone").asInt() <= done) Thread.sleep(20);
+            while (rest.status(id).progress().segmentsDone() <= done) Thread.sleep(20);
             double recovered = (System.nanoTime() - t0) / 1e9;
-            JsonNode status = rest.awaitTerminal(id, Duration.ofMinutes(10));
-            assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
+            JobStatus status = JobPolls.awaitTerminal(rest, id, Duration.ofMinutes(10));
+            assertEquals(JobState.SUCCEEDED, status.state(), status.toString());
             return String.format("Recovery (P=2 of 3 workers, segments of 512): a normal segment takes %.2f s (median); "
                     + "from the kill of a ring member to the next finished segment: %.2f s (%.1fx a segment); failed attempts: %d.%n",
-                    normal, recovered, recovered / normal, status.get("attempts").asInt());
+                    normal, recovered, recovered / normal, status.attempts());
         }
     }
 
-    private static Map<String, Object> request(String doc, int[] ids, int workers, int segmentTokens) {
-        return Map.of("task", "score", "documents", List.of(Map.of("id", doc, "tokens", ids)), "workers", workers,
-                "segmentTokens", segmentTokens, "kvCodec", "int8");
+    private static JobRequest request(String doc, int[] ids, int workers, int segmentTokens) {
+        return JobRequest.builder("score").documents(DocumentInput.tokens(doc, ids)).workers(workers).segmentTokens(segmentTokens)
+                .kvCodec("int8").build();
     }
 
-    private static JsonNode score(RestClient rest, String doc, int[] ids, int workers, int segmentTokens) throws Exception {
-        RestClient.Response r = rest.post("/v1/jobs", request(doc, ids, workers, segmentTokens));
-        assertEquals(202, r.status(), r.json().toString());
-        String id = r.json().get("id").asText();
-        JsonNode s = rest.awaitTerminal(id, Duration.ofMinutes(10));
-        assertEquals("SUCCEEDED", s.get("state").asText(), s.toString());
-        return rest.get("/v1/jobs/" + id + "/result").json();
+    private static DocumentsResult score(RingmemClient rest, String doc, int[] ids, int workers, int segmentTokens) {
+        String id = rest.submit(request(doc, ids, workers, segmentTokens)).id();
+        JobStatus s = JobPolls.awaitTerminal(rest, id, Duration.ofMinutes(10));
+        assertEquals(JobState.SUCCEEDED, s.state(), s.toString());
+        return (DocumentsResult) rest.result(id);
     }
 
-    private static double[] segmentSeconds(JsonNode doc) {
-        List<Double> out = new ArrayList<>();
-        for (JsonNode s : doc.get("segments")) out.add(s.has("seconds") ? s.get("seconds").asDouble() : Double.NaN);
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    private static double[] segmentSeconds(DocumentResult doc) {
+        return doc.segments().stream().mapToDouble(SegmentResult::seconds).toArray();
     }
 
     private static double median(double[] a) {

@@ -2,6 +2,17 @@ package io.ringmem.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmem.api.AskResult;
+import io.ringmem.api.DocumentResult;
+import io.ringmem.api.DocumentsResult;
+import io.ringmem.api.GenerateResult;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobResult;
+import io.ringmem.api.JobState;
+import io.ringmem.api.JobStatus;
+import io.ringmem.api.RingmemClient;
+import io.ringmem.api.RingmemClientException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,11 +25,12 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterIT {
     private final ObjectMapper json = new ObjectMapper();
     private LocalCluster cluster;
-    private RestClient rest;
+    private RingmemClient client;
     private int[] refIds;
     private double[] refNll;
     private double[] undisturbed; // per-token NLL of the long document, first run
@@ -44,7 +56,7 @@ class ClusterIT {
         refNll = json.convertValue(ref.get("nll"), double[].class);
         cluster = new LocalCluster(ItPaths.tinyStories(), Path.of("target/it-logs/cluster"), 4,
                 List.of("--max-document-tokens", "20000")).start();
-        rest = cluster.rest();
+        client = cluster.client();
     }
 
     @AfterAll
@@ -52,19 +64,19 @@ class ClusterIT {
         if (cluster != null) cluster.close();
     }
 
-    private Map<String, Object> job(List<Map<String, Object>> docs, int workers, int segmentTokens) {
-        return Map.of("task", "score", "documents", docs, "workers", workers, "segmentTokens", segmentTokens, "tokenNll", true);
+    private static JobRequest job(List<DocumentInput> docs, int workers, int segmentTokens) {
+        return JobRequest.builder("score").documents(docs).workers(workers).segmentTokens(segmentTokens).tokenNll(true).build();
     }
 
-    private JsonNode runJob(Map<String, Object> request, Duration timeout) throws Exception {
-        RestClient.Response submitted = rest.post("/v1/jobs", request);
-        assertEquals(202, submitted.status(), submitted.json().toString());
-        String id = submitted.json().get("id").asText();
-        JsonNode status = rest.awaitTerminal(id, timeout);
-        assertEquals("SUCCEEDED", status.get("state").asText(), () -> status + "\n" + logs());
-        RestClient.Response result = rest.get("/v1/jobs/" + id + "/result");
-        assertEquals(200, result.status());
-        return result.json();
+    private JobResult runJob(JobRequest request, Duration timeout) {
+        String id = client.submit(request).id();
+        JobStatus status = JobPolls.awaitTerminal(client, id, timeout);
+        assertEquals(JobState.SUCCEEDED, status.state(), () -> status + "\n" + logs());
+        return client.result(id);
+    }
+
+    private DocumentsResult score(JobRequest request, Duration timeout) {
+        return (DocumentsResult) runJob(request, timeout);
     }
 
     private String logs() {
@@ -84,37 +96,37 @@ class ClusterIT {
     @Test
     @Order(1)
     void threeWorkerRingScoresTheReferenceTextLikeHuggingFace() throws Exception {
-        JsonNode result = runJob(job(List.of(Map.of("id", "reference", "tokens", refIds)), 3, 2048), Duration.ofMinutes(3));
-        JsonNode doc = result.get("documents").get(0);
-        assertEquals(3, result.get("workers").asInt());
-        assertEquals(512, doc.get("tokens").asInt());
-        double[] nll = json.convertValue(doc.get("nll"), double[].class);
+        DocumentsResult result = score(job(List.of(DocumentInput.tokens("reference", refIds)), 3, 2048), Duration.ofMinutes(3));
+        DocumentResult doc = result.documents().getFirst();
+        assertEquals(3, result.workers());
+        assertEquals(512, doc.tokens());
+        double[] nll = doc.nll();
         assertEquals(refNll.length, nll.length);
         for (int i = 0; i < nll.length; i++) assertEquals(refNll[i], nll[i], 1e-4, "NLL at position " + i);
-        assertEquals(refNll.length == 0 ? 0 : mean(refNll), doc.get("meanNll").asDouble(), 1e-4);
+        assertEquals(refNll.length == 0 ? 0 : mean(refNll), doc.meanNll(), 1e-4);
     }
 
     @Test
     @Order(2)
     void multiDocumentJobScoresEveryDocument() throws Exception {
-        List<Map<String, Object>> docs = new ArrayList<>();
+        List<DocumentInput> docs = new ArrayList<>();
         for (int d = 0; d < 3; d++) {
             int len = 200 + 100 * d;
             int[] ids = new int[len];
             System.arraycopy(refIds, d * 50, ids, 0, len);
-            docs.add(Map.of("id", "multi-" + d, "tokens", ids));
+            docs.add(DocumentInput.tokens("multi-" + d, ids));
         }
-        docs.add(Map.of("id", "multi-text", "text", "Once upon a time, there was a little dog named Max. Max liked to run in the park."));
-        JsonNode result = runJob(job(docs, 2, 128), Duration.ofMinutes(3));
-        assertEquals(4, result.get("documents").size());
+        docs.add(DocumentInput.text("multi-text", "Once upon a time, there was a little dog named Max. Max liked to run in the park."));
+        DocumentsResult result = score(job(docs, 2, 128), Duration.ofMinutes(3));
+        assertEquals(4, result.documents().size());
         for (int d = 0; d < 3; d++) {
-            JsonNode doc = result.get("documents").get(d);
-            assertEquals("multi-" + d, doc.get("id").asText());
-            assertEquals(200 + 100 * d, doc.get("tokens").asInt());
-            assertEquals((200 + 100 * d + 127) / 128, doc.get("segments").size());
-            assertTrue(doc.get("meanNll").asDouble() > 0 && doc.get("meanNll").asDouble() < 10, doc.toString());
+            DocumentResult doc = result.documents().get(d);
+            assertEquals("multi-" + d, doc.id());
+            assertEquals(200 + 100 * d, doc.tokens());
+            assertEquals((200 + 100 * d + 127) / 128, doc.segments().size());
+            assertTrue(doc.meanNll() > 0 && doc.meanNll() < 10, doc.toString());
         }
-        assertTrue(result.get("documents").get(3).get("tokens").asInt() > 10);
+        assertTrue(result.documents().get(3).tokens() > 10);
     }
 
     @Test
@@ -145,32 +157,34 @@ class ClusterIT {
     @Test
     @Order(2)
     void embedAskAndGenerateRunOnTheWorkersAndMetricsShowTheWork() throws Exception {
-        JsonNode embed = runJob(Map.of("task", "embed", "documents", List.of(Map.of("id", "embedded", "tokens", java.util.Arrays.copyOf(refIds, 300))),
-                "workers", 2, "segmentTokens", 128), Duration.ofMinutes(3));
-        JsonNode doc = embed.get("documents").get(0);
-        assertEquals(128, doc.get("embedding").size());
-        assertEquals(3, doc.get("segments").size());
-        for (JsonNode s : doc.get("segments")) assertEquals(128, s.get("embedding").size());
+        DocumentsResult embed = score(JobRequest.builder("embed").documents(DocumentInput.tokens("embedded", Arrays.copyOf(refIds, 300)))
+                .workers(2).segmentTokens(128).build(), Duration.ofMinutes(3));
+        DocumentResult doc = embed.documents().getFirst();
+        assertEquals(128, doc.embedding().length);
+        assertEquals(3, doc.segments().size());
+        for (var s : doc.segments()) assertEquals(128, s.embedding().length);
 
-        JsonNode ask = runJob(Map.of("task", "ask", "documents", List.of(Map.of("id", "reference")), "question", "Who was there?",
-                "maxTokens", 8), Duration.ofMinutes(3));
-        JsonNode answer = ask.get("documents").get(0);
-        assertEquals("reference", answer.get("id").asText());
-        assertTrue(answer.get("tokens").asInt() >= 1 && answer.get("tokens").asInt() <= 8, answer.toString());
-        assertTrue(answer.hasNonNull("answer"), answer.toString());
-        RestClient.Response neverSeen = rest.post("/v1/jobs", Map.of("task", "ask", "documents", List.of(Map.of("id", "never-seen")), "question", "Why?"));
-        assertEquals(404, neverSeen.status(), neverSeen.json().toString());
+        AskResult ask = (AskResult) runJob(JobRequest.builder("ask").documents(DocumentInput.ref("reference")).question("Who was there?")
+                .maxTokens(8).build(), Duration.ofMinutes(3));
+        AskResult.Answer answer = ask.documents().getFirst();
+        assertEquals("reference", answer.id());
+        assertTrue(answer.tokens() >= 1 && answer.tokens() <= 8, answer.toString());
+        assertTrue(answer.answer() != null, answer.toString());
+        RingmemClientException neverSeen = assertThrows(RingmemClientException.class, () -> client.submit(
+                JobRequest.builder("ask").documents(DocumentInput.ref("never-seen")).question("Why?").build()));
+        assertEquals(404, neverSeen.status(), neverSeen.getMessage());
 
-        JsonNode gen = runJob(Map.of("task", "generate", "prompt", "Once upon a time", "maxTokens", 12), Duration.ofMinutes(3));
-        assertTrue(gen.get("tokens").asInt() >= 1, gen.toString());
-        assertTrue(gen.get("text").asText().length() > 0, gen.toString());
+        GenerateResult gen = (GenerateResult) runJob(JobRequest.builder("generate").prompt("Once upon a time").maxTokens(12).build(),
+                Duration.ofMinutes(3));
+        assertTrue(gen.tokens() >= 1, gen.toString());
+        assertTrue(gen.text().length() > 0, gen.toString());
 
         assertEquals(200, cluster.workerHttp(0).get("/health/ready").status());
         assertEquals(200, cluster.workerHttp(0).get("/health/live").status());
         String metrics = cluster.workerHttp(0).getText("/metrics");
         assertTrue(metrics.contains("ringmem_worker_tokens_total"), metrics);
         assertTrue(metrics.contains("ringmem_worker_requests_seconds_count{outcome=\"ok\",type=\"ShardTask\"}"), metrics);
-        String coordinatorMetrics = new RestClient(java.net.URI.create(cluster.url())).getText("/metrics");
+        String coordinatorMetrics = cluster.http().getText("/metrics");
         assertTrue(coordinatorMetrics.contains("ringmem_jobs_submitted_total"), coordinatorMetrics);
         assertTrue(coordinatorMetrics.contains("ringmem_workers 4.0"), coordinatorMetrics);
     }
@@ -178,43 +192,51 @@ class ClusterIT {
     @Test
     @Order(3)
     void badRequestsGetClearFourHundredsAndChangeNothing() throws Exception {
-        int before = rest.get("/v1/jobs").json().size();
-        RestClient.Response unknownModel = rest.post("/v1/jobs", Map.of("task", "score", "model", "no-such-model",
-                "documents", List.of(Map.of("id", "a", "tokens", new int[]{1, 2, 3}))));
+        int before = client.list().size();
+        RingmemClientException unknownModel = refused(JobRequest.builder("score").model("no-such-model")
+                .documents(DocumentInput.tokens("a", 1, 2, 3)).build());
         assertEquals(404, unknownModel.status());
-        assertTrue(unknownModel.json().get("error").asText().contains("no-such-model"), unknownModel.json().toString());
-        RestClient.Response empty = rest.post("/v1/jobs", Map.of("task", "score", "documents", List.of(Map.of("id", "e", "text", ""))));
+        assertTrue(unknownModel.getMessage().contains("no-such-model"), unknownModel.getMessage());
+        RingmemClientException empty = refused(JobRequest.builder("score").documents(DocumentInput.text("e", "")).build());
         assertEquals(400, empty.status());
-        assertTrue(empty.json().get("error").asText().contains("empty"), empty.json().toString());
-        RestClient.Response oversized = rest.post("/v1/jobs", Map.of("task", "score", "documents", List.of(Map.of("id", "big", "tokens", new int[20001]))));
+        assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
+        RingmemClientException oversized = refused(JobRequest.builder("score").documents(DocumentInput.tokens("big", new int[20001]))
+                .build());
         assertEquals(413, oversized.status());
-        assertTrue(oversized.json().get("error").asText().contains("20000"), oversized.json().toString());
-        RestClient.Response malformed = rest.post("/v1/jobs", "{\"task\": \"score\", \"documents\": [");
+        assertTrue(oversized.getMessage().contains("20000"), oversized.getMessage());
+        RingmemClientException keep = refused(JobRequest.builder("score").documents(DocumentInput.tokens("k", 1, 2, 3))
+                .kvKeepRatio(0.0).build());
+        assertEquals(400, keep.status());
+        assertTrue(keep.getMessage().contains("kvKeepRatio"), keep.getMessage());
+        RawHttp.Response malformed = cluster.http().post("/v1/jobs", "{\"task\": \"score\", \"documents\": [");
         assertEquals(400, malformed.status());
-        assertTrue(malformed.json().get("error").asText().startsWith("malformed JSON"), malformed.json().toString());
-        RestClient.Response unknownField = rest.post("/v1/jobs", "{\"task\": \"score\", \"docs\": []}");
+        assertTrue(malformed.error().startsWith("malformed JSON"), malformed.body());
+        RawHttp.Response unknownField = cluster.http().post("/v1/jobs", "{\"task\": \"score\", \"docs\": []}");
         assertEquals(400, unknownField.status());
-        assertEquals(404, rest.get("/v1/jobs/job-nope").status());
-        assertEquals(before, rest.get("/v1/jobs").json().size(), "a refused request must not create a job");
+        assertEquals(404, assertThrows(RingmemClientException.class, () -> client.status("job-nope")).status());
+        assertEquals(before, client.list().size(), "a refused request must not create a job");
+    }
+
+    private RingmemClientException refused(JobRequest request) {
+        return assertThrows(RingmemClientException.class, () -> client.submit(request));
     }
 
     @Test
     @Order(4)
     void killingAWorkerMidJobGivesTheSameResult() throws Exception {
         int[] ids = longDocument();
-        JsonNode first = runJob(job(List.of(Map.of("id", "long-a", "tokens", ids)), 3, 256), Duration.ofMinutes(5));
-        undisturbed = json.convertValue(first.get("documents").get(0).get("nll"), double[].class);
+        DocumentsResult first = score(job(List.of(DocumentInput.tokens("long-a", ids)), 3, 256), Duration.ofMinutes(5));
+        undisturbed = first.documents().getFirst().nll();
 
-        RestClient.Response submitted = rest.post("/v1/jobs", job(List.of(Map.of("id", "long-b", "tokens", ids)), 3, 256));
-        String id = submitted.json().get("id").asText();
+        String id = client.submit(job(List.of(DocumentInput.tokens("long-b", ids)), 3, 256)).id();
         awaitSegments(id, 3);
         awaitRunning(1); // worker-2 is in the ring (rings take the first free workers by name) and runs its shard now
         cluster.worker(1).kill();
-        JsonNode status = rest.awaitTerminal(id, Duration.ofMinutes(5));
-        assertEquals("SUCCEEDED", status.get("state").asText(), () -> status + "\n" + logs());
-        assertTrue(status.get("attempts").asInt() >= 1, "the kill must have interrupted a segment: " + status);
-        JsonNode doc = rest.get("/v1/jobs/" + id + "/result").json().get("documents").get(0);
-        assertArrayEquals(undisturbed, json.convertValue(doc.get("nll"), double[].class), "result after recovery differs");
+        JobStatus status = JobPolls.awaitTerminal(client, id, Duration.ofMinutes(5));
+        assertEquals(JobState.SUCCEEDED, status.state(), () -> status + "\n" + logs());
+        assertTrue(status.attempts() >= 1, "the kill must have interrupted a segment: " + status);
+        DocumentResult doc = ((DocumentsResult) client.result(id)).documents().getFirst();
+        assertArrayEquals(undisturbed, doc.nll(), "result after recovery differs");
         cluster.awaitWorkers(3, Duration.ofSeconds(60));
     }
 
@@ -222,15 +244,14 @@ class ClusterIT {
     @Order(5)
     void coordinatorRestartKeepsTheJob() throws Exception {
         int[] ids = longDocument();
-        RestClient.Response submitted = rest.post("/v1/jobs", job(List.of(Map.of("id", "long-c", "tokens", ids)), 3, 256));
-        String id = submitted.json().get("id").asText();
+        String id = client.submit(job(List.of(DocumentInput.tokens("long-c", ids)), 3, 256)).id();
         awaitSegments(id, 2);
         cluster.coordinator().kill();
         cluster.startCoordinator();
-        JsonNode status = rest.awaitTerminal(id, Duration.ofMinutes(5));
-        assertEquals("SUCCEEDED", status.get("state").asText(), () -> status + "\n" + logs());
-        JsonNode doc = rest.get("/v1/jobs/" + id + "/result").json().get("documents").get(0);
-        assertArrayEquals(undisturbed, json.convertValue(doc.get("nll"), double[].class), "result after restart differs");
+        JobStatus status = JobPolls.awaitTerminal(client, id, Duration.ofMinutes(5));
+        assertEquals(JobState.SUCCEEDED, status.state(), () -> status + "\n" + logs());
+        DocumentResult doc = ((DocumentsResult) client.result(id)).documents().getFirst();
+        assertArrayEquals(undisturbed, doc.nll(), "result after restart differs");
     }
 
     /** Waits until worker {@code i} reports a request running (its shard of the current segment). */
@@ -247,9 +268,9 @@ class ClusterIT {
     private void awaitSegments(String id, int segments) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode s = rest.get("/v1/jobs/" + id).json();
-            if (s.get("progress").get("segmentsDone").asInt() >= segments) return;
-            if (s.get("state").asText().equals("SUCCEEDED")) throw new AssertionError("job finished before the fault could be injected");
+            JobStatus s = client.status(id);
+            if (s.progress().segmentsDone() >= segments) return;
+            if (s.state() == JobState.SUCCEEDED) throw new AssertionError("job finished before the fault could be injected");
             Thread.sleep(50);
         }
         throw new AssertionError("job " + id + " did not reach " + segments + " segments\n" + logs());

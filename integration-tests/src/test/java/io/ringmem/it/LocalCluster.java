@@ -1,5 +1,8 @@
 package io.ringmem.it;
 
+import io.ringmem.api.RingmemClient;
+import io.ringmem.api.RingmemClientException;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -92,12 +95,18 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** The health/metrics endpoint of worker {@code i}. */
-    RestClient workerHttp(int i) {
-        return new RestClient(URI.create("http://127.0.0.1:" + workerHttp.get(i)));
+    RawHttp workerHttp(int i) {
+        return new RawHttp(URI.create("http://127.0.0.1:" + workerHttp.get(i)));
     }
 
-    RestClient rest() {
-        return new RestClient(URI.create("http://127.0.0.1:" + coordinatorHttp));
+    /** The coordinator's REST API. */
+    RingmemClient client() {
+        return JobPolls.client(URI.create(url()));
+    }
+
+    /** The coordinator's HTTP endpoint, for bodies and endpoints the client does not cover. */
+    RawHttp http() {
+        return new RawHttp(URI.create(url()));
     }
 
     RingmemProcess coordinator() {
@@ -118,10 +127,9 @@ final class LocalCluster implements AutoCloseable {
         int seen = -1;
         while (System.nanoTime() < deadline) {
             try {
-                RestClient.Response r = rest().get("/v1/workers");
-                seen = r.json().size();
-                if (r.status() == 200 && seen == n) return;
-            } catch (IOException e) {
+                seen = client().workers().size();
+                if (seen == n) return;
+            } catch (RingmemClientException e) {
                 // not up yet
             }
             Thread.sleep(200);

@@ -1,5 +1,7 @@
 package io.ringmem.protocol;
 
+import io.ringmem.segment.QuerySums;
+
 import java.io.Serializable;
 
 /**
@@ -13,9 +15,12 @@ import java.io.Serializable;
  * @param computeNanos   wall time of the rank's pass
  * @param ringWaitNanos  time blocked on the ring
  * @param bytesSent      KV bytes this rank sent to its neighbour
+ * @param queries        with token selection: the rank's query sums per layer (finalize selects with the sum over
+ *                       ranks); else null
  */
 public record ShardResult(int rank, String worker, int[] positions, double[] nll, float[] hiddenSum,
-                          long computeNanos, long ringWaitNanos, long bytesSent) implements Serializable {
+                          long computeNanos, long ringWaitNanos, long bytesSent,
+                          QuerySums queries) implements Serializable {
     public ShardResult {
         if (positions.length != nll.length) throw new IllegalArgumentException("positions and nll differ in length");
     }

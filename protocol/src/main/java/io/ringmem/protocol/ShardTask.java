@@ -1,5 +1,7 @@
 package io.ringmem.protocol;
 
+import io.ringmem.segment.SegmentConfig;
+
 /**
  * Rank {@code rank} of a ring of {@code ranks} workers runs one segment of one document: its zigzag shard of
  * {@code segmentIds} through every layer, ring attention with its neighbours, attention to the document's carried
@@ -8,7 +10,7 @@ package io.ringmem.protocol;
  * @param jobId         job this belongs to
  * @param documentId    store key of the document (its carried state and KV blocks)
  * @param segment       segment index (0-based)
- * @param attempt       attempt number of this segment (a retry after a failure gets a new one)
+ * @param session       ring session number of this try of the segment (random; a retry after a failure gets a new one)
  * @param rank          this worker's rank in the ring
  * @param ranks         ring size P
  * @param schedule      shard schedule (zigzag or contiguous)
@@ -21,23 +23,23 @@ package io.ringmem.protocol;
  * @param embed         compute the pooled final hidden state
  * @param stepTimeoutMillis how long a ring step may wait for a neighbour
  */
-public record ShardTask(String jobId, String documentId, int segment, int attempt, int rank, int ranks,
+public record ShardTask(String jobId, String documentId, int segment, int session, int rank, int ranks,
                         String schedule, String nextAddress, int[] segmentIds, int firstPosition, int nextToken,
-                        SegmentSettings settings, boolean scoreTokens, boolean embed, long stepTimeoutMillis)
+                        SegmentConfig settings, boolean scoreTokens, boolean embed, long stepTimeoutMillis)
         implements WorkerRequest<ShardResult> {
     public ShardTask {
         if (ranks < 1 || rank < 0 || rank >= ranks) throw new IllegalArgumentException("rank " + rank + " of " + ranks);
-        if (segment < 0 || attempt < 0 || firstPosition < 0) throw new IllegalArgumentException("negative segment, attempt or position");
+        if (segment < 0 || session < 0 || firstPosition < 0) throw new IllegalArgumentException("negative segment, session or position");
         if (segmentIds.length < ranks) throw new IllegalArgumentException(ranks + " ranks need at least " + ranks + " tokens");
         if (stepTimeoutMillis <= 0) throw new IllegalArgumentException("stepTimeoutMillis must be > 0");
     }
 
-    /** The ring session every rank of this attempt shares. */
+    /** The ring session id every rank of this try shares. */
     public String sessionId() {
-        return ringSession(jobId, documentId, segment, attempt);
+        return ringSession(jobId, documentId, segment, session);
     }
 
-    public static String ringSession(String jobId, String documentId, int segment, int attempt) {
-        return jobId + "/" + documentId + "/" + segment + "/" + attempt;
+    public static String ringSession(String jobId, String documentId, int segment, int session) {
+        return jobId + "/" + documentId + "/" + segment + "/" + session;
     }
 }

@@ -7,20 +7,18 @@ import java.util.Locale;
 public final class KvCodecs {
     /** The accepted names. */
     public static final List<String> NAMES = List.of("none", "int8", "int4", "int2");
-    /** Default full-precision recent window of the int4/int2 codecs, in tokens. */
-    public static final int DEFAULT_RESIDUAL = 32;
 
     private KvCodecs() {
     }
 
     /**
-     * A codec by (case-insensitive) name; int4/int2 keep the default residual window of
-     * {@value #DEFAULT_RESIDUAL} tokens.
+     * A codec by (case-insensitive) name without a full-precision residual window (R = 0, segment mode's default,
+     * {@link io.ringmem.segment.SegmentConfig#DEFAULT_RESIDUAL_TOKENS}).
      *
      * @throws IllegalArgumentException for an unknown name, listing the valid ones
      */
     public static KvCodec byName(String name) {
-        return byName(name, DEFAULT_RESIDUAL);
+        return byName(name, 0);
     }
 
     /**

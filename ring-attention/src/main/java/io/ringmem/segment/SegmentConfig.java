@@ -2,11 +2,22 @@ package io.ringmem.segment;
 
 import io.ringmem.kv.KvCodecs;
 
+import java.io.Serializable;
+
 /**
- * Settings of segment mode: the document is processed in segments of {@code segmentTokens}; each segment attends,
- * besides itself, to a carried context of the first {@code sinkTokens} tokens of the document (attention sinks),
- * the last {@code windowTokens} of the previous segment (both exact), and the {@code retrieveTopK} stored blocks of
- * earlier segments that best match its queries (compressed with {@code codec}, blocks of {@code blockTokens}).
+ * Settings of segment mode, the one definition the CLI ({@code score --mode segments}, {@code analyze}), the REST
+ * API, the protocol and the pipeline share. The document is processed in segments of {@code segmentTokens}; each
+ * segment attends, besides itself, to a carried context of the first {@code sinkTokens} tokens of the document
+ * (attention sinks), the last {@code windowTokens} of the previous segment (both exact), and the
+ * {@code retrieveTopK} stored blocks of earlier segments that best match its queries (compressed with
+ * {@code codec}, blocks of {@code blockTokens}).
+ *
+ * <p>Defaults ({@link #builder()}, a field left unset): segment {@value #DEFAULT_SEGMENT_TOKENS} tokens,
+ * {@value #DEFAULT_SINK_TOKENS} sinks, window {@code min(}{@value #MAX_DEFAULT_WINDOW}{@code , segmentTokens / 4)},
+ * blocks of {@value #DEFAULT_BLOCK_TOKENS}, codec {@value #DEFAULT_CODEC}, top-{@value #DEFAULT_TOP_K} retrieval,
+ * residual {@value #DEFAULT_RESIDUAL_TOKENS}, memory tokens on, keep ratio 1.
+ *
+ * <p>Validation messages name the fields as the REST API does (docs/cluster.md).
  *
  * @param residualTokens tokens at the end of each stored block kept at full precision by the int4/int2 codecs
  * @param memoryTokens   use the model's RMT memory tokens when its weights have them (ignored otherwise)
@@ -14,17 +25,31 @@ import io.ringmem.kv.KvCodecs;
  *                       see {@link TokenScores}); 1 keeps every token
  */
 public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens, int blockTokens, String codec,
-                            int retrieveTopK, int residualTokens, boolean memoryTokens, double keepRatio) {
+                            int retrieveTopK, int residualTokens, boolean memoryTokens, double keepRatio) implements Serializable {
+    public static final int DEFAULT_SEGMENT_TOKENS = 2048;
+    public static final int DEFAULT_SINK_TOKENS = 4;
+    /** The default window is a quarter segment, at most this many tokens. */
+    public static final int MAX_DEFAULT_WINDOW = 512;
+    public static final int DEFAULT_BLOCK_TOKENS = 64;
+    public static final String DEFAULT_CODEC = "int8";
+    public static final int DEFAULT_TOP_K = 4;
+    public static final int DEFAULT_RESIDUAL_TOKENS = 0;
+
     public SegmentConfig {
-        if (!(keepRatio > 0 && keepRatio <= 1)) throw new IllegalArgumentException("keep ratio must be in (0, 1], got " + keepRatio);
-        if (segmentTokens < 1) throw new IllegalArgumentException("segment tokens must be >= 1, got " + segmentTokens);
-        if (sinkTokens < 0 || windowTokens < 0 || retrieveTopK < 0 || residualTokens < 0) {
-            throw new IllegalArgumentException("sink, window, top-k and residual counts must be >= 0");
-        }
-        if (blockTokens < 1) throw new IllegalArgumentException("block tokens must be >= 1, got " + blockTokens);
+        if (segmentTokens < 1) throw new IllegalArgumentException("segmentTokens must be >= 1, got " + segmentTokens);
+        atLeastZero("sinkTokens", sinkTokens);
+        atLeastZero("windowTokens", windowTokens);
+        atLeastZero("retrieveTopK", retrieveTopK);
+        atLeastZero("residualTokens", residualTokens);
+        if (blockTokens < 1) throw new IllegalArgumentException("kvBlockTokens must be >= 1, got " + blockTokens);
         if (!KvCodecs.NAMES.contains(codec)) {
-            throw new IllegalArgumentException("unknown KV codec '" + codec + "': use one of " + String.join(", ", KvCodecs.NAMES));
+            throw new IllegalArgumentException("unknown kvCodec '" + codec + "': use one of " + String.join(", ", KvCodecs.NAMES));
         }
+        if (!(keepRatio > 0 && keepRatio <= 1)) throw new IllegalArgumentException("kvKeepRatio must be in (0, 1], got " + keepRatio);
+    }
+
+    private static void atLeastZero(String name, int value) {
+        if (value < 0) throw new IllegalArgumentException(name + " must be >= 0, got " + value);
     }
 
     /** Every token of a stored block kept. */
@@ -39,9 +64,19 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
         this(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, true);
     }
 
-    /** Defaults: 4 sinks, a window of a quarter segment, blocks of 64 tokens, int8, top-4 retrieval. */
+    /** The defaults for segments of {@code segmentTokens}. */
     public static SegmentConfig of(int segmentTokens) {
-        return new SegmentConfig(segmentTokens, 4, segmentTokens / 4, 64, "int8", 4, 0);
+        return builder().segmentTokens(segmentTokens).build();
+    }
+
+    /** The default window for segments of {@code segmentTokens}: {@code min(512, segmentTokens / 4)}. */
+    public static int defaultWindow(int segmentTokens) {
+        return Math.min(MAX_DEFAULT_WINDOW, segmentTokens / 4);
+    }
+
+    /** A builder whose unset (or null) fields take the documented defaults. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     public SegmentConfig withCodec(String c) {
@@ -62,5 +97,77 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
 
     public SegmentConfig withKeepRatio(double r) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, memoryTokens, r);
+    }
+
+    /**
+     * Collects settings; a null argument leaves the field unset. {@link #build} fills unset fields with the
+     * defaults (the window from the segment length) and validates (IllegalArgumentException naming the field).
+     */
+    public static final class Builder {
+        private Integer segmentTokens, sinkTokens, windowTokens, blockTokens, retrieveTopK, residualTokens;
+        private String codec;
+        private Boolean memoryTokens;
+        private Double keepRatio;
+
+        private Builder() {
+        }
+
+        public Builder segmentTokens(Integer v) {
+            segmentTokens = v;
+            return this;
+        }
+
+        public Builder sinkTokens(Integer v) {
+            sinkTokens = v;
+            return this;
+        }
+
+        public Builder windowTokens(Integer v) {
+            windowTokens = v;
+            return this;
+        }
+
+        public Builder blockTokens(Integer v) {
+            blockTokens = v;
+            return this;
+        }
+
+        /** A codec name as given (case matters: none, int8, int4, int2). */
+        public Builder codec(String v) {
+            codec = v;
+            return this;
+        }
+
+        public Builder retrieveTopK(Integer v) {
+            retrieveTopK = v;
+            return this;
+        }
+
+        public Builder residualTokens(Integer v) {
+            residualTokens = v;
+            return this;
+        }
+
+        public Builder memoryTokens(Boolean v) {
+            memoryTokens = v;
+            return this;
+        }
+
+        public Builder keepRatio(Double v) {
+            keepRatio = v;
+            return this;
+        }
+
+        public SegmentConfig build() {
+            int s = or(segmentTokens, DEFAULT_SEGMENT_TOKENS);
+            return new SegmentConfig(s, or(sinkTokens, DEFAULT_SINK_TOKENS), or(windowTokens, defaultWindow(Math.max(0, s))),
+                    or(blockTokens, DEFAULT_BLOCK_TOKENS), codec == null ? DEFAULT_CODEC : codec, or(retrieveTopK, DEFAULT_TOP_K),
+                    or(residualTokens, DEFAULT_RESIDUAL_TOKENS), memoryTokens == null || memoryTokens,
+                    keepRatio == null ? 1.0 : keepRatio);
+        }
+
+        private static int or(Integer v, int fallback) {
+            return v == null ? fallback : v;
+        }
     }
 }

@@ -14,7 +14,6 @@ import io.ringmem.ring.KvBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * The two steps around a segment's ring pass, as pure functions of a {@link SegmentState}:
@@ -60,6 +59,16 @@ public final class SegmentPipeline {
     }
 
     /**
+     * With token selection on ({@code keepRatio < 1}): {@code extra} wrapped to record the queries of ranks
+     * 0..ranks-1, whose {@link QuerySums} {@link #finish} then needs; without it, null.
+     */
+    public TokenScores selection(ExtraContext extra, int ranks) {
+        if (seg.keepRatio() >= 1) return null;
+        ModelConfig c = model.config();
+        return new TokenScores(extra, ranks, c.layers(), c.heads(), c.kvHeads(), c.headDim());
+    }
+
+    /**
      * What finishing a segment produced.
      *
      * @param state        the state after the segment
@@ -74,10 +83,11 @@ public final class SegmentPipeline {
      *
      * @param shards the ranks' KV of this segment (any order; positions say where rows go)
      * @param end    global position one past the segment's last token
-     * @param select applied to each block before it is encoded (token selection); identity keeps every token
+     * @param queries the segment's queries of every rank ({@link TokenScores#total}) when token selection is on;
+     *                null keeps every token (required when {@code keepRatio < 1})
      */
-    public Finished finish(SegmentState state, List<KvCache> shards, int end, KvBlockStore store,
-                           UnaryOperator<KvBlock> select) {
+    public Finished finish(SegmentState state, List<KvCache> shards, int end, KvBlockStore store, QuerySums queries) {
+        if (seg.keepRatio() < 1 && queries == null) throw new IllegalArgumentException("token selection needs the segment's query sums");
         ModelConfig c = model.config();
         int layers = c.layers(), s = state.segmentsDone();
         KvCodec codec = KvCodecs.byName(seg.codec(), seg.residualTokens());
@@ -98,7 +108,8 @@ public final class SegmentPipeline {
             List<BlockSummary> sums = new ArrayList<>(state.summaries().get(l));
             for (int b0 = 0, b = 0; b0 < all.tokens(); b0 += seg.blockTokens(), b++) {
                 KvBlock whole = all.slice(b0, Math.min(all.tokens(), b0 + seg.blockTokens()));
-                KvBlock block = select.apply(whole);
+                KvBlock block = queries == null ? whole
+                        : TokenScores.select(whole, seg.keepRatio(), queries, c.heads(), c.kvHeads(), c.headDim());
                 long id = BlockIds.of(s, b);
                 byte[] bytes = codec.encode(block.k(), block.v(), block.tokens(), c.kvHeads(), c.headDim());
                 store.put(l, id, block.positions(), bytes);

@@ -49,7 +49,6 @@ public final class SegmentedScorer {
         int n = ids.length;
         if (n < 2) throw new RingmemException("scoring needs at least 2 tokens, got " + n);
         ModelConfig c = model.config();
-        int layers = c.layers();
         double[] nll = new double[n - 1];
         int segments = (n + seg.segmentTokens() - 1) / seg.segmentTokens();
         double[] segMean = new double[segments];
@@ -65,12 +64,11 @@ public final class SegmentedScorer {
                         + run.ranks() + " workers; use a larger --segment-tokens or fewer workers");
             }
             ExtraContext extra = pipeline.extraFor(state, store);
-            TokenScores selection = seg.keepRatio() < 1 ? new TokenScores(extra, layers, c.heads(), c.kvHeads(), c.headDim()) : null;
+            TokenScores selection = pipeline.selection(extra, run.ranks());
             if (selection != null) extra = selection;
             PrefillResult r = prefill.run(Arrays.copyOfRange(ids, start, end), start, extra, p -> p < n - 1,
                     (pos, logits, off) -> nll[pos] = LogProbs.nll(logits, off, c.vocabSize(), ids[pos + 1]), l -> { });
-            SegmentPipeline.Finished f = pipeline.finish(state, r.caches(), end, store,
-                    selection == null ? b -> b : b -> selection.select(b, seg.keepRatio()));
+            SegmentPipeline.Finished f = pipeline.finish(state, r.caches(), end, store, selection == null ? null : selection.total());
             state = f.state();
             if (pipeline.memoryTokens() > 0) memoryStates.add(state.memory());
             rawBytes += f.rawBytes();

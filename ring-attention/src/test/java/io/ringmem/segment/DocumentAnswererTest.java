@@ -53,7 +53,7 @@ class DocumentAnswererTest {
         SegmentPipeline pipeline = new SegmentPipeline(model, seg, run.blockTokens());
         var prefill = new SequenceParallelPrefill(model, run)
                 .run(doc, 0, pipeline.extraFor(pipeline.initial(), store), p -> false, (p, l, o) -> { }, l -> { });
-        SegmentState state = pipeline.finish(pipeline.initial(), prefill.caches(), doc.length, store, b -> b).state();
+        SegmentState state = pipeline.finish(pipeline.initial(), prefill.caches(), doc.length, store, null).state();
 
         int[] answer = new DocumentAnswerer(model, seg, run.blockTokens()).answer(state, store, question, 12, id -> false);
 

@@ -102,7 +102,7 @@ class SegmentedScorerTest {
     @Test
     void tokenSelectionPrefersKeysTheMeanQueryAttendsTo() {
         // one layer, 2 heads / 1 KV head, head dim 2: mean query (1, 0) for both heads, so keys score by their x
-        TokenScores scores = new TokenScores((r, l, q, p, n) -> List.of(), 1, 2, 1, 2);
+        TokenScores scores = new TokenScores((r, l, q, p, n) -> List.of(), 1, 1, 2, 1, 2);
         scores.blocksFor(0, 0, new float[]{1, 0, 1, 0, 3, 0, 3, 0}, new int[]{0, 1}, 2);
         float[] k = {0.1f, 9, 5, 0, -2, 1, 3, 3};
         KvBlock kept = scores.select(new KvBlock(0, -1, new int[]{10, 11, 12, 13}, k, k.clone()), 0.5);

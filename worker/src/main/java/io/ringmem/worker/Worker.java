@@ -17,7 +17,6 @@ import io.ringmem.protocol.AskTask;
 import io.ringmem.protocol.FinalizeResult;
 import io.ringmem.protocol.FinalizeTask;
 import io.ringmem.protocol.GenerateTask;
-import io.ringmem.protocol.SegmentSettings;
 import io.ringmem.protocol.ShardResult;
 import io.ringmem.protocol.ShardTask;
 import io.ringmem.protocol.TokensResult;
@@ -25,9 +24,11 @@ import io.ringmem.protocol.WorkerRequest;
 import io.ringmem.ring.ShardSchedule;
 import io.ringmem.segment.DocumentAnswerer;
 import io.ringmem.segment.KvBlockStore;
+import io.ringmem.segment.QuerySums;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentPipeline;
 import io.ringmem.segment.SegmentState;
+import io.ringmem.segment.TokenScores;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -98,6 +99,8 @@ public final class Worker implements RequestHandler {
         SegmentPipeline pipeline = pipeline(t.settings());
         SegmentState state = stateBefore(pipeline, t.documentId(), t.segment());
         ExtraContext extra = pipeline.extraFor(state, blockStores.apply(t.documentId()));
+        TokenScores selection = pipeline.selection(extra, t.ranks()); // records this rank's queries only
+        if (selection != null) extra = selection;
         RunConfig run = new RunConfig(t.ranks(), ShardSchedule.parse(t.schedule()), blockTokens, Duration.ofMillis(t.stepTimeoutMillis()));
         int[] ids = t.segmentIds();
         int n = ids.length, first = t.firstPosition(), vocab = model.config().vocabSize();
@@ -125,13 +128,14 @@ public final class Worker implements RequestHandler {
         for (int i = 0; i < positions.length; i++) nll[i] = nllByOffset[positions[i] - first];
         long bytes = channel.bytesSent();
         metrics.shard(positions.length, out.ringWaitNanos(), bytes);
-        return new ShardResult(t.rank(), name, positions, nll, out.hiddenSum(), System.nanoTime() - t0, out.ringWaitNanos(), bytes);
+        return new ShardResult(t.rank(), name, positions, nll, out.hiddenSum(), System.nanoTime() - t0, out.ringWaitNanos(), bytes,
+                selection == null ? null : selection.rank(t.rank()));
     }
 
     private FinalizeResult finish(FinalizeTask t) {
         SegmentPipeline pipeline = pipeline(t.settings());
         SegmentState state = stateBefore(pipeline, t.documentId(), t.segment());
-        String session = io.ringmem.protocol.ShardTask.ringSession(t.jobId(), t.documentId(), t.segment(), t.attempt());
+        String session = ShardTask.ringSession(t.jobId(), t.documentId(), t.segment(), t.session());
         List<KvCache> shards = new ArrayList<>(t.ranks());
         for (int r = 0; r < t.ranks(); r++) {
             int rank = r;
@@ -139,7 +143,8 @@ public final class Worker implements RequestHandler {
                     "KV shard of rank " + rank + " for segment " + t.segment() + " of '" + t.documentId() + "' is missing from the store"));
             shards.add(ShardKvCodec.decode(bytes));
         }
-        SegmentPipeline.Finished f = pipeline.finish(state, shards, t.end(), blockStores.apply(t.documentId()), b -> b);
+        QuerySums queries = t.queries().isEmpty() ? null : QuerySums.total(t.queries()); // rank order, as in-process
+        SegmentPipeline.Finished f = pipeline.finish(state, shards, t.end(), blockStores.apply(t.documentId()), queries);
         if (f.state().segmentsDone() != t.segment() + 1) throw new IllegalStateException("state after segment " + t.segment() + " counts " + f.state().segmentsDone());
         long stateBytes = states.putState(t.documentId(), f.state());
         states.deleteShards(session, t.ranks());
@@ -150,7 +155,7 @@ public final class Worker implements RequestHandler {
         long t0 = System.nanoTime();
         SegmentState state = states.latest(t.documentId()).orElseThrow(() -> new RingmemException(
                 "document '" + t.documentId() + "' has no stored state: process it first with a score or embed job"));
-        int[] answer = new DocumentAnswerer(model, config(t.settings()), blockTokens)
+        int[] answer = new DocumentAnswerer(model, t.settings(), blockTokens)
                 .answer(state, blockStores.apply(t.documentId()), t.questionIds(), t.maxTokens(), id -> contains(t.stopIds(), id));
         return new TokensResult(answer, name, System.nanoTime() - t0);
     }
@@ -168,17 +173,8 @@ public final class Worker implements RequestHandler {
                 "carried state of '" + documentId + "' after segment " + (segment - 1) + " is missing from the store"));
     }
 
-    private SegmentPipeline pipeline(SegmentSettings s) {
-        return new SegmentPipeline(model, config(s), blockTokens);
-    }
-
-    static SegmentConfig config(SegmentSettings s) {
-        try {
-            return new SegmentConfig(s.segmentTokens(), s.sinkTokens(), s.windowTokens(), s.blockTokens(), s.codec(),
-                    s.retrieveTopK(), s.residualTokens(), s.memoryTokens());
-        } catch (IllegalArgumentException e) {
-            throw new RingmemException(e.getMessage());
-        }
+    private SegmentPipeline pipeline(SegmentConfig s) {
+        return new SegmentPipeline(model, s, blockTokens);
     }
 
     private static boolean contains(int[] ids, int id) {

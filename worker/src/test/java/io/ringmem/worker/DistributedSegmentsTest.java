@@ -2,6 +2,7 @@ package io.ringmem.worker;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ringmem.RingmemException;
+import io.ringmem.TestData;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.RunConfig;
 import io.ringmem.kernel.Kernels;
@@ -10,17 +11,16 @@ import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.protocol.AskTask;
 import io.ringmem.protocol.FinalizeTask;
-import io.ringmem.protocol.SegmentSettings;
 import io.ringmem.protocol.ShardResult;
 import io.ringmem.protocol.ShardTask;
 import io.ringmem.protocol.TokensResult;
 import io.ringmem.ring.ShardSchedule;
 import io.ringmem.segment.InMemoryKvBlockStore;
 import io.ringmem.segment.KvBlockStore;
+import io.ringmem.segment.QuerySums;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
 import io.ringmem.segment.SegmentedScorer;
-import io.ringmem.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,7 +91,7 @@ class DistributedSegmentsTest {
         }
     }
 
-    private static double[] runDocument(Cluster c, String doc, SegmentSettings s, int p) throws Exception {
+    private static double[] runDocument(Cluster c, String doc, SegmentConfig s, int p) throws Exception {
         double[] nll = new double[ids.length];
         Arrays.fill(nll, Double.NaN);
         var pool = Executors.newFixedThreadPool(p);
@@ -107,11 +107,13 @@ class DistributedSegmentsTest {
                     Worker w = c.workers().get(r);
                     fs.add(CompletableFuture.supplyAsync(() -> w.handle(t), pool));
                 }
-                for (CompletableFuture<ShardResult> f : fs) {
+                List<QuerySums> queries = new ArrayList<>();
+                for (CompletableFuture<ShardResult> f : fs) { // rank order, as the coordinator passes them
                     ShardResult r = f.get();
                     for (int i = 0; i < r.positions().length; i++) nll[r.positions()[i]] = r.nll()[i];
+                    if (r.queries() != null) queries.add(r.queries());
                 }
-                c.workers().get(0).handle(new FinalizeTask("job", doc, seg, 7, p, end, s));
+                c.workers().get(0).handle(new FinalizeTask("job", doc, seg, 7, p, end, s, queries));
             }
         } finally {
             pool.shutdownNow();
@@ -121,10 +123,9 @@ class DistributedSegmentsTest {
 
     @Test
     void workersOverTcpEqualTheInProcessSegmentedScorerBitForBit() throws Exception {
-        SegmentSettings s = new SegmentSettings(128, 4, 32, 32, "int8", 2, 0, true);
-        SegmentScoreResult expected = new SegmentedScorer(model, RunConfig.of(3, ShardSchedule.ZIGZAG),
-                new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true), new InMemoryKvBlockStore(loaded.config().layers()))
-                .score(ids, x -> { });
+        SegmentConfig s = new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true);
+        SegmentScoreResult expected = new SegmentedScorer(model, RunConfig.of(3, ShardSchedule.ZIGZAG), s,
+                new InMemoryKvBlockStore(loaded.config().layers())).score(ids, x -> { });
         try (Cluster c = Cluster.start(3)) {
             double[] nll = runDocument(c, "doc", s, 3);
             assertArrayEquals(expected.nll(), nll, 0.0);
@@ -134,8 +135,27 @@ class DistributedSegmentsTest {
     }
 
     @Test
+    void tokenSelectionOverTcpEqualsTheInProcessScorerBitForBit() throws Exception {
+        SegmentConfig all = new SegmentConfig(128, 4, 32, 32, "none", 1000, 0, true);
+        SegmentConfig half = all.withKeepRatio(0.5);
+        SegmentScoreResult keepAll = new SegmentedScorer(model, RunConfig.of(3, ShardSchedule.ZIGZAG), all,
+                new InMemoryKvBlockStore(loaded.config().layers())).score(ids, x -> { });
+        SegmentScoreResult expected = new SegmentedScorer(model, RunConfig.of(3, ShardSchedule.ZIGZAG), half,
+                new InMemoryKvBlockStore(loaded.config().layers())).score(ids, x -> { });
+        try (Cluster c = Cluster.start(3)) {
+            double[] nll = runDocument(c, "selected", half, 3);
+            assertArrayEquals(expected.nll(), nll, 0.0);
+            long stored = c.stores().get("selected").storedBytes();
+            assertEquals(expected.storeBytes(), stored, "the same tokens kept");
+        }
+        double diff = 0;
+        for (int i = 128; i < keepAll.nll().length; i++) diff += Math.abs(keepAll.nll()[i] - expected.nll()[i]);
+        assertTrue(diff > 1e-3, "keeping half the tokens must change later scores");
+    }
+
+    @Test
     void askAnswersFromTheStoredStateAndMissingStateIsAClearError() throws Exception {
-        SegmentSettings s = new SegmentSettings(256, 4, 64, 32, "int8", 2, 0, true);
+        SegmentConfig s = new SegmentConfig(256, 4, 64, 32, "int8", 2, 0, true);
         try (Cluster c = Cluster.start(2)) {
             runDocument(c, "asked", s, 2);
             TokensResult r = c.workers().get(1).handle(new AskTask("asked", new int[]{1, 20, 30}, 5, new int[0], s));
@@ -148,21 +168,21 @@ class DistributedSegmentsTest {
 
     @Test
     void aMissingCarriedStateOrShardFailsWithTheDocumentNamed() {
-        SegmentSettings s = new SegmentSettings(128, 4, 32, 32, "int8", 2, 0, true);
+        SegmentConfig s = new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true);
         try (Cluster c = Cluster.start(1)) {
             ShardTask later = new ShardTask("job", "orphan", 2, 1, 0, 1, "zigzag", c.workers().get(0).ringAddress(),
                     Arrays.copyOf(ids, 128), 256, -1, s, true, false, 5_000);
             RingmemException e = assertThrows(RingmemException.class, () -> c.workers().get(0).handle(later));
             assertTrue(e.getMessage().contains("'orphan' after segment 1"), e.getMessage());
             RingmemException f = assertThrows(RingmemException.class,
-                    () -> c.workers().get(0).handle(new FinalizeTask("job", "orphan", 0, 1, 1, 128, s)));
+                    () -> c.workers().get(0).handle(new FinalizeTask("job", "orphan", 0, 1, 1, 128, s, List.of())));
             assertTrue(f.getMessage().contains("rank 0"), f.getMessage());
         }
     }
 
     @Test
     void aRankWhoseNeighbourIsGoneFailsInsteadOfHanging() throws Exception {
-        SegmentSettings s = new SegmentSettings(128, 4, 32, 32, "int8", 2, 0, true);
+        SegmentConfig s = new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true);
         try (Cluster c = Cluster.start(2)) {
             String deadAddress = c.workers().get(1).ringAddress();
             c.transports().get(1).close(); // worker 1 is gone

@@ -1,21 +1,27 @@
 package io.ringmem.it.containers;
 
-import io.ringmem.it.RestClient;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.Arrays;
-import java.util.stream.Stream;
-
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.RingmemClient;
+import io.ringmem.api.RingmemClientException;
+import io.ringmem.it.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
+
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Requests the coordinator must refuse with a 4xx and {@code {"error": ...}}, changing nothing: an unknown model,
@@ -26,49 +32,57 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 @Testcontainers(disabledWithoutDocker = true)
 class BadRequestIT {
     private static final int MAX_DOCUMENT_TOKENS = 1000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Container
     static final RingmemCluster cluster = RingmemCluster.of(1, "--max-document-tokens", String.valueOf(MAX_DOCUMENT_TOKENS));
 
+    private static JobRequest score(DocumentInput doc) {
+        return JobRequest.builder("score").workers(1).segmentTokens(2048).documents(doc).build();
+    }
+
+    private static String body(JobRequest request) {
+        return JSON.valueToTree(request).toString();
+    }
+
     static Stream<Arguments> badRequests() {
         HfReference ref = HfReference.tinyStories512();
         int[] tooLong = Arrays.copyOf(ref.repeated(2), MAX_DOCUMENT_TOKENS + 1);
+        ObjectNode translate = JSON.valueToTree(score(DocumentInput.text("d", "Once upon a time")));
         return Stream.of(
-                Arguments.of("unknown model", JobRequests.score(1, 2048, JobRequests.text("d", "Once upon a time"))
-                        .put("model", "no-such-model").toString()),
-                Arguments.of("empty document", JobRequests.score(1, 2048, JobRequests.text("d", "")).toString()),
-                Arguments.of("document over the limit", JobRequests.score(1, 2048, JobRequests.tokens("d", tooLong)).toString()),
+                Arguments.of("unknown model", body(JobRequest.builder("score").model("no-such-model").workers(1)
+                        .documents(DocumentInput.text("d", "Once upon a time")).build())),
+                Arguments.of("empty document", body(score(DocumentInput.text("d", "")))),
+                Arguments.of("document over the limit", body(score(DocumentInput.tokens("d", tooLong)))),
                 Arguments.of("malformed JSON", "{\"task\": \"score\", \"documents\": [{\"id\": \"d\", \"text\": \"Once"),
-                Arguments.of("unknown task", JobRequests.score(1, 2048, JobRequests.text("d", "Once upon a time"))
-                        .put("task", "translate").toString()));
+                Arguments.of("unknown task", translate.put("task", "translate").toString()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRequests")
     void isRefusedWithAnErrorAndChangesNothing(String what, String body) throws Exception {
-        RestClient rest = cluster.rest();
-        int jobsBefore = rest.jobs().size();
-        RestClient.Response r = rest.post("/v1/jobs", body);
+        RingmemClient client = cluster.client();
+        int jobsBefore = client.list().size();
+        RawHttp.Response r = cluster.http().post("/v1/jobs", body);
         assertTrue(r.status() >= 400 && r.status() < 500, what + ": answered " + r.status() + " " + r.body());
         assertNotNull(r.error(), what + ": no {\"error\": ...} in " + r.body());
         assertFalse(r.error().isBlank(), what + ": empty error message");
-        assertEquals(jobsBefore, rest.jobs().size(), what + ": a refused request created a job");
+        assertEquals(jobsBefore, client.list().size(), what + ": a refused request created a job");
     }
 
     @Test
-    void aDocumentOfExactlyTheLimitIsAccepted() throws Exception {
+    void aDocumentOfExactlyTheLimitIsAccepted() {
         int[] ids = Arrays.copyOf(HfReference.tinyStories512().repeated(2), MAX_DOCUMENT_TOKENS);
-        String id = cluster.rest().submit(JobRequests.score(1, 2048, JobRequests.tokens("d", ids))).path("id").asText();
+        String id = cluster.client().submit(score(DocumentInput.tokens("d", ids))).id();
         assertFalse(id.isBlank(), "no job id");
     }
 
     @Test
-    void unknownJobsAreNotFound() throws Exception {
-        RestClient rest = cluster.rest();
-        for (String path : new String[]{"/v1/jobs/no-such-job", "/v1/jobs/no-such-job/result"}) {
-            RestClient.Response r = rest.get(path);
-            assertEquals(404, r.status(), path + ": " + r.body());
-            assertNotNull(r.error(), path + ": no {\"error\": ...} in " + r.body());
-        }
+    void unknownJobsAreNotFound() {
+        RingmemClient client = cluster.client();
+        RingmemClientException status = assertThrows(RingmemClientException.class, () -> client.status("no-such-job"));
+        assertEquals(404, status.status(), status.getMessage());
+        RingmemClientException result = assertThrows(RingmemClientException.class, () -> client.result("no-such-job"));
+        assertEquals(404, result.status(), result.getMessage());
     }
 }

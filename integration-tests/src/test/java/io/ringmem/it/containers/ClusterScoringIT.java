@@ -1,17 +1,22 @@
 package io.ringmem.it.containers;
 
-import io.ringmem.it.RestClient;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.time.Duration;
-
+import io.ringmem.api.DocumentResult;
+import io.ringmem.api.DocumentsResult;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobResult;
+import io.ringmem.api.JobState;
+import io.ringmem.api.JobStatus;
+import io.ringmem.api.RingmemClient;
+import io.ringmem.it.JobPolls;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A coordinator and three workers in containers score through the REST API exactly as Hugging Face transformers
@@ -25,54 +30,52 @@ class ClusterScoringIT {
     static final RingmemCluster cluster = RingmemCluster.of(3);
 
     @Test
-    void threeWorkersScoreTheReferenceTextLikeHuggingFace() throws Exception {
+    void threeWorkersScoreTheReferenceTextLikeHuggingFace() {
         HfReference ref = HfReference.tinyStories512();
-        RestClient rest = cluster.rest();
-        var request = JobRequests.score(3, ref.ids().length, JobRequests.tokens("reference", ref.ids()))
-                .put("model", RingmemContainers.MODEL);
-        String id = rest.submit(request).path("id").asText();
+        RingmemClient client = cluster.client();
+        JobRequest request = JobRequest.builder("score").model(RingmemContainers.MODEL).workers(3).segmentTokens(ref.ids().length)
+                .documents(DocumentInput.tokens("reference", ref.ids())).build();
+        String id = client.submit(request).id();
 
-        JsonNode status = rest.awaitTerminal(id, JOB_TIMEOUT);
-        assertEquals("SUCCEEDED", status.path("state").asText(), status.toString());
-        JsonNode result = rest.result(id);
-        assertEquals(3, result.path("workers").asInt(), "ring size: " + result);
-        JsonNode doc = JobRequests.document(result, "reference");
-        assertEquals(ref.ids().length, doc.path("tokens").asInt());
-        assertEquals(ref.meanNll(), doc.path("meanNll").asDouble(), HfReference.NLL_TOLERANCE, "mean NLL vs Hugging Face");
-        assertEquals(Math.exp(doc.path("meanNll").asDouble()), doc.path("perplexity").asDouble(), 1e-6 * doc.path("perplexity").asDouble());
+        JobStatus status = JobPolls.awaitTerminal(client, id, JOB_TIMEOUT);
+        assertEquals(JobState.SUCCEEDED, status.state(), status.toString());
+        JobResult result = client.result(id);
+        assertEquals(3, ((DocumentsResult) result).workers(), "ring size: " + result);
+        DocumentResult doc = LongJobs.document(result, "reference");
+        assertEquals(ref.ids().length, doc.tokens());
+        assertEquals(ref.meanNll(), doc.meanNll(), HfReference.NLL_TOLERANCE, "mean NLL vs Hugging Face");
+        assertEquals(Math.exp(doc.meanNll()), doc.perplexity(), 1e-6 * doc.perplexity());
     }
 
     @Test
-    void aJobOfSeveralDocumentsScoresEachOne() throws Exception {
+    void aJobOfSeveralDocumentsScoresEachOne() {
         HfReference ref = HfReference.tinyStories512();
         int prefix = 200;
-        RestClient rest = cluster.rest();
-        var request = JobRequests.score(3, ref.ids().length,
-                JobRequests.tokens("reference", ref.ids()),
-                JobRequests.tokens("prefix", ref.prefix(prefix)),
-                JobRequests.text("story", "Once upon a time, there was a little girl named Lily. She loved to play outside in the park."));
-        String id = rest.submit(request).path("id").asText();
+        RingmemClient client = cluster.client();
+        JobRequest request = JobRequest.builder("score").workers(3).segmentTokens(ref.ids().length).documents(
+                DocumentInput.tokens("reference", ref.ids()),
+                DocumentInput.tokens("prefix", ref.prefix(prefix)),
+                DocumentInput.text("story", "Once upon a time, there was a little girl named Lily. She loved to play outside in the park."))
+                .build();
+        String id = client.submit(request).id();
 
-        JsonNode status = rest.awaitTerminal(id, JOB_TIMEOUT);
-        assertEquals("SUCCEEDED", status.path("state").asText(), status.toString());
-        assertEquals(3, status.path("progress").path("documentsTotal").asInt(), status.toString());
-        assertEquals(3, status.path("progress").path("documentsDone").asInt(), status.toString());
+        JobStatus status = JobPolls.awaitTerminal(client, id, JOB_TIMEOUT);
+        assertEquals(JobState.SUCCEEDED, status.state(), status.toString());
+        assertEquals(3, status.progress().documentsTotal(), status.toString());
+        assertEquals(3, status.progress().documentsDone(), status.toString());
 
-        JsonNode result = rest.result(id);
-        assertEquals(3, result.path("documents").size(), result.toString());
-        JsonNode full = JobRequests.document(result, "reference");
-        assertEquals(ref.meanNll(), full.path("meanNll").asDouble(), HfReference.NLL_TOLERANCE);
-        JsonNode head = JobRequests.document(result, "prefix");
-        assertEquals(prefix, head.path("tokens").asInt());
-        assertEquals(ref.prefixMeanNll(prefix), head.path("meanNll").asDouble(), HfReference.NLL_TOLERANCE,
+        JobResult result = client.result(id);
+        assertEquals(3, ((DocumentsResult) result).documents().size(), result.toString());
+        DocumentResult full = LongJobs.document(result, "reference");
+        assertEquals(ref.meanNll(), full.meanNll(), HfReference.NLL_TOLERANCE);
+        DocumentResult head = LongJobs.document(result, "prefix");
+        assertEquals(prefix, head.tokens());
+        assertEquals(ref.prefixMeanNll(prefix), head.meanNll(), HfReference.NLL_TOLERANCE,
                 "a prefix scored alone has the reference's NLL at its positions");
-        JsonNode story = JobRequests.document(result, "story");
-        assertTrue(story.path("tokens").asInt() > 1, story.toString());
-        double nll = story.path("meanNll").asDouble(Double.NaN);
-        assertTrue(Double.isFinite(nll) && nll > 0, "mean NLL of the text document: " + story);
+        DocumentResult story = LongJobs.document(result, "story");
+        assertTrue(story.tokens() > 1, story.toString());
+        assertTrue(Double.isFinite(story.meanNll()) && story.meanNll() > 0, "mean NLL of the text document: " + story);
 
-        boolean listed = false;
-        for (JsonNode job : rest.jobs()) listed |= id.equals(job.path("id").asText());
-        assertTrue(listed, "GET /v1/jobs does not list job " + id);
+        assertTrue(client.list().stream().anyMatch(j -> j.id().equals(id)), "GET /v1/jobs does not list job " + id);
     }
 }

@@ -1,16 +1,17 @@
 package io.ringmem.it.containers;
 
-import io.ringmem.it.RestClient;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.time.Duration;
-
+import io.ringmem.api.JobResult;
+import io.ringmem.api.JobState;
+import io.ringmem.api.JobStatus;
+import io.ringmem.api.RingmemClient;
+import io.ringmem.it.JobPolls;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The coordinator container restarts (docker restart) while a job runs: the job record lives in the Hazelcast
@@ -25,24 +26,24 @@ class CoordinatorRestartIT {
     static final RingmemCluster cluster = RingmemCluster.of(3);
 
     @Test
-    void aRestartedCoordinatorKeepsAndCompletesTheJob() throws Exception {
-        RestClient rest = cluster.rest();
-        String id = rest.submit(LongJobs.scoreRequest()).path("id").asText();
-        JsonNode before = rest.awaitState(id, s -> !"QUEUED".equals(s.path("state").asText()), JOB_TIMEOUT, "leaving QUEUED");
+    void aRestartedCoordinatorKeepsAndCompletesTheJob() {
+        RingmemClient client = cluster.client();
+        String id = client.submit(LongJobs.scoreRequest()).id();
+        JobStatus before = JobPolls.awaitState(client, id, s -> s.state() != JobState.QUEUED, JOB_TIMEOUT, "leaving QUEUED");
         System.out.println("job " + id + " before the coordinator restart: " + before);
 
-        RestClient after = cluster.restartCoordinator(RingmemContainers.STARTUP);
-        JsonNode kept = after.status(id);
-        assertEquals(id, kept.path("id").asText());
-        assertEquals("score", kept.path("task").asText());
+        RingmemClient after = cluster.restartCoordinator(RingmemContainers.STARTUP);
+        JobStatus kept = after.status(id);
+        assertEquals(id, kept.id());
+        assertEquals("score", kept.task());
 
-        JsonNode status = after.awaitTerminal(id, JOB_TIMEOUT);
-        assertEquals("SUCCEEDED", status.path("state").asText(), status.toString());
-        JsonNode recovered = after.result(id);
+        JobStatus status = JobPolls.awaitTerminal(after, id, JOB_TIMEOUT);
+        assertEquals(JobState.SUCCEEDED, status.state(), status.toString());
+        JobResult recovered = after.result(id);
 
-        String againId = after.submit(LongJobs.scoreRequest()).path("id").asText();
-        JsonNode again = after.awaitTerminal(againId, JOB_TIMEOUT);
-        assertEquals("SUCCEEDED", again.path("state").asText(), again.toString());
+        String againId = after.submit(LongJobs.scoreRequest()).id();
+        JobStatus again = JobPolls.awaitTerminal(after, againId, JOB_TIMEOUT);
+        assertEquals(JobState.SUCCEEDED, again.state(), again.toString());
         LongJobs.assertSameScores(after.result(againId), recovered);
     }
 }

@@ -1,9 +1,15 @@
 package io.ringmem.it.containers;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.ringmem.api.DocumentResult;
+import io.ringmem.api.DocumentsResult;
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobResult;
+import io.ringmem.api.JobState;
+import io.ringmem.api.JobStatus;
+import io.ringmem.api.SegmentResult;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A job long enough to interrupt: the reference ids repeated into one document of many short segments, scored on
@@ -20,31 +26,39 @@ final class LongJobs {
     }
 
     /** score, one document of REPEATS × 512 tokens, segments of 128, rings of 3. */
-    static ObjectNode scoreRequest() {
+    static JobRequest scoreRequest() {
         int[] ids = HfReference.tinyStories512().repeated(REPEATS);
-        return JobRequests.score(WORKERS, SEGMENT_TOKENS, JobRequests.tokens("long", ids));
+        return JobRequest.builder("score").workers(WORKERS).segmentTokens(SEGMENT_TOKENS).documents(DocumentInput.tokens("long", ids))
+                .build();
     }
 
     /** Whether a status shows the job running with some but not all segments done. */
-    static boolean isMidJob(JsonNode status) {
-        JsonNode p = status.path("progress");
-        int done = p.path("segmentsDone").asInt();
-        return "RUNNING".equals(status.path("state").asText()) && done >= 1 && done < p.path("segmentsTotal").asInt();
+    static boolean isMidJob(JobStatus status) {
+        int done = status.progress().segmentsDone();
+        return status.state() == JobState.RUNNING && done >= 1 && done < status.progress().segmentsTotal();
+    }
+
+    /** The document with this id in a score result; fails if it is absent. */
+    static DocumentResult document(JobResult result, String id) {
+        for (DocumentResult d : ((DocumentsResult) result).documents()) {
+            if (id.equals(d.id())) return d;
+        }
+        throw new AssertionError("the result has no document " + id + ": " + result);
     }
 
     /** Asserts two results of {@link #scoreRequest()} agree: tokens, segment boundaries and every mean NLL. */
-    static void assertSameScores(JsonNode expected, JsonNode actual) {
-        JsonNode e = JobRequests.document(expected, "long");
-        JsonNode a = JobRequests.document(actual, "long");
-        assertEquals(e.path("tokens").asInt(), a.path("tokens").asInt(), "tokens");
-        assertEquals(e.path("meanNll").asDouble(), a.path("meanNll").asDouble(), SAME_RESULT_TOLERANCE, "document mean NLL");
-        assertEquals(e.path("segments").size(), a.path("segments").size(), "segments");
-        for (int i = 0; i < e.path("segments").size(); i++) {
-            JsonNode es = e.path("segments").get(i);
-            JsonNode as = a.path("segments").get(i);
-            assertEquals(es.path("start").asInt(), as.path("start").asInt(), "start of segment " + i);
-            assertEquals(es.path("end").asInt(), as.path("end").asInt(), "end of segment " + i);
-            assertEquals(es.path("meanNll").asDouble(), as.path("meanNll").asDouble(), SAME_RESULT_TOLERANCE, "mean NLL of segment " + i);
+    static void assertSameScores(JobResult expected, JobResult actual) {
+        DocumentResult e = document(expected, "long");
+        DocumentResult a = document(actual, "long");
+        assertEquals(e.tokens(), a.tokens(), "tokens");
+        assertEquals(e.meanNll(), a.meanNll(), SAME_RESULT_TOLERANCE, "document mean NLL");
+        assertEquals(e.segments().size(), a.segments().size(), "segments");
+        for (int i = 0; i < e.segments().size(); i++) {
+            SegmentResult es = e.segments().get(i);
+            SegmentResult as = a.segments().get(i);
+            assertEquals(es.start(), as.start(), "start of segment " + i);
+            assertEquals(es.end(), as.end(), "end of segment " + i);
+            assertEquals(es.meanNll(), as.meanNll(), SAME_RESULT_TOLERANCE, "mean NLL of segment " + i);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.ringmem.it.containers;
 
-import io.ringmem.it.RestClient;
+import io.ringmem.api.RingmemClient;
+import io.ringmem.it.JobPolls;
+import io.ringmem.it.RawHttp;
 
 import java.net.URI;
 import java.time.Duration;
@@ -56,10 +58,18 @@ final class RingmemCluster implements Startable {
         if (network != null) network.close();
     }
 
-    /** A REST client of the coordinator's published HTTP port. */
-    RestClient rest() {
-        return new RestClient(URI.create("http://" + coordinator.getHost() + ":"
-                + hostPort(coordinator, RingmemContainers.COORDINATOR_HTTP_PORT)));
+    /** A client of the coordinator's published HTTP port. */
+    RingmemClient client() {
+        return JobPolls.client(coordinatorUri());
+    }
+
+    /** Plain HTTP to the coordinator's published port (bodies and endpoints the client does not cover). */
+    RawHttp http() {
+        return new RawHttp(coordinatorUri());
+    }
+
+    private URI coordinatorUri() {
+        return URI.create("http://" + coordinator.getHost() + ":" + hostPort(coordinator, RingmemContainers.COORDINATOR_HTTP_PORT));
     }
 
     /** Worker {@code index} (1-based). */
@@ -76,11 +86,11 @@ final class RingmemCluster implements Startable {
      * Restarts the coordinator container ({@code docker restart}: SIGTERM, then start) and returns a client of its
      * HTTP port once {@code /health/ready} answers 200 again; the published host port may change on restart.
      */
-    RestClient restartCoordinator(Duration readyTimeout) {
+    RingmemClient restartCoordinator(Duration readyTimeout) {
         coordinator.getDockerClient().restartContainerCmd(coordinator.getContainerId()).withTimeout(30).exec();
-        RestClient rest = rest();
-        rest.awaitReady(readyTimeout);
-        return rest;
+        RingmemClient client = client();
+        JobPolls.awaitReady(client, readyTimeout);
+        return client;
     }
 
     /** The host port Docker currently publishes for the container port (read fresh, not from the start-time cache). */

@@ -1,18 +1,19 @@
 package io.ringmem.it.containers;
 
-import io.ringmem.it.RestClient;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-
-import java.time.Duration;
-
+import io.ringmem.api.JobRequest;
+import io.ringmem.api.JobResult;
+import io.ringmem.api.JobState;
+import io.ringmem.api.JobStatus;
+import io.ringmem.api.RingmemClient;
+import io.ringmem.it.JobPolls;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Four workers, rings of three: a worker killed with SIGKILL in the middle of a multi-segment job costs nothing.
@@ -26,24 +27,23 @@ class WorkerKillIT {
     static final RingmemCluster cluster = RingmemCluster.of(4);
 
     @Test
-    void aWorkerKilledMidJobLeavesTheResultUnchanged() throws Exception {
-        RestClient rest = cluster.rest();
-        ObjectNode request = LongJobs.scoreRequest();
+    void aWorkerKilledMidJobLeavesTheResultUnchanged() {
+        RingmemClient client = cluster.client();
+        JobRequest request = LongJobs.scoreRequest();
 
-        String undisturbedId = rest.submit(request).path("id").asText();
-        JsonNode undisturbedStatus = rest.awaitTerminal(undisturbedId, JOB_TIMEOUT);
-        assertEquals("SUCCEEDED", undisturbedStatus.path("state").asText(), undisturbedStatus.toString());
-        JsonNode expected = rest.result(undisturbedId);
+        String undisturbedId = client.submit(request).id();
+        JobStatus undisturbedStatus = JobPolls.awaitTerminal(client, undisturbedId, JOB_TIMEOUT);
+        assertEquals(JobState.SUCCEEDED, undisturbedStatus.state(), undisturbedStatus.toString());
+        JobResult expected = client.result(undisturbedId);
 
-        String id = rest.submit(request).path("id").asText();
-        JsonNode running = rest.awaitState(id, s -> LongJobs.isMidJob(s) || RestClient.TERMINAL.contains(s.path("state").asText()),
+        String id = client.submit(request).id();
+        JobStatus running = JobPolls.awaitState(client, id, s -> LongJobs.isMidJob(s) || s.state().finished(),
                 JOB_TIMEOUT, "RUNNING with at least one segment done");
-        assumeFalse(RestClient.TERMINAL.contains(running.path("state").asText()),
-                "the job ended before a worker could be killed (raise LongJobs.REPEATS): " + running);
+        assumeFalse(running.state().finished(), "the job ended before a worker could be killed (raise LongJobs.REPEATS): " + running);
         cluster.kill(cluster.worker(1));
 
-        JsonNode status = rest.awaitTerminal(id, JOB_TIMEOUT);
-        assertEquals("SUCCEEDED", status.path("state").asText(), status.toString());
-        LongJobs.assertSameScores(expected, rest.result(id));
+        JobStatus status = JobPolls.awaitTerminal(client, id, JOB_TIMEOUT);
+        assertEquals(JobState.SUCCEEDED, status.state(), status.toString());
+        LongJobs.assertSameScores(expected, client.result(id));
     }
 }

@@ -1,4 +1,4 @@
-package io.ringmem.coordinator;
+package io.ringmem.api;
 
 /** Lifecycle of a job: QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED. */
 public enum JobState {

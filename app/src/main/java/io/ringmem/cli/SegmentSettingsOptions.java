@@ -1,0 +1,78 @@
+package io.ringmem.cli;
+
+import io.ringmem.RingmemException;
+import io.ringmem.api.JobRequest;
+import io.ringmem.segment.SegmentConfig;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Segment-mode settings of {@code score --mode segments} and {@code analyze}. An option left out stays unset, so
+ * {@link SegmentConfig}'s defaults apply, the same ones the REST API applies to a request without the field.
+ */
+final class SegmentSettingsOptions {
+    /** REST field names in {@link SegmentConfig}'s messages, as this command's flags. */
+    private static final Map<String, String> FLAGS = Map.of("segmentTokens", "--segment-tokens", "kvCodec", "--kv-codec",
+            "retrieveTopK", "--retrieve-top-k", "sinkTokens", "--sink-tokens", "windowTokens", "--window-tokens",
+            "kvBlockTokens", "--kv-block-tokens", "kvKeepRatio", "--kv-keep-ratio");
+
+    @Option(names = "--segment-tokens", paramLabel = "S",
+            description = "tokens per segment; a document of at most S tokens is exact (default: "
+                    + SegmentConfig.DEFAULT_SEGMENT_TOKENS + ")")
+    Integer segmentTokens;
+
+    @Option(names = "--kv-codec", paramLabel = "int8|int4|int2|none",
+            description = "compression of stored KV blocks (default: " + SegmentConfig.DEFAULT_CODEC + ")")
+    String codec;
+
+    @Option(names = "--retrieve-top-k", paramLabel = "K",
+            description = "stored blocks each rank retrieves per layer and segment (default: " + SegmentConfig.DEFAULT_TOP_K + ")")
+    Integer topK;
+
+    @Option(names = "--sink-tokens", paramLabel = "N",
+            description = "first tokens always carried exactly (default: " + SegmentConfig.DEFAULT_SINK_TOKENS + ")")
+    Integer sinks;
+
+    @Option(names = "--window-tokens", paramLabel = "N",
+            description = "last tokens of the previous segment carried exactly (default: min("
+                    + SegmentConfig.MAX_DEFAULT_WINDOW + ", segment-tokens / 4))")
+    Integer window;
+
+    @Option(names = "--kv-block-tokens", paramLabel = "N",
+            description = "tokens per stored KV block (default: " + SegmentConfig.DEFAULT_BLOCK_TOKENS + ")")
+    Integer blockTokens;
+
+    @Option(names = "--kv-keep-ratio", paramLabel = "R",
+            description = "token selection: share of each stored block's tokens kept, by estimated attention mass, in (0, 1] "
+                    + "(default: 1)")
+    Double keepRatio;
+
+    @Option(names = "--no-memory-tokens",
+            description = "ignore the checkpoint's RMT memory tokens (ringmem.memory_tokens); by default segment mode uses them "
+                    + "when present")
+    boolean noMemoryTokens;
+
+    private String codecName() {
+        return codec == null ? null : codec.toLowerCase(Locale.ROOT);
+    }
+
+    /** The settings; a bad value is a one-line {@link RingmemException} naming the flag. */
+    SegmentConfig config() {
+        try {
+            return SegmentConfig.builder().segmentTokens(segmentTokens).codec(codecName()).retrieveTopK(topK).sinkTokens(sinks)
+                    .windowTokens(window).blockTokens(blockTokens).keepRatio(keepRatio).memoryTokens(!noMemoryTokens).build();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            for (Map.Entry<String, String> f : FLAGS.entrySet()) message = message.replace(f.getKey(), f.getValue());
+            throw new RingmemException(message);
+        }
+    }
+
+    /** Sets these settings on a job request (unset options stay unset: the coordinator applies the same defaults). */
+    JobRequest.Builder applyTo(JobRequest.Builder b) {
+        return b.segmentTokens(segmentTokens).kvCodec(codecName()).retrieveTopK(topK).sinkTokens(sinks).windowTokens(window)
+                .kvBlockTokens(blockTokens).kvKeepRatio(keepRatio).memoryTokens(noMemoryTokens ? false : null);
+    }
+}
