@@ -5,6 +5,9 @@ import io.ringmem.cluster.ClusterOptions;
 import io.ringmem.store.hazelcast.KubernetesDiscovery;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,10 +50,10 @@ final class ClusterMixin {
 
     /** The namespace of the pod this runs in (the service account's namespace file), else "default". */
     private static String podNamespace() {
-        java.nio.file.Path file = java.nio.file.Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+        Path file = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
         try {
-            return java.nio.file.Files.isReadable(file) ? java.nio.file.Files.readString(file).trim() : "default";
-        } catch (java.io.IOException e) {
+            return Files.isReadable(file) ? Files.readString(file).trim() : "default";
+        } catch (IOException e) {
             return "default";
         }
     }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code ringmem generate}: continue a prompt (prefill over the ring, then decode over the sharded KV cache). */
@@ -102,11 +103,11 @@ final class GenerateCommand implements Callable<Integer> {
     /** Streams decoded text (when printing) and stops once a stop string (e.g. a spelled-out EOS) appears. */
     private static final class StopWatch {
         private final StreamingDecoder decoder;
-        private final java.util.List<String> stopText;
+        private final List<String> stopText;
         private final PrintWriter sink;
         private final StringBuilder text = new StringBuilder();
 
-        StopWatch(Tokenizer tok, java.util.List<String> stopText, PrintWriter sink, int[] prompt) {
+        StopWatch(Tokenizer tok, List<String> stopText, PrintWriter sink, int[] prompt) {
             this.decoder = new StreamingDecoder(tok, prompt[prompt.length - 1]);
             this.stopText = stopText;
             this.sink = sink;

@@ -10,6 +10,7 @@ import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
 
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -38,7 +39,7 @@ final class ModelSpec {
         if (isHub(spec)) return HubModels.resolve(spec, log);
         try {
             return Path.of(spec); // the loader reports a missing or unreadable file
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new RingmemException("--model: not a valid path: " + spec);
         }
     }

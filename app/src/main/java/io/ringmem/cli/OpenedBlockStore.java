@@ -9,6 +9,7 @@ import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Opens the KV block store segment mode writes to, as the CLI options say; closing releases the cluster member. */
 final class OpenedBlockStore implements AutoCloseable {
@@ -47,7 +48,7 @@ final class OpenedBlockStore implements AutoCloseable {
     static String documentId(SegmentOptions o, Path input, int[] ids) {
         if (o.documentId != null) return o.documentId;
         String base = input == null ? "tokens" : input.getFileName().toString();
-        return base + "-" + Integer.toHexString(java.util.Arrays.hashCode(ids));
+        return base + "-" + Integer.toHexString(Arrays.hashCode(ids));
     }
 
     KvBlockStore store() {

@@ -20,7 +20,10 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
 
 /** {@code ringmem score}: per-token negative log-likelihood of a document. */
 @Command(name = "score", mixinStandardHelpOptions = true,
@@ -62,9 +65,9 @@ final class ScoreCommand implements Callable<Integer> {
 
     private Summary exact(LlamaModel llama, io.ringmem.forward.RunConfig run, int[] ids, PrintWriter err, int layers) {
         long t0 = System.nanoTime();
-        java.util.function.IntConsumer progress = ids.length < PROGRESS_MIN_TOKENS ? l -> { }
+        IntConsumer progress = ids.length < PROGRESS_MIN_TOKENS ? l -> { }
                 : l -> err.printf("ringmem: layer %d/%d done (%.1f s)%n", l, layers, (System.nanoTime() - t0) / 1e9);
-        ScoreResult r = new Scorer(llama, run).score(ids, java.util.Set.of(), progress);
+        ScoreResult r = new Scorer(llama, run).score(ids, Set.of(), progress);
         return new Summary("exact", r.nll(), r.meanNll(), r.tokensPerSecond(), 1, 0, 1.0);
     }
 
@@ -105,7 +108,7 @@ final class ScoreCommand implements Callable<Integer> {
                         ids.length, model.config().maxPositions());
             }
             err.printf("ringmem: scoring %d tokens on %d worker(s), %s schedule, %s kernels%n",
-                    ids.length, run.ranks(), run.schedule().name().toLowerCase(java.util.Locale.ROOT), backend.name());
+                    ids.length, run.ranks(), run.schedule().name().toLowerCase(Locale.ROOT), backend.name());
             LlamaModel llama = new LlamaModel(model.config(), model.weights(), backend);
             Summary r = segments.segmented() ? segmented(llama, run, ids, err) : exact(llama, run, ids, err, model.config().layers());
             if (json) {

@@ -11,14 +11,20 @@ import io.ringmem.protocol.GenerateTask;
 import io.ringmem.protocol.TokensResult;
 import io.ringmem.tokenizer.Tokenizer;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Drives jobs, oldest first, up to {@link RunnerSettings#concurrentJobs()} at a time (they share the workers
@@ -41,8 +47,8 @@ public final class JobRunner implements AutoCloseable {
     private final Object wake = new Object();
     private final Thread thread;
     private final ExecutorService jobThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("ringmem-job-", 0).daemon().factory());
-    private final java.util.Map<String, Future<?>> active = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, Integer> unexpected = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Future<?>> active = new ConcurrentHashMap<>();
+    private final Map<String, Integer> unexpected = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     public JobRunner(JobStore store, WorkerGateway gateway, RunnerSettings settings, Tokenizer tokenizer,
@@ -247,15 +253,15 @@ public final class JobRunner implements AutoCloseable {
         return new GenerateResult(job.id(), Task.GENERATE.wireName(), text(r.ids()), r.ids().length, r.worker(), r.ids());
     }
 
-    private <R extends java.io.Serializable> R oneWorker(io.ringmem.protocol.WorkerRequest<R> request,
-                                                         java.util.function.BooleanSupplier cancelled) throws InterruptedException {
+    private <R extends Serializable> R oneWorker(io.ringmem.protocol.WorkerRequest<R> request,
+                                                         BooleanSupplier cancelled) throws InterruptedException {
         String last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             if (cancelled.getAsBoolean()) throw new SegmentExecutor.CancelledException();
             List<WorkerRef> one = leases.acquire(1, settings.acquireTimeout(), cancelled).orElseThrow(SegmentExecutor.CancelledException::new);
             try {
                 return gateway.call(one.getFirst(), request).get(settings.segmentTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 String m = Failures.message(e);
                 if (leases.probe(one, settings.probeTimeout()).isEmpty()) throw new JobFailedException(m);
                 last = m;
@@ -306,7 +312,7 @@ public final class JobRunner implements AutoCloseable {
             return record;
         }
 
-        synchronized JobRecord update(java.util.function.UnaryOperator<JobRecord> change) {
+        synchronized JobRecord update(UnaryOperator<JobRecord> change) {
             record = change.apply(record);
             store.put(record);
             return record;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -142,7 +143,7 @@ class JobValidatorTest {
     void referenceTokenizationOfAStory() {
         // hf-transformers-reference.json, tokenizer656: "Once upon a time, ..." with BOS
         int[] ids = valid(score()).documents().getFirst().ids();
-        assertArrayEquals(new int[]{1, 80, 147, 201, 282, 215, 286, 598, 629, 10}, java.util.Arrays.copyOf(ids, 10));
+        assertArrayEquals(new int[]{1, 80, 147, 201, 282, 215, 286, 598, 629, 10}, Arrays.copyOf(ids, 10));
     }
 
     @Test
@@ -377,7 +378,7 @@ class JobValidatorTest {
         int[] encoded = tokenizer.encode("Once upon a time");
         assertEquals(encoded.length + 1, spec.question().length);
         assertEquals(tokenizer.bos(), spec.question()[0]);
-        assertArrayEquals(encoded, java.util.Arrays.copyOfRange(spec.question(), 1, spec.question().length));
+        assertArrayEquals(encoded, Arrays.copyOfRange(spec.question(), 1, spec.question().length));
         assertEquals(9L, spec.seed());
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -97,7 +98,7 @@ class WorkerLeasesTest {
     void acquireGivesUpWhenToldToStop() throws Exception {
         WorkerLeases leases = new WorkerLeases(gateway, LONG);
         leases.tryAcquire(4).orElseThrow();
-        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger asked = new AtomicInteger();
         assertEquals(Optional.empty(), leases.acquire(1, Duration.ofMinutes(10), () -> asked.incrementAndGet() >= 3));
         assertEquals(3, asked.get(), "stop is polled while waiting");
         leases.release(gateway.workers());

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.api.ClusterInfo;
 import io.ringmem.api.DocumentsResult;
-import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobState;
 import io.ringmem.api.JobStatus;
 import io.ringmem.api.RingmemClient;
@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

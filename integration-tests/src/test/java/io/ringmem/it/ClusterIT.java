@@ -6,8 +6,8 @@ import io.ringmem.api.AskResult;
 import io.ringmem.api.DocumentResult;
 import io.ringmem.api.DocumentsResult;
 import io.ringmem.api.GenerateResult;
-import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobRequest.DocumentInput;
+import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobResult;
 import io.ringmem.api.JobState;
 import io.ringmem.api.JobStatus;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ class ClusterIT {
     @Order(2)
     void cliClientsSubmitFollowAndFetchResults() throws Exception {
         Path text = cluster.logs().resolve("story.txt");
-        java.nio.file.Files.writeString(text, "Once upon a time, there was a little girl named Lily. She liked to play with her red ball in the park.");
+        Files.writeString(text, "Once upon a time, there was a little girl named Lily. She liked to play with her red ball in the park.");
         RingmemProcess.Finished submitted = RingmemProcess.run(cluster.logs(), "cli-submit", List.of("submit", "--url", cluster.url(),
                 "--workers", "2", "--segment-tokens", "8", "--wait", "--json", text.toString()), Duration.ofMinutes(3));
         assertEquals(0, submitted.exitCode(), submitted.output());

@@ -4,6 +4,7 @@ import io.ringmem.RingmemException;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 
 /** Scores a token sequence: per-position NLL of the next token and argmax, through a sequence-parallel prefill. */
 public final class Scorer {
@@ -25,7 +26,7 @@ public final class Scorer {
     }
 
     /** @param progress receives the number of layers finished (see {@link SequenceParallelPrefill#run}) */
-    public ScoreResult score(int[] ids, Set<Integer> keepLogits, java.util.function.IntConsumer progress) {
+    public ScoreResult score(int[] ids, Set<Integer> keepLogits, IntConsumer progress) {
         if (ids.length < 2) throw new RingmemException("scoring needs at least 2 tokens, got " + ids.length);
         int n = ids.length;
         double[] nll = new double[n - 1];

@@ -2,6 +2,7 @@ package io.ringmem.forward;
 
 import io.ringmem.ring.KvBlock;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** Reassembles one layer's keys and values from the ranks' KV shards, in position order. */
@@ -23,7 +24,7 @@ public final class ShardGather {
             if (c.size() >= (1 << 20) || shards.size() >= (1 << 12)) throw new IllegalArgumentException("shard too large to gather");
             for (int r = 0; r < c.size(); r++) order[i++] = ((long) c.positions()[r] << 32) | ((long) s << 20) | r;
         }
-        java.util.Arrays.sort(order);
+        Arrays.sort(order);
         int[] pos = new int[n];
         float[] k = new float[n * kvDim], v = new float[n * kvDim];
         for (int t = 0; t < n; t++) {

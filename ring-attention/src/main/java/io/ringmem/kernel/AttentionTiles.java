@@ -6,6 +6,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * The inner kernels of {@link VectorAttention} for one (query rows × key tile) block: scores against a key tile
  * packed transposed, masking by positions, the online-softmax update and the P·V accumulation.
@@ -107,7 +109,7 @@ final class AttentionTiles {
             for (int j = L; j < TK; j += L) mx = mx.max(FloatVector.fromArray(S, s, so + j));
             float mNew = Math.max(m[r], mx.reduceLanes(VectorOperators.MAX));
             if (mNew == Float.NEGATIVE_INFINITY) {
-                java.util.Arrays.fill(s, so, so + TK, 0f);
+                Arrays.fill(s, so, so + TK, 0f);
                 continue;
             }
             FloatVector sum = FloatVector.zero(S);

@@ -3,6 +3,8 @@ package io.ringmem.kernel;
 import io.ringmem.model.RopeLayout;
 import io.ringmem.tensor.Matrix;
 
+import java.util.Arrays;
+
 /**
  * The reference kernels: single-threaded scalar loops with double accumulation where it is cheap. They define
  * what the fast kernels must compute; they are not meant to be fast.
@@ -109,7 +111,7 @@ public final class ScalarKernels implements Kernels {
                     scores[j] = d * s.scale();
                     max = Math.max(max, scores[j]);
                 }
-                java.util.Arrays.fill(acc, 0);
+                Arrays.fill(acc, 0);
                 if (max == Double.NEGATIVE_INFINITY) {
                     for (int c = 0; c < hd; c++) out[qo + c] = 0f;
                     lse[i * heads + h] = Float.NEGATIVE_INFINITY;

@@ -1,5 +1,6 @@
 package io.ringmem.kernel;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,7 +43,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /** Whether the helper threads may read {@code seg} (false for a segment of another thread's confined arena). */
-    boolean helpersCanAccess(java.lang.foreign.MemorySegment seg) {
+    boolean helpersCanAccess(MemorySegment seg) {
         for (Helper h : helpers) {
             if (!seg.isAccessibleBy(h.thread)) return false;
         }

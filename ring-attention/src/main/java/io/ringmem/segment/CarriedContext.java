@@ -8,6 +8,7 @@ import io.ringmem.kv.TokenSelector;
 import io.ringmem.ring.KvBlock;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -68,7 +69,7 @@ final class CarriedContext implements ExtraContext {
         for (int i = 0; i < positions.length; i++) {
             if (positions[i] >= sinkEnd && positions[i] < windowStart) keep[n++] = i;
         }
-        keep = java.util.Arrays.copyOf(keep, n);
+        keep = Arrays.copyOf(keep, n);
         return new KvBlock(layer, -1, TokenSelector.gather(positions, keep), TokenSelector.gather(kv.k(), keep, width),
                 TokenSelector.gather(kv.v(), keep, width));
     }

@@ -4,6 +4,7 @@ import io.ringmem.RingmemException;
 import io.ringmem.kv.BlockSummary;
 import io.ringmem.ring.KvBlock;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ public final class SegmentStateCodec {
             float[] memory = m < 0 ? null : getFloats(in, count(m, in, 4));
             if (in.hasRemaining()) throw new RingmemException("segment state has " + in.remaining() + " trailing bytes");
             return new SegmentState(done, next, sinks, window, sums, memory);
-        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new RingmemException("damaged segment state: " + (e.getMessage() == null ? "truncated" : e.getMessage()));
         }
     }
@@ -96,7 +97,7 @@ public final class SegmentStateCodec {
             for (int l = 0; l < layers; l++) out.add(getSummaries(in));
             if (in.hasRemaining()) throw new RingmemException("block summaries have " + in.remaining() + " trailing bytes");
             return out;
-        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new RingmemException("damaged block summaries: " + (e.getMessage() == null ? "truncated" : e.getMessage()));
         }
     }
