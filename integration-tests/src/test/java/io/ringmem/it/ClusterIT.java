@@ -31,6 +31,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -143,14 +144,17 @@ class ClusterIT {
         assertEquals("story.txt", doc.get("id").asText());
         assertTrue(doc.get("segments").size() >= 2, doc.toString());
         String id = result.get("id").asText();
-        RingmemProcess.Finished status = RingmemProcess.run(cluster.logs(), "cli-status", List.of("status", "--url", cluster.url(), id), Duration.ofMinutes(1));
+        RingmemProcess.Finished status = RingmemProcess.run(cluster.logs(), "cli-status",
+                List.of("status", "--url", cluster.url(), id), Duration.ofMinutes(1));
         assertEquals(0, status.exitCode(), status.output());
         assertTrue(status.output().contains("\"SUCCEEDED\""), status.output());
         Path out = cluster.logs().resolve("result.json");
-        RingmemProcess.Finished fetched = RingmemProcess.run(cluster.logs(), "cli-result", List.of("result", "--url", cluster.url(), "--out", out.toString(), id), Duration.ofMinutes(1));
+        RingmemProcess.Finished fetched = RingmemProcess.run(cluster.logs(), "cli-result",
+                List.of("result", "--url", cluster.url(), "--out", out.toString(), id), Duration.ofMinutes(1));
         assertEquals(0, fetched.exitCode(), fetched.output());
         assertEquals(doc.get("meanNll").asDouble(), json.readTree(out.toFile()).get("documents").get(0).get("meanNll").asDouble(), 0.0);
-        RingmemProcess.Finished missing = RingmemProcess.run(cluster.logs(), "cli-missing", List.of("status", "--url", cluster.url(), "job-nope"), Duration.ofMinutes(1));
+        RingmemProcess.Finished missing = RingmemProcess.run(cluster.logs(), "cli-missing",
+                List.of("status", "--url", cluster.url(), "job-nope"), Duration.ofMinutes(1));
         assertEquals(1, missing.exitCode());
         assertTrue(missing.output().contains("no job 'job-nope' (HTTP 404)"), missing.output());
     }
@@ -229,15 +233,26 @@ class ClusterIT {
         DocumentsResult first = score(job(List.of(DocumentInput.tokens("long-a", ids)), 3, 256), Duration.ofMinutes(5));
         undisturbed = first.documents().getFirst().nll();
 
-        String id = client.submit(job(List.of(DocumentInput.tokens("long-b", ids)), 3, 256)).id();
-        awaitSegments(id, 3);
-        awaitRunning(1); // worker-2 is in the ring (rings take the first free workers by name) and runs its shard now
-        cluster.worker(1).kill();
-        JobStatus status = JobPolls.awaitTerminal(client, id, Duration.ofMinutes(5));
-        assertEquals(JobState.SUCCEEDED, status.state(), () -> status + "\n" + logs());
-        assertTrue(status.attempts() >= 1, "the kill must have interrupted a segment: " + status);
-        DocumentResult doc = ((DocumentsResult) client.result(id)).documents().getFirst();
-        assertArrayEquals(undisturbed, doc.nll(), "result after recovery differs");
+        // The kill interrupts a segment only if worker-2's shard is still running when the signal lands; on a fast or a
+        // busy machine it can land between two segments instead (the next ring then takes the spare worker and no
+        // attempt fails). Every run must give the undisturbed result; at least one of three must have been interrupted.
+        JobStatus interrupted = null;
+        for (int run = 0; run < 3 && interrupted == null; run++) {
+            if (run > 0) {
+                cluster.restartWorker(1);
+                cluster.awaitWorkers(4, Duration.ofSeconds(60));
+            }
+            String id = client.submit(job(List.of(DocumentInput.tokens("long-b-" + run, ids)), 3, 256)).id();
+            awaitSegments(id, 3);
+            awaitRunning(1); // worker-2 is in the ring (rings take the first free workers by name) and runs its shard now
+            cluster.worker(1).kill();
+            JobStatus status = JobPolls.awaitTerminal(client, id, Duration.ofMinutes(5));
+            assertEquals(JobState.SUCCEEDED, status.state(), () -> status + "\n" + logs());
+            DocumentResult doc = ((DocumentsResult) client.result(id)).documents().getFirst();
+            assertArrayEquals(undisturbed, doc.nll(), "result after recovery differs");
+            if (status.attempts() >= 1) interrupted = status;
+        }
+        assertNotNull(interrupted, "in three runs the kill never interrupted a segment");
         cluster.awaitWorkers(3, Duration.ofSeconds(60));
     }
 
@@ -260,7 +275,10 @@ class ClusterIT {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (System.nanoTime() < deadline) {
             for (String line : cluster.workerHttp(i).getText("/metrics").split("\n")) {
-                if (line.startsWith("ringmem_worker_requests_active ") && Double.parseDouble(line.substring(line.indexOf(' ') + 1)) >= 1) return;
+                if (line.startsWith("ringmem_worker_requests_active ")
+                        && Double.parseDouble(line.substring(line.indexOf(' ') + 1)) >= 1) {
+                    return;
+                }
             }
         }
         throw new AssertionError("worker " + (i + 1) + " ran no request within a minute\n" + logs());
