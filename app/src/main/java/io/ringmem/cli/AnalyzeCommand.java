@@ -43,10 +43,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILES", arity = "1..*", description = "UTF-8 text files")
     List<Path> files;
 
-    @Option(names = "--workers", defaultValue = "2", paramLabel = "P", description = "in-process workers = ring size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workers", defaultValue = "2", paramLabel = "P",
+            description = "in-process workers = ring size (default: ${DEFAULT-VALUE})")
     int workers;
 
-    @Option(names = "--task", defaultValue = "score", split = ",", paramLabel = "score,embed", description = "score, embed or both (default: ${DEFAULT-VALUE})")
+    @Option(names = "--task", defaultValue = "score", split = ",", paramLabel = "score,embed",
+            description = "score, embed or both (default: ${DEFAULT-VALUE})")
     List<String> tasks;
 
     @Mixin
@@ -94,7 +96,8 @@ final class AnalyzeCommand implements Callable<Integer> {
                 JobRecord done = progress.awaitFinished(cluster.service(), id);
                 progress.end();
                 if (done.state() != JobState.SUCCEEDED) {
-                    throw new RingmemException("analysis " + done.state().name().toLowerCase(Locale.ROOT) + (done.error() == null ? "" : ": " + done.error()));
+                    throw new RingmemException("analysis " + done.state().name().toLowerCase(Locale.ROOT)
+                            + (done.error() == null ? "" : ": " + done.error()));
                 }
                 JsonNode result = json.valueToTree(cluster.service().result(id));
                 ObjectNode report = Report.of(json, result, model.modelName(), tokenNll);

@@ -17,16 +17,19 @@ final class ClusterMixin {
             description = "Hazelcast members to join (default: 127.0.0.1:5701)")
     List<String> members = List.of("127.0.0.1:5701");
 
-    @Option(names = "--hz-port", defaultValue = "5701", paramLabel = "PORT", description = "this process's Hazelcast port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--hz-port", defaultValue = "5701", paramLabel = "PORT",
+            description = "this process's Hazelcast port (default: ${DEFAULT-VALUE})")
     int hzPort;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "interface to bind (default: all)")
     String bind;
 
-    @Option(names = "--cluster-name", defaultValue = "ringmem", paramLabel = "NAME", description = "Hazelcast cluster name (default: ${DEFAULT-VALUE})")
+    @Option(names = "--cluster-name", defaultValue = "ringmem", paramLabel = "NAME",
+            description = "Hazelcast cluster name (default: ${DEFAULT-VALUE})")
     String clusterName;
 
-    @Option(names = "--kubernetes-service", paramLabel = "NAME", description = "join by Kubernetes discovery through this (headless) service instead of --members")
+    @Option(names = "--kubernetes-service", paramLabel = "NAME",
+            description = "join by Kubernetes discovery through this (headless) service instead of --members")
     String kubernetesService;
 
     @Option(names = "--kubernetes-namespace", paramLabel = "NS", description = "namespace of --kubernetes-service (default: the pod's own)")
@@ -39,7 +42,8 @@ final class ClusterMixin {
     ClusterOptions options() {
         try {
             Optional<KubernetesDiscovery> k8s = kubernetesService == null ? Optional.empty()
-                    : Optional.of(new KubernetesDiscovery(kubernetesNamespace == null ? podNamespace() : kubernetesNamespace, kubernetesService));
+                    : Optional.of(new KubernetesDiscovery(kubernetesNamespace == null ? podNamespace() : kubernetesNamespace,
+                            kubernetesService));
             ClusterOptions c = new ClusterOptions(clusterName, members, hzPort, Optional.ofNullable(bind), k8s, "jdk", failureSeconds);
             c.storeConfig(); // validates addresses, ports and names
             return c;

@@ -29,19 +29,24 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT", description = "REST API port (default: ${DEFAULT-VALUE})")
     int httpPort;
 
-    @Option(names = "--max-document-tokens", defaultValue = "4000000", paramLabel = "N", description = "largest document accepted, in tokens (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-document-tokens", defaultValue = "4000000", paramLabel = "N",
+            description = "largest document accepted, in tokens (default: ${DEFAULT-VALUE})")
     int maxDocumentTokens;
 
-    @Option(names = "--max-documents", defaultValue = "1000", paramLabel = "N", description = "most documents per job (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-documents", defaultValue = "1000", paramLabel = "N",
+            description = "most documents per job (default: ${DEFAULT-VALUE})")
     int maxDocuments;
 
-    @Option(names = "--step-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "how long a rank waits for its ring neighbour (default: ${DEFAULT-VALUE})")
+    @Option(names = "--step-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "how long a rank waits for its ring neighbour (default: ${DEFAULT-VALUE})")
     int stepTimeoutSeconds;
 
-    @Option(names = "--max-attempts", defaultValue = "6", paramLabel = "N", description = "attempts per segment before a job fails (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-attempts", defaultValue = "6", paramLabel = "N",
+            description = "attempts per segment before a job fails (default: ${DEFAULT-VALUE})")
     int maxAttempts;
 
-    @Option(names = "--max-concurrent-jobs", defaultValue = "4", paramLabel = "N", description = "jobs run at the same time at most; they share the workers (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-concurrent-jobs", defaultValue = "4", paramLabel = "N",
+            description = "jobs run at the same time at most; they share the workers (default: ${DEFAULT-VALUE})")
     int concurrentJobs;
 
     @Spec

@@ -53,7 +53,9 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (maxTokens < 0) throw new RingmemException("--max-tokens must be >= 0, got " + maxTokens);
-        if (!(temperature >= 0) || Double.isInfinite(temperature)) throw new RingmemException("--temperature must be >= 0, got " + temperature);
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw new RingmemException("--temperature must be >= 0, got " + temperature);
+        }
         if (!(topP > 0 && topP <= 1)) throw new RingmemException("--top-p must be in (0, 1], got " + topP);
         long s = seed != null ? seed : System.nanoTime();
         var run = options.runConfig();

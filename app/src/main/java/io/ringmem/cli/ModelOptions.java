@@ -14,7 +14,8 @@ import java.time.Duration;
 /** Options shared by the commands that run a model: which model, how many ranks, which kernels. */
 final class ModelOptions {
     @Option(names = "--model", required = true, paramLabel = "PATH|hf:ORG/NAME",
-            description = "a .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder (config.json + *.safetensors), or hf:ORG/NAME[@REVISION] (downloaded to the cache on first use)")
+            description = "a .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder (config.json + *.safetensors),"
+                    + " or hf:ORG/NAME[@REVISION] (downloaded to the cache on first use)")
     String model;
 
     @Option(names = "--tokenizer", paramLabel = "PATH",

@@ -83,7 +83,8 @@ final class ScoreCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Path source = input.ids != null ? input.ids : input.text;
         SegmentScoreResult r;
-        try (OpenedBlockStore stores = OpenedBlockStore.open(segments, llama.config().layers(), OpenedBlockStore.documentId(segments, source, ids))) {
+        try (OpenedBlockStore stores = OpenedBlockStore.open(segments, llama.config().layers(),
+                OpenedBlockStore.documentId(segments, source, ids))) {
             err.println("ringmem: segment mode, KV blocks in the " + stores.description());
             r = new SegmentedScorer(llama, run, cfg, stores.store())
                     .score(ids, s -> err.printf("ringmem: segment %d/%d done (%.1f s)%n", s, total, (System.nanoTime() - t0) / 1e9));
@@ -127,7 +128,8 @@ final class ScoreCommand implements Callable<Integer> {
                 o.put("compressionRatio", r.compressionRatio());
                 out.println(mapper.writeValueAsString(o));
             } else {
-                out.printf("tokens          %d%nworkers         %d%nmode            %s (%d segment(s))%nmean NLL        %.6f nats%nperplexity      %.4f%ntokens/second   %.1f%n",
+                out.printf("tokens          %d%nworkers         %d%nmode            %s (%d segment(s))%n"
+                        + "mean NLL        %.6f nats%nperplexity      %.4f%ntokens/second   %.1f%n",
                         ids.length, run.ranks(), r.mode(), r.segments(), r.meanNll(), Math.exp(r.meanNll()), r.tokensPerSecond());
                 if (r.storeBytes() > 0) out.printf("store           %d bytes (compression %.2fx)%n", r.storeBytes(), r.compressionRatio());
             }

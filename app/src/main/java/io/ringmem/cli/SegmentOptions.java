@@ -12,7 +12,8 @@ import java.util.Locale;
  */
 final class SegmentOptions {
     @Option(names = "--mode", defaultValue = "exact", paramLabel = "exact|segments",
-            description = "exact: the whole document in one ring; segments: segment by segment with carried, compressed KV (default: ${DEFAULT-VALUE})")
+            description = "exact: the whole document in one ring; segments: segment by segment with carried, compressed KV"
+                    + " (default: ${DEFAULT-VALUE})")
     String mode;
 
     @Option(names = "--store", defaultValue = "memory", paramLabel = "memory|hazelcast",
@@ -24,7 +25,8 @@ final class SegmentOptions {
                     + "default: one embedded member on 127.0.0.1:5701")
     Path storeConfig;
 
-    @Option(names = "--document-id", paramLabel = "ID", description = "key of the document's blocks in the store (default: derived from the input)")
+    @Option(names = "--document-id", paramLabel = "ID",
+            description = "key of the document's blocks in the store (default: derived from the input)")
     String documentId;
 
     boolean hazelcast() {

@@ -12,19 +12,22 @@ import java.nio.file.Path;
 /** The model a long-running process serves: a local path or {@code hf:ORG/NAME}, and how to run it. */
 final class ServeModelOptions {
     @Option(names = "--model", required = true, paramLabel = "PATH|hf:ORG/NAME",
-            description = "a .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder, or hf:ORG/NAME[@REVISION] (downloaded to the cache on first use)")
+            description = "a .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder, or hf:ORG/NAME[@REVISION]"
+                    + " (downloaded to the cache on first use)")
     String model;
 
     @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer file for llama2.c checkpoints")
     Path tokenizer;
 
-    @Option(names = "--kernels", defaultValue = "vector", paramLabel = "vector|scalar", description = "CPU kernels (default: ${DEFAULT-VALUE})")
+    @Option(names = "--kernels", defaultValue = "vector", paramLabel = "vector|scalar",
+            description = "CPU kernels (default: ${DEFAULT-VALUE})")
     String kernels;
 
     @Option(names = "--threads", paramLabel = "N", description = "kernel threads (default: available processors)")
     Integer threads;
 
-    @Option(names = "--block-tokens", defaultValue = "256", paramLabel = "N", description = "tokens per batched matmul block (default: ${DEFAULT-VALUE})")
+    @Option(names = "--block-tokens", defaultValue = "256", paramLabel = "N",
+            description = "tokens per batched matmul block (default: ${DEFAULT-VALUE})")
     int blockTokens;
 
     /** The name job requests use for this model: the file or folder name (or ORG/NAME for hub models). */

@@ -30,10 +30,12 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--ring-port", defaultValue = "0", paramLabel = "PORT", description = "ring data plane port (default: any free port)")
     int ringPort;
 
-    @Option(names = "--http-port", defaultValue = "8081", paramLabel = "PORT", description = "health and metrics port, -1 for none (default: ${DEFAULT-VALUE})")
+    @Option(names = "--http-port", defaultValue = "8081", paramLabel = "PORT",
+            description = "health and metrics port, -1 for none (default: ${DEFAULT-VALUE})")
     int httpPort;
 
-    @Option(names = "--advertise-host", paramLabel = "HOST", description = "host other workers reach the ring server at (default: --bind, else this host's address)")
+    @Option(names = "--advertise-host", paramLabel = "HOST",
+            description = "host other workers reach the ring server at (default: --bind, else this host's address)")
     String advertiseHost;
 
     @Option(names = "--name", paramLabel = "NAME", description = "worker name (default: worker-<hz-port>)")

@@ -54,10 +54,12 @@ public record JobRecord(String id, long seq, JobState state, long submittedAt, l
     public JobRecord withWorkers(int p) {
         JobSpec s = new JobSpec(spec.task(), spec.documents(), p, spec.settings(), spec.question(), spec.maxTokens(),
                 spec.temperature(), spec.topP(), spec.seed(), spec.tokenNll());
-        return new JobRecord(id, seq, state, submittedAt, System.currentTimeMillis(), s, documentIds, segments, segmentsDone, attempts, error);
+        return new JobRecord(id, seq, state, submittedAt, System.currentTimeMillis(), s, documentIds, segments, segmentsDone,
+                attempts, error);
     }
 
     public JobRecord withFailedAttempt() {
-        return new JobRecord(id, seq, state, submittedAt, System.currentTimeMillis(), spec, documentIds, segments, segmentsDone, attempts + 1, error);
+        return new JobRecord(id, seq, state, submittedAt, System.currentTimeMillis(), spec, documentIds, segments, segmentsDone,
+                attempts + 1, error);
     }
 }

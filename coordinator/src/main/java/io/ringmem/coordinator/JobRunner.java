@@ -46,7 +46,8 @@ public final class JobRunner implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final Object wake = new Object();
     private final Thread thread;
-    private final ExecutorService jobThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("ringmem-job-", 0).daemon().factory());
+    private final ExecutorService jobThreads =
+            Executors.newCachedThreadPool(Thread.ofPlatform().name("ringmem-job-", 0).daemon().factory());
     private final Map<String, Future<?>> active = new ConcurrentHashMap<>();
     private final Map<String, Integer> unexpected = new ConcurrentHashMap<>();
     private volatile boolean running = true;
@@ -137,8 +138,12 @@ public final class JobRunner implements AutoCloseable {
             finish(job.withState(JobState.CANCELLED, null));
             return;
         }
-        if (job.state() == JobState.QUEUED) log.accept("job " + job.id() + ": " + job.spec().task().wireName() + " of " + job.documentIds().size() + " document(s) started");
-        else log.accept("job " + job.id() + ": resuming (" + job.segmentsFinished() + "/" + job.segmentsTotal() + " segments done)");
+        if (job.state() == JobState.QUEUED) {
+            log.accept("job " + job.id() + ": " + job.spec().task().wireName() + " of " + job.documentIds().size()
+                    + " document(s) started");
+        } else {
+            log.accept("job " + job.id() + ": resuming (" + job.segmentsFinished() + "/" + job.segmentsTotal() + " segments done)");
+        }
         JobRunState state = new JobRunState(job.withState(JobState.RUNNING, null));
         store.put(state.get());
         long t0 = System.nanoTime();
@@ -220,7 +225,8 @@ public final class JobRunner implements AutoCloseable {
         List<SegmentOutcome> out = new ArrayList<>();
         for (int s = 0; s < job.segments()[doc]; s++) {
             if (s < state.get().segmentsDone()[doc]) {
-                out.add(store.outcome(job.id(), doc, s).orElseThrow(() -> new JobFailedException("outcome of a finished segment is missing")));
+                out.add(store.outcome(job.id(), doc, s)
+                        .orElseThrow(() -> new JobFailedException("outcome of a finished segment is missing")));
                 continue;
             }
             SegmentOutcome o = segments.run(job.id(), id, ids, s, job.spec().workers(), job.spec().settings(),
@@ -258,7 +264,8 @@ public final class JobRunner implements AutoCloseable {
         String last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             if (cancelled.getAsBoolean()) throw new SegmentExecutor.CancelledException();
-            List<WorkerRef> one = leases.acquire(1, settings.acquireTimeout(), cancelled).orElseThrow(SegmentExecutor.CancelledException::new);
+            List<WorkerRef> one = leases.acquire(1, settings.acquireTimeout(), cancelled)
+                    .orElseThrow(SegmentExecutor.CancelledException::new);
             try {
                 return gateway.call(one.getFirst(), request).get(settings.segmentTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {

@@ -46,7 +46,9 @@ public final class JobValidator {
         }
         SegmentConfig settings = settings(r);
         int maxTokens = r.maxTokens() == null ? Math.min(32, limits.maxNewTokens()) : r.maxTokens();
-        if (maxTokens < 1 || maxTokens > limits.maxNewTokens()) throw bad("maxTokens must be in 1.." + limits.maxNewTokens() + ", got " + maxTokens);
+        if (maxTokens < 1 || maxTokens > limits.maxNewTokens()) {
+            throw bad("maxTokens must be in 1.." + limits.maxNewTokens() + ", got " + maxTokens);
+        }
         double temperature = r.temperature() == null ? 0 : r.temperature(), topP = r.topP() == null ? 1 : r.topP();
         if (!(temperature >= 0) || !(topP > 0 && topP <= 1)) throw bad("temperature must be >= 0 and topP in (0, 1]");
         int[] question = new int[0];
@@ -60,7 +62,8 @@ public final class JobValidator {
                 docs = documents(r, jobId, false);
                 for (JobSpec.DocumentSpec d : docs) {
                     if (!processed.test(d.id())) {
-                        throw new ApiException(404, "document '" + d.id() + "' has not been processed: run a score or embed job on it first");
+                        throw new ApiException(404, "document '" + d.id()
+                                + "' has not been processed: run a score or embed job on it first");
                     }
                 }
             }
@@ -100,7 +103,9 @@ public final class JobValidator {
             }
             if (!seen.add(id)) throw bad("document id '" + id + "' appears twice in the job");
             if (!needContent) {
-                if (d.text() != null || d.tokens() != null) throw bad("an ask job names processed documents by id only; document '" + id + "' has content");
+                if (d.text() != null || d.tokens() != null) {
+                    throw bad("an ask job names processed documents by id only; document '" + id + "' has content");
+                }
                 out.add(new JobSpec.DocumentSpec(id, new int[0]));
                 continue;
             }
@@ -109,7 +114,9 @@ public final class JobValidator {
             if (d.tokens() != null) {
                 ids = d.tokens();
                 for (int t : ids) {
-                    if (t < 0 || t >= vocabSize) throw bad("document '" + id + "' has token id " + t + " outside the vocabulary (0.." + (vocabSize - 1) + ")");
+                    if (t < 0 || t >= vocabSize) {
+                        throw bad("document '" + id + "' has token id " + t + " outside the vocabulary (0.." + (vocabSize - 1) + ")");
+                    }
                 }
             } else {
                 if (d.text().isBlank()) throw bad("document '" + id + "' is empty");
@@ -124,12 +131,15 @@ public final class JobValidator {
 
     private void checkLength(String what, int tokens) {
         if (tokens > limits.maxDocumentTokens()) {
-            throw new ApiException(413, what + " has " + tokens + " tokens, over this coordinator's limit of " + limits.maxDocumentTokens());
+            throw new ApiException(413, what + " has " + tokens + " tokens, over this coordinator's limit of "
+                    + limits.maxDocumentTokens());
         }
     }
 
     private int[] encode(String text, String what) {
-        if (tokenizer == null) throw bad("model '" + modelName + "' has no tokenizer, so " + what + " cannot be tokenized: send token ids (\"tokens\")");
+        if (tokenizer == null) {
+            throw bad("model '" + modelName + "' has no tokenizer, so " + what + " cannot be tokenized: send token ids (\"tokens\")");
+        }
         return tokenizer.encode(text);
     }
 

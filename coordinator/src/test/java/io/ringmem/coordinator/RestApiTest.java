@@ -39,7 +39,8 @@ class RestApiTest {
     static void start() {
         model = ModelLoader.load(TestData.tinystories656k(), null);
         noWorkers = new FakeGateway();
-        coordinator = new TestCoordinator(noWorkers, model.tokenizer(), model.config().vocabSize(), SETTINGS, Set.of("processed")::contains);
+        coordinator = new TestCoordinator(noWorkers, model.tokenizer(), model.config().vocabSize(), SETTINGS,
+                Set.of("processed")::contains);
     }
 
     @AfterAll
@@ -215,15 +216,20 @@ class RestApiTest {
 
     @Test
     void wrongTypesAre400() throws Exception {
-        refused(400, "does not have the expected shape at 'workers'", "{\"task\":\"score\",\"workers\":\"three\",\"documents\":[{\"id\":\"a\",\"tokens\":[1,2]}]}");
+        refused(400, "does not have the expected shape at 'workers'",
+                "{\"task\":\"score\",\"workers\":\"three\",\"documents\":[{\"id\":\"a\",\"tokens\":[1,2]}]}");
         refused(400, "does not have the expected shape at 'documents'", "{\"task\":\"score\",\"documents\":\"a.txt\"}");
-        refused(400, "does not have the expected shape at 'documents[0].tokens[1]'", "{\"task\":\"score\",\"documents\":[{\"id\":\"a\",\"tokens\":[1,\"x\"]}]}");
+        refused(400, "does not have the expected shape at 'documents[0].tokens[1]'",
+                "{\"task\":\"score\",\"documents\":[{\"id\":\"a\",\"tokens\":[1,\"x\"]}]}");
         refused(400, "does not have the expected shape at 'documents[1].tokens[1]'",
                 "{\"task\":\"score\",\"documents\":[{\"tokens\":[1,2]},{\"id\":\"a\",\"tokens\":[1,null]}]}");
-        refused(400, "does not have the expected shape at 'documents[0].text'", "{\"task\":\"score\",\"documents\":[{\"text\":{\"a\":1}}]}");
+        refused(400, "does not have the expected shape at 'documents[0].text'",
+                "{\"task\":\"score\",\"documents\":[{\"text\":{\"a\":1}}]}");
         refused(400, "does not have the expected shape", "[{\"task\":\"score\"}]");
-        refused(400, "does not have the expected shape at 'workers'", "{\"task\":\"score\",\"workers\":2.5,\"documents\":[{\"id\":\"a\",\"tokens\":[1,2]}]}");
-        refused(400, "does not have the expected shape at 'documents[0].tokens[1]'", "{\"task\":\"score\",\"documents\":[{\"id\":\"a\",\"tokens\":[1,2.7]}]}");
+        refused(400, "does not have the expected shape at 'workers'",
+                "{\"task\":\"score\",\"workers\":2.5,\"documents\":[{\"id\":\"a\",\"tokens\":[1,2]}]}");
+        refused(400, "does not have the expected shape at 'documents[0].tokens[1]'",
+                "{\"task\":\"score\",\"documents\":[{\"id\":\"a\",\"tokens\":[1,2.7]}]}");
     }
 
     @Test
@@ -237,8 +243,10 @@ class RestApiTest {
     void validationRefusalsKeepTheirStatus() throws Exception {
         refused(404, "unknown model 'gpt-2'", "{\"task\":\"score\",\"model\":\"gpt-2\",\"documents\":[{\"id\":\"a\",\"tokens\":[1,2]}]}");
         refused(400, "unknown task 'translate'", "{\"task\":\"translate\",\"documents\":[{\"id\":\"a\",\"tokens\":[1,2]}]}");
-        refused(404, "document 'fresh' has not been processed", "{\"task\":\"ask\",\"question\":\"Who?\",\"documents\":[{\"id\":\"fresh\"}]}");
-        refused(413, "exceed this coordinator's limit of 1000", "{\"task\":\"score\",\"documents\":[" + "{\"tokens\":[1,2]},".repeat(1000) + "{\"tokens\":[1,2]}]}");
+        refused(404, "document 'fresh' has not been processed",
+                "{\"task\":\"ask\",\"question\":\"Who?\",\"documents\":[{\"id\":\"fresh\"}]}");
+        refused(413, "exceed this coordinator's limit of 1000",
+                "{\"task\":\"score\",\"documents\":[" + "{\"tokens\":[1,2]},".repeat(1000) + "{\"tokens\":[1,2]}]}");
     }
 
     @Test
@@ -279,7 +287,8 @@ class RestApiTest {
     @Test
     void answeredJobsHaveResults() throws Exception {
         try (FakeGateway workers = FakeGateway.withReachableWorkers(2);
-             TestCoordinator c = new TestCoordinator(workers, model.tokenizer(), model.config().vocabSize(), SETTINGS, Set.of("d1")::contains)) {
+             TestCoordinator c = new TestCoordinator(workers, model.tokenizer(), model.config().vocabSize(), SETTINGS,
+                     Set.of("d1")::contains)) {
             workers.behaviour = (w, r) -> {
                 if (r instanceof ShardTask t && t.documentId().equals("bad")) throw new IllegalStateException("cannot read document");
                 return FakeGateway.answer(w, r);
@@ -319,13 +328,15 @@ class RestApiTest {
             assertEquals(model.tokenizer().decode(new int[]{147, 201, 282}), g.get("text").asText());
             assertEquals(3, g.get("tokens").asInt());
 
-            String ask = c.post("/v1/jobs", "{\"task\":\"ask\",\"question\":\"Who?\",\"documents\":[{\"id\":\"d1\"}]}").json().get("id").asText();
+            String ask = c.post("/v1/jobs", "{\"task\":\"ask\",\"question\":\"Who?\",\"documents\":[{\"id\":\"d1\"}]}")
+                    .json().get("id").asText();
             c.awaitState(ask, JobState.SUCCEEDED);
             JsonNode a = c.get("/v1/jobs/" + ask + "/result").json().get("documents").get(0);
             assertEquals("d1", a.get("id").asText());
             assertEquals(model.tokenizer().decode(new int[]{147, 201}), a.get("answer").asText());
 
-            String bad = c.post("/v1/jobs", "{\"task\":\"score\",\"documents\":[{\"id\":\"bad\",\"tokens\":[1,2,3]}]}").json().get("id").asText();
+            String bad = c.post("/v1/jobs", "{\"task\":\"score\",\"documents\":[{\"id\":\"bad\",\"tokens\":[1,2,3]}]}")
+                    .json().get("id").asText();
             JsonNode failed = c.awaitState(bad, JobState.FAILED);
             assertEquals("IllegalStateException: cannot read document", failed.get("error").asText());
             assertEquals(2, failed.get("attempts").asInt(), "the same failure twice with every worker reachable");

@@ -125,7 +125,9 @@ final class TestCoordinator implements AutoCloseable {
             if (now == state || now.finished()) break;
             Thread.sleep(50);
         } while (System.nanoTime() < deadline);
-        if (!state.name().equals(s.get("state").asText())) throw new AssertionError("job " + id + " is not " + state + ": " + s + "\nlog: " + log);
+        if (!state.name().equals(s.get("state").asText())) {
+            throw new AssertionError("job " + id + " is not " + state + ": " + s + "\nlog: " + log);
+        }
         return s;
     }
 

@@ -69,7 +69,8 @@ class WorkerLeasesTest {
     void acquireTimesOutWithAMessage() {
         WorkerLeases leases = new WorkerLeases(gateway, LONG);
         leases.tryAcquire(3).orElseThrow();
-        WorkerLeases.NoWorkersException e = assertThrows(WorkerLeases.NoWorkersException.class, () -> leases.acquire(2, Duration.ofMillis(300)));
+        WorkerLeases.NoWorkersException e = assertThrows(WorkerLeases.NoWorkersException.class,
+                () -> leases.acquire(2, Duration.ofMillis(300)));
         assertTrue(e.getMessage().startsWith("no 2 workers became available within"), e.getMessage());
         assertTrue(e.getMessage().contains("(healthy workers: 4)"), e.getMessage());
         e = assertThrows(WorkerLeases.NoWorkersException.class,

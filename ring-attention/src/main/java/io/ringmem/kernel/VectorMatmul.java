@@ -5,8 +5,8 @@ import io.ringmem.tensor.Matrix;
 /**
  * {@code out (n, rows) = x (n, in) · wᵀ} on the pool: picks {@link MatmulDot} for a few tokens (the weight stream
  * dominates, packing would not pay) and {@link MatmulPacked} otherwise, in passes of up to {@link #PASS_TOKENS}
- * tokens, and splits weight rows into chunks across threads. Calls with little work stay on the caller thread, and so do calls whose weights live in a confined
- * arena (only the owner thread may read them).
+ * tokens, and splits weight rows into chunks across threads. Calls with little work stay on the caller thread, and so
+ * do calls whose weights live in a confined arena (only the owner thread may read them).
  */
 final class VectorMatmul {
     /** Below this many tokens the dot-product path is used. */

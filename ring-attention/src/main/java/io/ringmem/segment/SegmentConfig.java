@@ -80,7 +80,8 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
     }
 
     public SegmentConfig withCodec(String c) {
-        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, c, retrieveTopK, residualTokens, memoryTokens, keepRatio);
+        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, c, retrieveTopK,
+                residualTokens, memoryTokens, keepRatio);
     }
 
     public SegmentConfig withRetrieveTopK(int k) {
@@ -96,7 +97,8 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
     }
 
     public SegmentConfig withKeepRatio(double r) {
-        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, memoryTokens, r);
+        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK,
+                residualTokens, memoryTokens, r);
     }
 
     /**

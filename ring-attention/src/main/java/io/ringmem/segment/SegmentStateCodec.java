@@ -56,7 +56,9 @@ public final class SegmentStateCodec {
             ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             if (in.getInt() != MAGIC) throw new RingmemException("not a segment state (bad magic)");
             int version = in.getInt();
-            if (version != VERSION) throw new RingmemException("segment state version " + version + " is not supported (expected " + VERSION + ")");
+            if (version != VERSION) {
+                throw new RingmemException("segment state version " + version + " is not supported (expected " + VERSION + ")");
+            }
             int done = in.getInt(), next = in.getInt(), layers = count(in.getInt(), in, 1);
             KvBlock[] sinks = new KvBlock[layers], window = new KvBlock[layers];
             List<List<BlockSummary>> sums = new ArrayList<>(layers);
@@ -161,7 +163,9 @@ public final class SegmentStateCodec {
 
     /** A count read from the buffer, checked to be non-negative and to fit in what is left. */
     private static int count(int n, ByteBuffer in, int minBytesEach) {
-        if (n < 0 || (long) n * minBytesEach > in.remaining()) throw new RingmemException("damaged segment state: count " + n + " exceeds the data");
+        if (n < 0 || (long) n * minBytesEach > in.remaining()) {
+            throw new RingmemException("damaged segment state: count " + n + " exceeds the data");
+        }
         return n;
     }
 }

@@ -106,7 +106,8 @@ public final class Worker implements RequestHandler {
         int n = ids.length, first = t.firstPosition(), vocab = model.config().vocabSize();
         double[] nllByOffset = new double[n]; // written by the rank's thread only
         Arrays.fill(nllByOffset, Double.NaN);
-        CountingChannel channel = new CountingChannel(transport.open(t.sessionId(), t.rank(), t.ranks(), t.nextAddress(), run.stepTimeout()));
+        CountingChannel channel = new CountingChannel(
+                transport.open(t.sessionId(), t.rank(), t.ranks(), t.nextAddress(), run.stepTimeout()));
         RankPrefill.Output out;
         try {
             out = new RankPrefill(model, run).run(ids, first, extra, channel,
@@ -145,7 +146,9 @@ public final class Worker implements RequestHandler {
         }
         QuerySums queries = t.queries().isEmpty() ? null : QuerySums.total(t.queries()); // rank order, as in-process
         SegmentPipeline.Finished f = pipeline.finish(state, shards, t.end(), blockStores.apply(t.documentId()), queries);
-        if (f.state().segmentsDone() != t.segment() + 1) throw new IllegalStateException("state after segment " + t.segment() + " counts " + f.state().segmentsDone());
+        if (f.state().segmentsDone() != t.segment() + 1) {
+            throw new IllegalStateException("state after segment " + t.segment() + " counts " + f.state().segmentsDone());
+        }
         long stateBytes = states.putState(t.documentId(), f.state());
         states.deleteShards(session, t.ranks());
         return new FinalizeResult(f.rawBytes(), f.encodedBytes(), stateBytes);

@@ -79,7 +79,8 @@ class DistributedSegmentsTest {
             for (int w = 0; w < n; w++) {
                 RingTransport t = TcpRingTransport.start("127.0.0.1", 0, "127.0.0.1");
                 transports.add(t);
-                workers.add(new Worker("w" + w, model, 64, doc -> stores.computeIfAbsent(doc, d -> new InMemoryKvBlockStore(loaded.config().layers())),
+                workers.add(new Worker("w" + w, model, 64,
+                        doc -> stores.computeIfAbsent(doc, d -> new InMemoryKvBlockStore(loaded.config().layers())),
                         states, t, new SimpleMeterRegistry()));
             }
             return new Cluster(workers, transports, states, stores);
@@ -186,7 +187,8 @@ class DistributedSegmentsTest {
         try (Cluster c = Cluster.start(2)) {
             String deadAddress = c.workers().get(1).ringAddress();
             c.transports().get(1).close(); // worker 1 is gone
-            ShardTask t = new ShardTask("job", "d", 0, 1, 0, 2, "zigzag", deadAddress, Arrays.copyOf(ids, 128), 0, ids[128], s, true, false, 5_000);
+            ShardTask t = new ShardTask("job", "d", 0, 1, 0, 2, "zigzag", deadAddress, Arrays.copyOf(ids, 128), 0, ids[128], s,
+                    true, false, 5_000);
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> CompletableFuture.supplyAsync(() -> c.workers().get(0).handle(t)).get());
             assertInstanceOf(RingmemException.class, e.getCause());
