@@ -11,7 +11,7 @@ import java.io.IOException;
  * {@link KvBlockRecord}'s fields under Hazelcast's own {@link DataSerializable}: the comparison value of
  * {@link StoreBenchmark}. Not used by the store.
  */
-final class HzBlockRecord implements DataSerializable {
+public final class HzBlockRecord implements DataSerializable {
 
     private KvBlockRecord record;
 

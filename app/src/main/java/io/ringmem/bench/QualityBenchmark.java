@@ -8,7 +8,6 @@ import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
 import io.ringmem.segment.SegmentedScorer;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
