@@ -51,6 +51,16 @@ class HelmChartTest {
     }
 
     @Test
+    void theValuesSchemaRejectsUnknownKeysAndWrongTypes() {
+        for (String[] setAndComplaint : new String[][]{{"worker.replica=2", "replica"}, {"worker.gpu=one", "gpu"},
+                {"ingres.enabled=true", "ingres"}}) {
+            K8sTools.Result r = K8sTools.run("helm", "template", Renders.RELEASE, Renders.CHART, "--set", setAndComplaint[0]);
+            assertTrue(r.exitCode() != 0 && r.stderr().contains(setAndComplaint[1]),
+                    "helm template --set " + setAndComplaint[0] + " should fail on the schema: " + r.stderr());
+        }
+    }
+
+    @Test
     void theDefaultRenderEqualsTheKustomizeBase() {
         Map<String, JsonElement> helm = normalized(Renders.helmDefault());
         Map<String, JsonElement> kustomize = normalized(Renders.kustomize());
