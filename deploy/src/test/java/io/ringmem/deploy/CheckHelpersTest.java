@@ -2,6 +2,7 @@ package io.ringmem.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -10,21 +11,21 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.openapi.models.V1LabelSelectorRequirement;
 
 /** The checking helpers on small inputs, so that a check that passes on the real files is known to be able to fail. */
 class CheckHelpersTest {
 
     @Test
-    void unknownFieldsAreFoundWithTheirPath() {
+    void theStrictParserRejectsUnknownFieldsWrongTypesAndUnknownKinds() {
         String yaml = """
                 apiVersion: apps/v1
                 kind: StatefulSet
                 metadata:
                   name: x
                 spec:
-                  replica: 3
+                  replicas: 3
                   serviceName: x
                   selector:
                     matchLabels: {a: b}
@@ -35,13 +36,27 @@ class CheckHelpersTest {
                       containers:
                         - name: c
                           image: i
-                          readinesProbe:
+                          args: [worker]
+                          readinessProbe:
                             httpGet: {path: /, port: 80}
                 """;
-        assertEquals(List.of("spec.replica", "spec.template.spec.containers[0].readinesProbe"),
-                UnknownFields.find(Manifests.parse(yaml).getFirst()));
-        assertEquals(List.of(), UnknownFields.find(Manifests.parse(yaml.replace("replica:", "replicas:")
-                .replace("readinesProbe", "readinessProbe")).getFirst()));
+        assertEquals(1, KubeModels.parse(yaml).size());
+        assertRejected(yaml.replace("replicas:", "replica:"), "replica");
+        assertRejected(yaml.replace("readinessProbe", "readinesProbe"), "readinesProbe");
+        assertRejected(yaml.replace("args: [worker]", "args: worker"), "args");
+        assertRejected(yaml.replace("replicas: 3", "replicas: three"), "three");
+        assertRejected(yaml.replace("kind: StatefulSet", "kind: StatefulSets"), "unexpected kind");
+        assertRejected("""
+                apiVersion: monitoring.coreos.com/v1
+                kind: ServiceMonitor
+                metadata: {name: x, labelz: {}}
+                spec: {}
+                """, "labelz");
+    }
+
+    private static void assertRejected(String yaml, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KubeModels.parse(yaml));
+        assertTrue(e.getMessage().contains(expected), "expected a complaint about " + expected + ": " + e.getMessage());
     }
 
     @Test
@@ -50,11 +65,11 @@ class CheckHelpersTest {
         assertTrue(Selectors.matches(Map.of("app", "ringmem"), pod));
         assertFalse(Selectors.matches(Map.of("app", "ringmem", "role", "coordinator"), pod));
         assertFalse(Selectors.matches(Map.of(), pod), "an empty selector counts as a mistake");
-        LabelSelector in = new LabelSelectorBuilder().addNewMatchExpression().withKey("role").withOperator("In")
-                .withValues("worker", "coordinator").endMatchExpression().build();
+        V1LabelSelector in = new V1LabelSelector().addMatchExpressionsItem(new V1LabelSelectorRequirement().key("role").operator("In")
+                .values(List.of("worker", "coordinator")));
         assertTrue(Selectors.matches(in, pod));
-        LabelSelector notIn = new LabelSelectorBuilder().withMatchLabels(Map.of("app", "ringmem")).addNewMatchExpression()
-                .withKey("role").withOperator("NotIn").withValues("worker").endMatchExpression().build();
+        V1LabelSelector notIn = new V1LabelSelector().matchLabels(Map.of("app", "ringmem"))
+                .addMatchExpressionsItem(new V1LabelSelectorRequirement().key("role").operator("NotIn").values(List.of("worker")));
         assertFalse(Selectors.matches(notIn, pod));
     }
 

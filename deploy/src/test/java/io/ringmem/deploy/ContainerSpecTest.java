@@ -15,12 +15,13 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1Probe;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServicePort;
 
 /**
  * The containers of the worker StatefulSet and the coordinator Deployment against the CLI contract of
@@ -30,12 +31,10 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 class ContainerSpecTest {
     private static final Set<String> SUBCOMMANDS = Set.of("worker", "coordinator");
     private static final List<String> PORT_FLAGS = List.of("--http-port", "--ring-port", "--hz-port");
-    private static Manifests manifests;
     private static CliDoc doc;
 
     @BeforeAll
     static void load() {
-        manifests = Manifests.load();
         doc = CliDoc.load();
     }
 
@@ -47,10 +46,10 @@ class ContainerSpecTest {
         }
     }
 
-    @Test
-    void argsStartWithASubcommandAndUseOnlyDocumentedFlags() {
+    @OnEveryRender
+    void argsStartWithASubcommandAndUseOnlyDocumentedFlags(Manifests manifests) {
         for (Manifests.Workload w : manifests.workloads()) {
-            for (Container c : Pods.containers(w.template().getSpec())) {
+            for (V1Container c : Pods.containers(w.template().getSpec())) {
                 String where = w.name() + "/" + c.getName();
                 List<String> args = Pods.args(c);
                 assertTrue(c.getCommand() == null || c.getCommand().isEmpty(), where + ": overrides the image's java entrypoint");
@@ -76,11 +75,11 @@ class ContainerSpecTest {
         }
     }
 
-    @Test
-    void envReferencesInArgsAreDefinedByTheContainer() {
+    @OnEveryRender
+    void envReferencesInArgsAreDefinedByTheContainer(Manifests manifests) {
         for (Manifests.Workload w : manifests.workloads()) {
-            for (Container c : Pods.containers(w.template().getSpec())) {
-                Map<String, EnvVar> env = Pods.env(c);
+            for (V1Container c : Pods.containers(w.template().getSpec())) {
+                Map<String, V1EnvVar> env = Pods.env(c);
                 for (String a : Pods.args(c)) {
                     for (String name : Pods.envReferences(a)) {
                         assertTrue(env.containsKey(name), w.name() + "/" + c.getName() + ": $(" + name + ") in '" + a
@@ -91,10 +90,10 @@ class ContainerSpecTest {
         }
     }
 
-    @Test
-    void containerPortsCoverThePortFlagsAndTheProbes() {
+    @OnEveryRender
+    void containerPortsCoverThePortFlagsAndTheProbes(Manifests manifests) {
         for (Manifests.Workload w : manifests.workloads()) {
-            for (Container c : w.template().getSpec().getContainers()) {
+            for (V1Container c : w.template().getSpec().getContainers()) {
                 String where = w.name() + "/" + c.getName();
                 List<Integer> ports = Pods.portNumbers(c);
                 for (String flag : PORT_FLAGS) {
@@ -112,73 +111,83 @@ class ContainerSpecTest {
         }
     }
 
-    @Test
-    void workersAdvertiseThePodIpAndUseTheRingPort() {
-        Container worker = manifests.workload("ringmem-worker").template().getSpec().getContainers().getFirst();
+    @OnEveryRender
+    void workersAdvertiseThePodIpAndUseTheRingPort(Manifests manifests) {
+        V1Container worker = manifests.workload("ringmem-worker").template().getSpec().getContainers().getFirst();
         assertEquals("worker", Pods.args(worker).getFirst());
         assertEquals("$(POD_IP)", Pods.flagValue(worker, "--advertise-host"), "the ring address other workers connect to");
-        EnvVar podIp = Pods.env(worker).get("POD_IP");
+        V1EnvVar podIp = Pods.env(worker).get("POD_IP");
         assertNotNull(podIp, "no env POD_IP");
         assertEquals("status.podIP", podIp.getValueFrom().getFieldRef().getFieldPath(), "POD_IP must come from the downward API");
         assertNotNull(Pods.flagValue(worker, "--ring-port"), "a fixed --ring-port, so that it can be declared as a container port");
     }
 
-    @Test
-    void everyMemberDiscoversTheClusterThroughTheHeadlessService() {
-        Service hz = manifests.named(Service.class, "ringmem-hz");
+    @OnEveryRender
+    void everyMemberDiscoversTheClusterThroughTheHeadlessService(Manifests manifests) {
+        V1Service hz = manifests.named(V1Service.class, "ringmem-hz");
         int hzPort = hz.getSpec().getPorts().getFirst().getPort();
         for (Manifests.Workload w : manifests.workloads()) {
-            Container c = w.template().getSpec().getContainers().getFirst();
+            V1Container c = w.template().getSpec().getContainers().getFirst();
             assertEquals(hz.getMetadata().getName(), Pods.flagValue(c, "--kubernetes-service"), w.name());
             assertEquals(String.valueOf(hzPort), Pods.flagValue(c, "--hz-port"), w.name() + ": --hz-port vs the ringmem-hz port");
             assertEquals(null, Pods.flagValue(c, "--members"), w.name() + ": a fixed member list next to Kubernetes discovery");
         }
     }
 
-    @Test
-    void theRestServiceReachesTheCoordinatorsHttpPort() {
-        Container c = manifests.workload("ringmem-coordinator").template().getSpec().getContainers().getFirst();
+    @OnEveryRender
+    void theRestServiceReachesTheCoordinatorsHttpPort(Manifests manifests) {
+        V1Container c = manifests.workload("ringmem-coordinator").template().getSpec().getContainers().getFirst();
         assertEquals("coordinator", Pods.args(c).getFirst());
-        ServicePort p = manifests.named(Service.class, "ringmem").getSpec().getPorts().getFirst();
+        V1ServicePort p = manifests.named(V1Service.class, "ringmem").getSpec().getPorts().getFirst();
         assertEquals(Integer.parseInt(required(c, "--http-port", "coordinator")), Pods.resolve(c, p.getTargetPort()).orElseThrow());
     }
 
-    @Test
-    void modelPathsLieUnderTheModelsMount() {
+    @OnEveryRender
+    void modelsComeFromTheModelsMountOrTheHubIntoAWritableCache(Manifests manifests) {
         for (Manifests.Workload w : manifests.workloads()) {
-            Container c = w.template().getSpec().getContainers().getFirst();
+            V1Container c = w.template().getSpec().getContainers().getFirst();
             String model = required(c, "--model", w.name());
-            assertTrue(model.startsWith("/models/"), w.name() + ": --model " + model + " is not under /models");
-            assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/models")), w.name() + " mounts no /models");
+            String configured = configMapValue(manifests, c, "RINGMEM_MODEL");
+            if (model.equals("$(RINGMEM_MODEL)") && configured != null && configured.startsWith("hf:")) {
+                V1EnvVar cache = Pods.env(c).get("RINGMEM_CACHE");
+                assertNotNull(cache, w.name() + ": an hf: model without RINGMEM_CACHE (the default lies on the read-only root)");
+                assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(cache.getValue())
+                        && !Boolean.TRUE.equals(m.getReadOnly())),
+                        w.name() + ": RINGMEM_CACHE " + cache.getValue() + " is no writable mount");
+            } else {
+                assertTrue(model.startsWith("/models/"), w.name() + ": --model " + model + " is not under /models");
+                assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/models")), w.name() + " mounts no /models");
+            }
         }
     }
 
-    @Test
-    void podsAreAnnotatedForPrometheusOnTheirHttpPort() {
+    @OnEveryRender
+    void podsAreAnnotatedForPrometheusOnTheirHttpPort(Manifests manifests) {
         for (Manifests.Workload w : manifests.workloads()) {
             Map<String, String> a = w.template().getMetadata().getAnnotations();
             assertNotNull(a, w.name() + ": no pod annotations");
-            Container c = w.template().getSpec().getContainers().getFirst();
+            V1Container c = w.template().getSpec().getContainers().getFirst();
             assertEquals("true", a.get("prometheus.io/scrape"), w.name());
             assertEquals(required(c, "--http-port", w.name()), a.get("prometheus.io/port"), w.name() + ": scrape port vs --http-port");
             assertEquals("/metrics", a.get("prometheus.io/path"), w.name());
         }
     }
 
-    @Test
-    void everyContainerRunsTheSameImageTaggedWithTheProjectVersion() {
+    @OnEveryRender
+    void everyContainerRunsTheSameImageTaggedWithTheProjectVersion(Manifests manifests) {
         Set<String> images = new TreeSet<>();
         for (Manifests.Workload w : manifests.workloads()) {
             Pods.containers(w.template().getSpec()).forEach(c -> images.add(c.getImage()));
         }
-        assertEquals(Set.of("ringmem:" + RepoFiles.releaseVersion()), images,
-                "images vs the root pom's version " + RepoFiles.projectVersion());
+        assertEquals(1, images.size(), "one image for both roles: " + images);
+        assertTrue(images.iterator().next().matches("([^:/]+(:\\d+)?/)*ringmem:" + RepoFiles.releaseVersion().replace(".", "\\.")),
+                "images " + images + " vs [REGISTRY/]ringmem:VERSION with the root pom's version " + RepoFiles.projectVersion());
     }
 
-    @Test
-    void everyContainerRequestsNoMoreThanItsLimits() {
+    @OnEveryRender
+    void everyContainerRequestsNoMoreThanItsLimits(Manifests manifests) {
         for (Manifests.Workload w : manifests.workloads()) {
-            for (Container c : Pods.containers(w.template().getSpec())) {
+            for (V1Container c : Pods.containers(w.template().getSpec())) {
                 String where = w.name() + "/" + c.getName();
                 assertNotNull(c.getResources(), where + ": no resources");
                 for (String r : List.of("cpu", "memory")) {
@@ -186,8 +195,8 @@ class ContainerSpecTest {
                     Quantity limit = c.getResources().getLimits() == null ? null : c.getResources().getLimits().get(r);
                     assertNotNull(request, where + ": no " + r + " request");
                     assertNotNull(limit, where + ": no " + r + " limit");
-                    BigDecimal req = request.getNumericalAmount();
-                    BigDecimal lim = limit.getNumericalAmount();
+                    BigDecimal req = request.getNumber();
+                    BigDecimal lim = limit.getNumber();
                     assertTrue(req.signum() > 0 && req.compareTo(lim) <= 0,
                             where + ": " + r + " request " + request + " vs limit " + limit);
                 }
@@ -195,7 +204,7 @@ class ContainerSpecTest {
         }
     }
 
-    private static void assertProbe(Container c, Probe probe, String path, int port, String what) {
+    private static void assertProbe(V1Container c, V1Probe probe, String path, int port, String what) {
         assertNotNull(probe, what + " probe missing");
         assertNotNull(probe.getHttpGet(), what + " probe is not an HTTP GET");
         assertEquals(path, probe.getHttpGet().getPath(), what + " probe path");
@@ -204,9 +213,17 @@ class ContainerSpecTest {
                         + " is no container port")), what + " probe port");
     }
 
-    private static String required(Container c, String flag, String where) {
+    private static String required(V1Container c, String flag, String where) {
         String v = Pods.flagValue(c, flag);
         assertNotNull(v, where + ": no " + flag);
         return v;
+    }
+
+    /** The value of the ConfigMap key an env var of the container reads, or null if it reads none. */
+    private static String configMapValue(Manifests manifests, V1Container c, String env) {
+        V1EnvVar e = Pods.env(c).get(env);
+        if (e == null || e.getValueFrom() == null || e.getValueFrom().getConfigMapKeyRef() == null) return null;
+        var ref = e.getValueFrom().getConfigMapKeyRef();
+        return manifests.named(V1ConfigMap.class, ref.getName()).getData().get(ref.getKey());
     }
 }

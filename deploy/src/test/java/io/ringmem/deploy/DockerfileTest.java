@@ -1,6 +1,6 @@
 package io.ringmem.deploy;
 
-import io.fabric8.kubernetes.api.model.Container;
+import io.kubernetes.client.openapi.models.V1Container;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
@@ -72,8 +72,8 @@ class DockerfileTest {
         Set<Integer> exposed = new TreeSet<>();
         dockerfile.all("EXPOSE").forEach(e -> e.words().forEach(w -> exposed.add(Integer.parseInt(w.replace("/tcp", "")))));
         assertEquals(Set.of(5701, 7070, 8080, 8081), exposed);
-        for (Manifests.Workload w : Manifests.load().workloads()) {
-            for (Container c : w.template().getSpec().getContainers()) {
+        for (Manifests.Workload w : Renders.all().flatMap(m -> m.workloads().stream()).toList()) {
+            for (V1Container c : w.template().getSpec().getContainers()) {
                 for (int port : Pods.portNumbers(c)) {
                     assertTrue(exposed.contains(port),
                             w.name() + "/" + c.getName() + " declares port " + port + ", the image does not expose it");
@@ -88,7 +88,7 @@ class DockerfileTest {
         String uid = user.split(":")[0];
         assertTrue(uid.matches("\\d+"), "USER should be numeric, so that runAsNonRoot can verify it: " + user);
         assertNotEquals("0", uid, "the image runs as root");
-        for (Manifests.Workload w : Manifests.load().workloads()) {
+        for (Manifests.Workload w : Renders.all().flatMap(m -> m.workloads().stream()).toList()) {
             var sc = w.template().getSpec().getSecurityContext();
             assertNotNull(sc, w.name() + ": no pod securityContext");
             assertEquals(Boolean.TRUE, sc.getRunAsNonRoot(), w.name());

@@ -7,80 +7,63 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesList;
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
+import io.kubernetes.client.openapi.models.V1StatefulSet;
 
 /**
- * The Kubernetes manifests of {@code deploy/k8s}, parsed offline with fabric8's model classes: the files that
- * {@code kustomization.yaml} lists, in that order, each one parsed into its typed resource (a kind fabric8 does not
- * know comes back as {@link GenericKubernetesResource}, which the tests reject).
+ * One set of Kubernetes objects, strictly parsed into the official client's models by {@link KubeModels}: the
+ * output of {@code kubectl kustomize deploy/k8s} or of {@code helm template} (see {@link Renders}), with the names
+ * of objects the set refers to but leaves to the cluster operator (an existing claim or secret named in values).
+ * The wiring and container checks take a {@code Manifests} and run the same on every render.
  */
 final class Manifests {
     static final String DIR = "deploy/k8s";
     static final String KUSTOMIZATION = "kustomization.yaml";
 
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-
-    /** One parsed resource and the file it came from. */
-    record Manifest(String file, HasMetadata resource) {
-    }
-
     /** A pod template with the selector of the workload that owns it (StatefulSet or Deployment). */
-    record Workload(String kind, String name, LabelSelector selector, PodTemplateSpec template) {
+    record Workload(String kind, String name, V1LabelSelector selector, V1PodTemplateSpec template) {
     }
 
-    private final List<String> resourceFiles;
-    private final List<Manifest> manifests;
+    private final String name;
+    private final List<KubernetesObject> objects;
+    private final Set<String> external;
 
-    private Manifests(List<String> resourceFiles, List<Manifest> manifests) {
-        this.resourceFiles = List.copyOf(resourceFiles);
-        this.manifests = List.copyOf(manifests);
+    /**
+     * @param name     what was rendered, for messages and test names
+     * @param objects  the objects
+     * @param external objects referred to but expected to exist already, as {@code Kind/name}
+     */
+    Manifests(String name, List<KubernetesObject> objects, Set<String> external) {
+        this.name = name;
+        this.objects = List.copyOf(objects);
+        this.external = Set.copyOf(external);
     }
 
-    /** Loads the kustomization of {@code deploy/k8s} and every resource file it lists. */
-    static Manifests load() {
+    /** Parses rendered YAML (any number of documents). */
+    static Manifests parse(String name, String yaml, Set<String> external) {
+        return new Manifests(name, KubeModels.parse(yaml), external);
+    }
+
+    /** Parses YAML text into plain maps and lists (for kustomization.yaml and values files, which are no API objects). */
+    static Map<String, Object> parseMap(String yaml) {
+        List<Map<String, Object>> docs = KubeModels.documents(yaml);
+        if (docs.size() != 1) throw new IllegalArgumentException("expected one YAML document, got " + docs.size());
+        return docs.getFirst();
+    }
+
+    /** The resource files kustomization.yaml lists, in order. */
+    static List<String> kustomizationResources() {
         Map<String, Object> kustomization = parseMap(RepoFiles.read(DIR + "/" + KUSTOMIZATION));
         if (!(kustomization.get("resources") instanceof List<?> resources)) {
             throw new IllegalStateException(KUSTOMIZATION + " has no resources list");
         }
-        List<String> files = new ArrayList<>();
-        List<Manifest> parsed = new ArrayList<>();
-        for (Object r : resources) {
-            String file = String.valueOf(r);
-            files.add(file);
-            for (HasMetadata h : parse(RepoFiles.read(DIR + "/" + file))) parsed.add(new Manifest(file, h));
-        }
-        return new Manifests(files, parsed);
-    }
-
-    /** Parses YAML text holding one or more Kubernetes resources. */
-    static List<HasMetadata> parse(String yaml) {
-        Object o = SERIALIZATION.unmarshal(yaml);
-        List<HasMetadata> out = new ArrayList<>();
-        switch (o) {
-            case KubernetesList list -> out.addAll(list.getItems());
-            case List<?> list -> list.forEach(x -> out.add((HasMetadata) x));
-            case HasMetadata h -> out.add(h);
-            case null -> throw new IllegalStateException("empty manifest");
-            default -> throw new IllegalStateException("not a Kubernetes resource: " + o.getClass().getName());
-        }
-        return out;
-    }
-
-    /** Parses YAML text into plain maps and lists (for kustomization.yaml, which is no API resource). */
-    static Map<String, Object> parseMap(String yaml) {
-        return SERIALIZATION.unmarshal(yaml, new TypeReference<Map<String, Object>>() {
-        });
+        return resources.stream().map(String::valueOf).toList();
     }
 
     /** The *.yaml files in deploy/k8s other than kustomization.yaml, by file name. */
@@ -96,42 +79,52 @@ final class Manifests {
         }
     }
 
-    /** The resource file names, as kustomization.yaml lists them. */
-    List<String> resourceFiles() {
-        return resourceFiles;
+    /** Every object. */
+    List<KubernetesObject> all() {
+        return objects;
     }
 
-    /** Every parsed resource with its file. */
-    List<Manifest> all() {
-        return manifests;
+    /** Whether {@code kind/name} is expected to exist outside this set (created by the operator). */
+    boolean isExternal(String kind, String objectName) {
+        return external.contains(kind + "/" + objectName);
     }
 
-    /** The resources of one type. */
-    <T extends HasMetadata> List<T> ofType(Class<T> type) {
-        return manifests.stream().map(Manifest::resource).filter(type::isInstance).map(type::cast).toList();
+    /** Whether the set holds an object of this type and name, or names it as external. */
+    boolean resolves(Class<? extends KubernetesObject> type, String kind, String objectName) {
+        return isExternal(kind, objectName) || ofType(type).stream().anyMatch(r -> objectName.equals(r.getMetadata().getName()));
     }
 
-    /** The one resource of the given type and name; fails if there is none. */
-    <T extends HasMetadata> T named(Class<T> type, String name) {
-        return ofType(type).stream().filter(r -> name.equals(r.getMetadata().getName())).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + name + " in " + DIR));
+    /** The objects of one type. */
+    <T extends KubernetesObject> List<T> ofType(Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** The one object of the given type and name; fails if there is none. */
+    <T extends KubernetesObject> T named(Class<T> type, String objectName) {
+        return ofType(type).stream().filter(r -> objectName.equals(r.getMetadata().getName())).findFirst()
+                .orElseThrow(() -> new AssertionError(name + ": no " + type.getSimpleName() + " named " + objectName));
     }
 
     /** The pod templates of all StatefulSets and Deployments. */
     List<Workload> workloads() {
         List<Workload> out = new ArrayList<>();
-        for (StatefulSet s : ofType(StatefulSet.class)) {
+        for (V1StatefulSet s : ofType(V1StatefulSet.class)) {
             out.add(new Workload("StatefulSet", s.getMetadata().getName(), s.getSpec().getSelector(), s.getSpec().getTemplate()));
         }
-        for (Deployment d : ofType(Deployment.class)) {
+        for (V1Deployment d : ofType(V1Deployment.class)) {
             out.add(new Workload("Deployment", d.getMetadata().getName(), d.getSpec().getSelector(), d.getSpec().getTemplate()));
         }
         return out;
     }
 
     /** The workload with the given name. */
-    Workload workload(String name) {
-        return workloads().stream().filter(w -> w.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no StatefulSet or Deployment named " + name));
+    Workload workload(String workloadName) {
+        return workloads().stream().filter(w -> w.name().equals(workloadName)).findFirst()
+                .orElseThrow(() -> new AssertionError(name + ": no StatefulSet or Deployment named " + workloadName));
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

@@ -8,11 +8,11 @@ import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.PodSpec;
+import io.kubernetes.client.custom.IntOrString;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1PodSpec;
 
 /**
  * Lookups inside pod specs: all containers (init containers too), port resolution by number or name, the value
@@ -26,27 +26,27 @@ final class Pods {
     }
 
     /** The init containers and containers of a pod. */
-    static List<Container> containers(PodSpec spec) {
-        List<Container> all = new ArrayList<>();
+    static List<V1Container> containers(V1PodSpec spec) {
+        List<V1Container> all = new ArrayList<>();
         if (spec.getInitContainers() != null) all.addAll(spec.getInitContainers());
         if (spec.getContainers() != null) all.addAll(spec.getContainers());
         return all;
     }
 
     /** The container port numbers of a container. */
-    static List<Integer> portNumbers(Container c) {
-        return c.getPorts() == null ? List.of() : c.getPorts().stream().map(ContainerPort::getContainerPort).toList();
+    static List<Integer> portNumbers(V1Container c) {
+        return c.getPorts() == null ? List.of() : c.getPorts().stream().map(V1ContainerPort::getContainerPort).toList();
     }
 
     /**
      * The container port a probe or service target port refers to: a number must be one of the container's ports;
      * a name must be the name of one. Empty when it resolves to none.
      */
-    static OptionalInt resolve(Container c, IntOrString port) {
+    static OptionalInt resolve(V1Container c, IntOrString port) {
         if (port == null || c.getPorts() == null) return OptionalInt.empty();
-        for (ContainerPort p : c.getPorts()) {
-            if (port.getIntVal() != null && port.getIntVal().equals(p.getContainerPort())) return OptionalInt.of(p.getContainerPort());
-            if (port.getStrVal() != null && port.getStrVal().equals(p.getName())) return OptionalInt.of(p.getContainerPort());
+        for (V1ContainerPort p : c.getPorts()) {
+            if (port.isInteger() && port.getIntValue().equals(p.getContainerPort())) return OptionalInt.of(p.getContainerPort());
+            if (!port.isInteger() && port.getStrValue().equals(p.getName())) return OptionalInt.of(p.getContainerPort());
         }
         return OptionalInt.empty();
     }
@@ -54,24 +54,24 @@ final class Pods {
     /** A port as written in the manifest: its number or its name. */
     static String describe(IntOrString port) {
         if (port == null) return "(none)";
-        return port.getIntVal() != null ? String.valueOf(port.getIntVal()) : String.valueOf(port.getStrVal());
+        return port.isInteger() ? String.valueOf(port.getIntValue()) : port.getStrValue();
     }
 
     /** The container's args (never null). */
-    static List<String> args(Container c) {
+    static List<String> args(V1Container c) {
         return c.getArgs() == null ? List.of() : c.getArgs();
     }
 
     /** The word after {@code flag} in the container's args, or null when the flag is absent. */
-    static String flagValue(Container c, String flag) {
+    static String flagValue(V1Container c, String flag) {
         List<String> args = args(c);
         int i = args.indexOf(flag);
         return i < 0 || i + 1 >= args.size() ? null : args.get(i + 1);
     }
 
     /** The environment variables the container defines, by name. */
-    static Map<String, EnvVar> env(Container c) {
-        Map<String, EnvVar> out = new LinkedHashMap<>();
+    static Map<String, V1EnvVar> env(V1Container c) {
+        Map<String, V1EnvVar> out = new LinkedHashMap<>();
         if (c.getEnv() != null) c.getEnv().forEach(e -> out.put(e.getName(), e));
         return out;
     }

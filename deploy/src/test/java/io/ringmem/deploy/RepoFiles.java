@@ -34,6 +34,18 @@ final class RepoFiles {
         return root;
     }
 
+    /**
+     * The folder holding the kubectl and helm binaries, which the build installs with deploy/tools/k8s-tools.sh and
+     * passes as the system property {@code ringmem.k8stools} (the deploy module's surefire configuration).
+     */
+    static Path k8sTools() {
+        String p = System.getProperty("ringmem.k8stools");
+        if (p == null || p.isBlank()) {
+            throw new IllegalStateException("system property ringmem.k8stools is not set (deploy/pom.xml sets it)");
+        }
+        return Path.of(p).toAbsolutePath().normalize();
+    }
+
     /** The file at {@code relative} under the root; it must exist. */
     static Path path(String relative) {
         Path f = root().resolve(relative);

@@ -3,12 +3,12 @@ package io.ringmem.deploy;
 import java.util.List;
 import java.util.Map;
 
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.openapi.models.V1LabelSelectorRequirement;
 
 /**
  * Kubernetes label selector semantics, as the API server applies them: a Service's equality selector, and a
- * workload's {@link LabelSelector} with {@code matchLabels} and {@code matchExpressions} (In, NotIn, Exists,
+ * workload's {@link V1LabelSelector} with {@code matchLabels} and {@code matchExpressions} (In, NotIn, Exists,
  * DoesNotExist). An empty selector is reported as matching nothing, since none of our objects should have one.
  */
 final class Selectors {
@@ -22,18 +22,18 @@ final class Selectors {
         return selector.entrySet().stream().allMatch(e -> e.getValue().equals(l.get(e.getKey())));
     }
 
-    /** Whether a {@link LabelSelector} selects a pod with these labels. */
-    static boolean matches(LabelSelector selector, Map<String, String> labels) {
+    /** Whether a {@link V1LabelSelector} selects a pod with these labels. */
+    static boolean matches(V1LabelSelector selector, Map<String, String> labels) {
         if (selector == null) return false;
         Map<String, String> matchLabels = selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
-        List<LabelSelectorRequirement> expressions = selector.getMatchExpressions() == null ? List.of() : selector.getMatchExpressions();
+        List<V1LabelSelectorRequirement> expressions = selector.getMatchExpressions() == null ? List.of() : selector.getMatchExpressions();
         if (matchLabels.isEmpty() && expressions.isEmpty()) return false;
         Map<String, String> l = labels == null ? Map.of() : labels;
         if (!matchLabels.entrySet().stream().allMatch(e -> e.getValue().equals(l.get(e.getKey())))) return false;
         return expressions.stream().allMatch(r -> matches(r, l));
     }
 
-    private static boolean matches(LabelSelectorRequirement r, Map<String, String> labels) {
+    private static boolean matches(V1LabelSelectorRequirement r, Map<String, String> labels) {
         String value = labels.get(r.getKey());
         List<String> values = r.getValues() == null ? List.of() : r.getValues();
         return switch (r.getOperator()) {
