@@ -80,6 +80,12 @@ public final class ItPaths {
         return models().resolve("synthetic-gqa");
     }
 
+    /** The Docker image tag of the container tests: system property {@code ringmem.image}, else {@code fallback}. */
+    public static String image(String fallback) {
+        String p = System.getProperty("ringmem.image");
+        return p == null || p.isBlank() ? fallback : p;
+    }
+
     /** The java launcher of the JDK running the tests, for child JVMs. */
     public static Path java() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
