@@ -85,11 +85,13 @@ final class RingmemContainers {
     }
 
     /** Worker {@code index}: its ring server on 7070, advertised under its network alias. */
-    static GenericContainer<?> worker(Network network, int index, String members) {
+    static GenericContainer<?> worker(Network network, int index, String members, List<String> extraArgs) {
         String alias = workerAlias(index);
-        return member(network, alias, WORKER_HTTP_PORT, List.of("worker", "--model", "/models/" + MODEL, "--members", members,
+        List<String> args = new ArrayList<>(List.of("worker", "--model", "/models/" + MODEL, "--members", members,
                 "--hz-port", String.valueOf(HZ_PORT), "--ring-port", String.valueOf(RING_PORT),
                 "--http-port", String.valueOf(WORKER_HTTP_PORT), "--advertise-host", alias, "--name", alias));
+        args.addAll(extraArgs);
+        return member(network, alias, WORKER_HTTP_PORT, args);
     }
 
     private static GenericContainer<?> member(Network network, String alias, int httpPort, List<String> args) {
