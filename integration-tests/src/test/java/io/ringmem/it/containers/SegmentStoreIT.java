@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Segment mode across containers: a document of four 512-token segments on a ring of three, each segment carrying
  * sinks, the previous window and the top-4 int8 KV blocks retrieved from the Hazelcast store that the members hold
  * (the {@code ringmem-kv} map, with its backups spread over the containers). The first segment has no context before
- * it, so it scores exactly like Hugging Face; the stored blocks are compressed; a second run gives the same scores.
+ * it, so its per-token NLL is exactly Hugging Face's; the stored blocks are compressed; a second run gives the same scores.
  */
 @ExtendWith(RequiresDocker.class)
 @Testcontainers
@@ -39,13 +39,16 @@ class SegmentStoreIT {
         HfReference ref = HfReference.tinyStories512();
         RingmemClient client = cluster.client();
         JobRequest request = JobRequest.builder("score").workers(3).segmentTokens(SEGMENT_TOKENS).kvCodec("int8").retrieveTopK(4)
-                .documents(DocumentInput.tokens("long", ref.repeated(SEGMENTS))).build();
+                .tokenNll(true).documents(DocumentInput.tokens("long", ref.repeated(SEGMENTS))).build();
 
         DocumentResult first = run(client, request);
         assertEquals(SEGMENTS * ref.ids().length, first.tokens());
         assertEquals(SEGMENTS, first.segments().size(), first.toString());
-        assertEquals(ref.meanNll(), first.segments().getFirst().meanNll(), HfReference.NLL_TOLERANCE,
-                "the first segment (no context before it) vs Hugging Face");
+        assertEquals(first.tokens() - 1, first.nll().length, "per-token NLL");
+        for (int i = 0; i < ref.nll().length; i++) {
+            assertEquals(ref.nll()[i], first.nll()[i], HfReference.NLL_TOLERANCE,
+                    "NLL at position " + (i + 1) + " (first segment, no context before it) vs Hugging Face");
+        }
         assertTrue(first.storeBytes() > 0, "no KV blocks stored: " + first);
         assertTrue(first.compressionRatio() > 1.5, "int8 blocks should be smaller than fp32: " + first);
         for (var s : first.segments()) assertTrue(Double.isFinite(s.meanNll()) && s.meanNll() > 0, s.toString());
