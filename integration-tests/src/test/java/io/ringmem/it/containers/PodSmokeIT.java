@@ -110,7 +110,7 @@ class PodSmokeIT {
         Duration startupTimeout = Duration.ofSeconds((long) startup.getPeriodSeconds() * startup.getFailureThreshold());
         long cpus = (long) (Math.min(spec.cpuLimit(), Runtime.getRuntime().availableProcessors()) * 1e9);
 
-        GenericContainer<?> c = new GenericContainer<>(RingmemContainers.image())
+        GenericContainer<?> container = new GenericContainer<>(RingmemContainers.image())
                 .withImagePullPolicy(name -> false)
                 .withNetwork(network)
                 .withNetworkAliases(podName)
@@ -119,14 +119,17 @@ class PodSmokeIT {
                 .withCommand(args.toArray(String[]::new))
                 .withLogConsumer(frame -> System.out.print("[" + podName + "] " + frame.getUtf8String()))
                 .waitingFor(Wait.forHttp(PodSpec.path(startup)).forPort(spec.port(startup)).forStatusCode(200)
-                        .withStartupTimeout(startupTimeout))
+                        .withStartupTimeout(startupTimeout));
+        Capability[] drop = sc.getCapabilities().getDrop().contains("ALL") ? new Capability[] {Capability.ALL} : new Capability[0];
+        List<String> securityOpts = Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation()) ? List.of("no-new-privileges") : List.of();
+        GenericContainer<?> c = container
                 .withCreateContainerCmdModifier(cmd -> {
                     if (command != null) cmd.withEntrypoint(command);
                     cmd.withHostName(podName).withUser(podSc.getRunAsUser() + ":" + podSc.getRunAsGroup());
                     cmd.getHostConfig()
                             .withReadonlyRootfs(Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem()))
-                            .withCapDrop(sc.getCapabilities().getDrop().contains("ALL") ? new Capability[] {Capability.ALL} : new Capability[0])
-                            .withSecurityOpts(Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation()) ? List.of("no-new-privileges") : List.of())
+                            .withCapDrop(drop)
+                            .withSecurityOpts(securityOpts)
                             .withGroupAdd(List.of(String.valueOf(podSc.getFsGroup())))
                             .withMemory(spec.memoryLimitBytes())
                             .withMemorySwap(spec.memoryLimitBytes())
