@@ -16,6 +16,7 @@ import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 
 /**
@@ -53,12 +54,15 @@ final class RingmemContainers {
     static synchronized DockerImageName image() {
         if (image == null) {
             String tag = ItPaths.image(DEFAULT_IMAGE);
+            InspectImageResponse inspected;
             try {
-                DockerClientFactory.instance().client().inspectImageCmd(tag).exec();
+                inspected = DockerClientFactory.instance().client().inspectImageCmd(tag).exec();
             } catch (NotFoundException e) {
                 throw new IllegalStateException("the Docker image " + tag + " does not exist on this engine, and the tests never pull: "
                         + "build it with deploy/docker/build-images.sh (after ./mvnw -DskipTests package)", e);
             }
+            System.out.println("container tests: image " + tag + " " + inspected.getId() + ", built " + inspected.getCreated()
+                    + " (rebuild it with deploy/docker/build-images.sh after changing the code)");
             image = DockerImageName.parse(tag);
         }
         return image;
