@@ -73,7 +73,9 @@ ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LANG=C.UTF-8
 EOF
+old="$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)"
 docker build -q -t "$tag" "$work" >/dev/null
+if [ -n "$old" ] && [ "$old" != "$(docker image inspect -f '{{.Id}}' "$tag")" ]; then docker rmi "$old" >/dev/null 2>&1 || true; fi
 docker run --rm --network none "$tag" java -version >/dev/null 2>&1 \
     || { echo "build-base-image: $tag was built but java -version fails in it" >&2; docker run --rm "$tag" java -version; exit 1; }
 echo "build-base-image: $tag, $(docker image inspect -f '{{.Size}}' "$tag" | awk '{ printf "%.0f MB", $1 / 1e6 }'),"\

@@ -23,6 +23,9 @@ if [ "$base" = ringmem-base:25-jlink ] && { [ "${REBUILD_BASE:-0}" = 1 ] || ! do
   deploy/docker/build-base-image.sh "$base"
 fi
 start=$(date +%s)
+old="$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)"
 docker build -q --build-arg BASE_IMAGE="$base" -f deploy/docker/Dockerfile -t "$image" . >/dev/null
+# the image this tag named before, now untagged: removed unless a container still uses it
+if [ -n "$old" ] && [ "$old" != "$(docker image inspect -f '{{.Id}}' "$image")" ]; then docker rmi "$old" >/dev/null 2>&1 || true; fi
 echo "build-images: $image on $base, $(docker image inspect -f '{{.Size}}' "$image" | awk '{ printf "%.0f MB", $1 / 1e6 }'),"\
      "$(( $(date +%s) - start )) s"
