@@ -32,9 +32,20 @@ class DockerfileTest {
     }
 
     @Test
-    void buildsOnTheTemurin25Jre() {
-        String from = dockerfile.last("FROM").words().getFirst();
-        assertTrue(from.matches("eclipse-temurin:25-jre(-[a-z]+)?"), "base image " + from);
+    void buildsOnTheTemurin25JreUnlessBaseImageIsGiven() {
+        assertEquals("${BASE_IMAGE}", dockerfile.last("FROM").words().getFirst(), "the base must be the BASE_IMAGE build argument");
+        List<String> arg = dockerfile.all("ARG").stream().map(Dockerfile.Instruction::arguments)
+                .filter(a -> a.startsWith("BASE_IMAGE=")).toList();
+        assertEquals(1, arg.size(), "one ARG BASE_IMAGE=DEFAULT: " + arg);
+        String base = arg.getFirst().substring("BASE_IMAGE=".length());
+        assertTrue(base.matches("eclipse-temurin:25-jre(-[a-z]+)?"), "default base image " + base);
+    }
+
+    @Test
+    void needsNoShellInTheBase() {
+        // the air-gapped base (deploy/docker/build-base-image.sh) is FROM scratch: no RUN, and a numeric USER
+        assertEquals(List.of(), dockerfile.all("RUN"), "RUN needs a shell, which the jlink base does not have");
+        assertTrue(dockerfile.last("USER").arguments().matches("\\d+:\\d+"), "USER UID:GID, numeric: no /etc/passwd lookup needed");
     }
 
     @Test

@@ -4,20 +4,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Locates what the container tests need on the host: the repository root (system property {@code ringmem.rootdir},
- * set by the parent pom's failsafe configuration), the shaded CLI jar (the image and the multi-process tests run it),
+ * Locates what the integration tests need on the host: the repository root (system property {@code ringmem.rootdir},
+ * set by the parent pom's failsafe configuration), the shaded CLI jar (the multi-process tests run it), the image tag,
  * and the shared test data folder (system property {@code ringmem.testdata}, relative paths resolved against the
  * root). Anything missing fails with the path and how to provide it.
  */
 public final class ItPaths {
     /** Where {@code ./mvnw package} writes the jar; deploy/docker/Dockerfile copies it from there. */
     public static final String JAR = "app/target/ringmem.jar";
-    public static final String DOCKERFILE = "deploy/docker/Dockerfile";
 
     private ItPaths() {
     }
 
-    /** The repository root: the Docker build context. */
+    /** The repository root (the Docker build context; deploy/k8s for the pod smoke test). */
     public static Path root() {
         String p = System.getProperty("ringmem.rootdir");
         if (p == null || p.isBlank()) {
@@ -26,19 +25,12 @@ public final class ItPaths {
         return Path.of(p).toAbsolutePath().normalize();
     }
 
-    /** deploy/docker/Dockerfile under the root. */
-    public static Path dockerfile() {
-        Path f = root().resolve(DOCKERFILE);
-        if (!Files.isRegularFile(f)) throw new IllegalStateException("missing " + f);
-        return f;
-    }
-
     /** The shaded jar; fails with the build command when it has not been built. */
     public static Path jar() {
         Path jar = root().resolve(JAR);
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: the image is built from it. Build it first with "
-                    + "./mvnw -DskipTests package (or run the container tests through ./mvnw verify, which packages it first)");
+            throw new IllegalStateException(jar + " is missing: the multi-process tests run it. Build it first with "
+                    + "./mvnw -DskipTests package (or run them through ./mvnw verify, which packages it first)");
         }
         return jar;
     }
@@ -78,6 +70,12 @@ public final class ItPaths {
 
     public static Path syntheticGqa() {
         return models().resolve("synthetic-gqa");
+    }
+
+    /** The Docker image tag of the container tests: system property {@code ringmem.image}, else {@code fallback}. */
+    public static String image(String fallback) {
+        String p = System.getProperty("ringmem.image");
+        return p == null || p.isBlank() ? fallback : p;
     }
 
     /** The java launcher of the JDK running the tests, for child JVMs. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
@@ -29,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and unknown job ids answered 404. A document of exactly the limit is accepted, so the limit is what refuses
  * the longer one.
  */
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(RequiresDocker.class)
+@Testcontainers
 class BadRequestIT {
     private static final int MAX_DOCUMENT_TOKENS = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -10,6 +10,7 @@ import io.ringmem.api.JobStatus;
 import io.ringmem.api.RingmemClient;
 import io.ringmem.it.JobPolls;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
@@ -22,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A coordinator and three workers in containers score through the REST API exactly as Hugging Face transformers
  * does: the 512-token tinystories-656k reference text on a ring of three, and a job of several documents.
  */
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(RequiresDocker.class)
+@Testcontainers
 class ClusterScoringIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(10);
 

@@ -6,6 +6,7 @@ import io.ringmem.api.JobStatus;
 import io.ringmem.api.RingmemClient;
 import io.ringmem.it.JobPolls;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
@@ -18,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * cluster, so after the restart its status is still there, the job completes, and its result equals that of the
  * same job run afterwards without interruption.
  */
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(RequiresDocker.class)
+@Testcontainers
 class CoordinatorRestartIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(10);
 

@@ -14,6 +14,7 @@ import org.testcontainers.containers.Network;
 import org.testcontainers.lifecycle.Startable;
 import org.testcontainers.lifecycle.Startables;
 
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
 
@@ -26,6 +27,8 @@ import com.github.dockerjava.api.model.Ports;
 final class RingmemCluster implements Startable {
     private final int workerCount;
     private final List<String> coordinatorArgs;
+    private final List<String> memberArgs = new ArrayList<>();
+    private String jvmOptions = "";
     private Network network;
     private GenericContainer<?> coordinator;
     private final List<GenericContainer<?>> workers = new ArrayList<>();
@@ -40,12 +43,31 @@ final class RingmemCluster implements Startable {
         return new RingmemCluster(workers, List.of(coordinatorArgs));
     }
 
+    /** Extra arguments of every member, coordinator and workers (e.g. {@code --failure-seconds 5}). */
+    RingmemCluster withMemberArgs(String... args) {
+        memberArgs.addAll(List.of(args));
+        return this;
+    }
+
+    /** JVM options of every member, through {@code JDK_JAVA_OPTIONS} (e.g. Hazelcast system properties). */
+    RingmemCluster withJvmOptions(String options) {
+        jvmOptions = options;
+        return this;
+    }
+
     @Override
     public void start() {
+        RingmemContainers.image();
         network = Network.newNetwork();
         String members = RingmemContainers.members(workerCount);
-        coordinator = RingmemContainers.coordinator(network, members, coordinatorArgs);
-        for (int i = 1; i <= workerCount; i++) workers.add(RingmemContainers.worker(network, i, members));
+        List<String> coordinatorAll = new ArrayList<>(coordinatorArgs);
+        coordinatorAll.addAll(memberArgs);
+        coordinator = RingmemContainers.coordinator(network, members, coordinatorAll);
+        for (int i = 1; i <= workerCount; i++) workers.add(RingmemContainers.worker(network, i, members, memberArgs));
+        if (!jvmOptions.isEmpty()) {
+            coordinator.withEnv("JDK_JAVA_OPTIONS", jvmOptions);
+            workers.forEach(w -> w.withEnv("JDK_JAVA_OPTIONS", jvmOptions));
+        }
         List<GenericContainer<?>> all = new ArrayList<>(workers);
         all.add(coordinator);
         Startables.deepStart(all).join();
@@ -75,6 +97,18 @@ final class RingmemCluster implements Startable {
     /** Worker {@code index} (1-based). */
     GenericContainer<?> worker(int index) {
         return workers.get(index - 1);
+    }
+
+    /** Cuts the container off the cluster's network ({@code docker network disconnect --force}). */
+    void disconnect(GenericContainer<?> container) {
+        container.getDockerClient().disconnectFromNetworkCmd().withNetworkId(network.getId())
+                .withContainerId(container.getContainerId()).withForce(true).exec();
+    }
+
+    /** Puts the container back on the network with its network aliases ({@code docker network connect --alias ...}). */
+    void reconnect(GenericContainer<?> container) {
+        container.getDockerClient().connectToNetworkCmd().withNetworkId(network.getId()).withContainerId(container.getContainerId())
+                .withContainerNetwork(new ContainerNetwork().withAliases(container.getNetworkAliases())).exec();
     }
 
     /** Kills the container with SIGKILL, as {@code docker kill} does: no shutdown hooks, no graceful leave. */

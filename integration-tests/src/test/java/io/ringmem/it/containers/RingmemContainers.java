@@ -2,26 +2,31 @@ package io.ringmem.it.containers;
 
 import io.ringmem.it.ItPaths;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.utility.DockerImageName;
+
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
 
 /**
- * Containers of the Ringmem image: the image itself, built once per JVM from deploy/docker/Dockerfile with the
- * repository root as build context (so the root .dockerignore applies, exactly as for {@code docker build -f
- * deploy/docker/Dockerfile .}), and coordinator and worker containers on a shared {@link Network}. Members find each
- * other through a Hazelcast member list of network aliases ({@code coordinator:5701,worker-1:5701,...}); the models
- * folder of the test data is bind-mounted read-only at /models; a container counts as started once
- * {@code /health/ready} answers 200.
+ * Containers of the Ringmem image: the image is a local tag built beforehand by deploy/docker/build-images.sh
+ * (default {@code ringmem:0.1.0}, system property {@code ringmem.image}); it is never pulled, and a missing tag fails
+ * at once with the command that builds it. Coordinator and worker containers share a {@link Network}; members find
+ * each other through a Hazelcast member list of network aliases ({@code coordinator:5701,worker-1:5701,...}); the
+ * models folder of the test data is bind-mounted read-only at /models. Every container runs as the image's user
+ * (10001) with a read-only root filesystem, a tmpfs at /tmp (as the manifests' emptyDir) and a memory limit that
+ * sizes the heap (the image's MaxRAMPercentage=75); it counts as started once {@code /health/ready} answers 200.
  */
 final class RingmemContainers {
     static final String MODEL = "tinystories-656k";
@@ -30,30 +35,35 @@ final class RingmemContainers {
     static final int RING_PORT = 7070;
     static final int COORDINATOR_HTTP_PORT = 8080;
     static final int WORKER_HTTP_PORT = 8081;
-    /** Startup includes the first image build and the JVM; generous for slow CI machines. */
-    static final Duration STARTUP = Duration.ofMinutes(5);
-    /** Bounds each JVM's heap, so a 5-container cluster fits a small Docker host. */
-    private static final String JVM_OPTIONS = "-Xmx768m";
+    /** Startup is the JVM, Hazelcast's join and the model; generous for slow CI machines. */
+    static final Duration STARTUP = Duration.ofMinutes(3);
+    /** The image the tests run, built by deploy/docker/build-images.sh. */
+    static final String DEFAULT_IMAGE = "ringmem:0.1.0";
+    /** Memory limit of each container: five fit a small Docker host; the JVM heap is 75% of it. */
+    static final long MEMORY_LIMIT_BYTES = 1280L << 20;
 
-    private static ImageFromDockerfile image;
+    private static DockerImageName image;
 
     private RingmemContainers() {
     }
 
     /**
-     * The image, built from the repository root on first use (and removed when the JVM exits). Fails with the
-     * build command when coordinator/target/ringmem.jar has not been built.
+     * The local image tag; fails (without pulling anything) when the Docker engine does not have it, naming the
+     * script that builds it.
      */
-    static synchronized ImageFromDockerfile image() {
+    static synchronized DockerImageName image() {
         if (image == null) {
-            ItPaths.jar();
-            Path root = ItPaths.root();
-            Path dockerfile = ItPaths.dockerfile();
-            // withDockerfile alone would take the Dockerfile's folder as the context; the repository root is the
-            // context, as in docker build -f deploy/docker/Dockerfile . (docker-java then applies the root .dockerignore)
-            image = new ImageFromDockerfile("ringmem-it", true)
-                    .withDockerfile(dockerfile)
-                    .withBuildImageCmdModifier(cmd -> cmd.withBaseDirectory(root.toFile()).withDockerfile(dockerfile.toFile()));
+            String tag = ItPaths.image(DEFAULT_IMAGE);
+            InspectImageResponse inspected;
+            try {
+                inspected = DockerClientFactory.instance().client().inspectImageCmd(tag).exec();
+            } catch (NotFoundException e) {
+                throw new IllegalStateException("the Docker image " + tag + " does not exist on this engine, and the tests never pull: "
+                        + "build it with deploy/docker/build-images.sh (after ./mvnw -DskipTests package)", e);
+            }
+            System.out.println("container tests: image " + tag + " " + inspected.getId() + ", built " + inspected.getCreated()
+                    + " (rebuild it with deploy/docker/build-images.sh after changing the code)");
+            image = DockerImageName.parse(tag);
         }
         return image;
     }
@@ -79,22 +89,36 @@ final class RingmemContainers {
     }
 
     /** Worker {@code index}: its ring server on 7070, advertised under its network alias. */
-    static GenericContainer<?> worker(Network network, int index, String members) {
+    static GenericContainer<?> worker(Network network, int index, String members, List<String> extraArgs) {
         String alias = workerAlias(index);
-        return member(network, alias, WORKER_HTTP_PORT, List.of("worker", "--model", "/models/" + MODEL, "--members", members,
+        List<String> args = new ArrayList<>(List.of("worker", "--model", "/models/" + MODEL, "--members", members,
                 "--hz-port", String.valueOf(HZ_PORT), "--ring-port", String.valueOf(RING_PORT),
                 "--http-port", String.valueOf(WORKER_HTTP_PORT), "--advertise-host", alias, "--name", alias));
+        args.addAll(extraArgs);
+        return member(network, alias, WORKER_HTTP_PORT, args);
     }
 
     private static GenericContainer<?> member(Network network, String alias, int httpPort, List<String> args) {
-        return new GenericContainer<>(image())
+        return hardened(new GenericContainer<>(image()))
                 .withNetwork(network)
                 .withNetworkAliases(alias)
                 .withFileSystemBind(ItPaths.models().toString(), "/models", BindMode.READ_ONLY)
-                .withEnv("JDK_JAVA_OPTIONS", JVM_OPTIONS)
                 .withExposedPorts(httpPort)
                 .withCommand(args.toArray(String[]::new))
                 .withLogConsumer(frame -> System.out.print("[" + alias + "] " + frame.getUtf8String()))
                 .waitingFor(Wait.forHttp("/health/ready").forPort(httpPort).forStatusCode(200).withStartupTimeout(STARTUP));
+    }
+
+    /**
+     * Never pulls; a read-only root filesystem with a tmpfs at /tmp (JVM perf data, Netty's native library), the
+     * memory limit (no swap beyond it) and a hostname, as a Kubernetes pod of the manifests runs.
+     */
+    static GenericContainer<?> hardened(GenericContainer<?> c) {
+        return c.withImagePullPolicy(name -> false)
+                .withTmpFs(Map.of("/tmp", "rw,exec,nosuid,size=256m"))
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                        .withReadonlyRootfs(true)
+                        .withMemory(MEMORY_LIMIT_BYTES)
+                        .withMemorySwap(MEMORY_LIMIT_BYTES));
     }
 }

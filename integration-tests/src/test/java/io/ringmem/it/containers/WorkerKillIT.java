@@ -7,6 +7,7 @@ import io.ringmem.api.JobStatus;
 import io.ringmem.api.RingmemClient;
 import io.ringmem.it.JobPolls;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
@@ -19,7 +20,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * Four workers, rings of three: a worker killed with SIGKILL in the middle of a multi-segment job costs nothing.
  * The job still succeeds, with the same result as the same job run undisturbed.
  */
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(RequiresDocker.class)
+@Testcontainers
 class WorkerKillIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(10);
 
