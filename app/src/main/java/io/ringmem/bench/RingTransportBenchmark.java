@@ -7,6 +7,7 @@ import io.ringmem.worker.ring.RingServer;
 import io.ringmem.worker.ring.RingSession;
 import io.ringmem.worker.ring.TcpRingChannel;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,9 +86,11 @@ public final class RingTransportBenchmark {
         try {
             for (int r = 0; r < ranks; r++) servers.add(RingServer.start("127.0.0.1", 0));
             List<TcpRingChannel> chs = new ArrayList<>();
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
             for (int r = 0; r < ranks; r++) {
                 chs.add(servers.get(r).open(new RingSession("bench/" + ranks + "/" + tokens, r, ranks,
-                        servers.get((r + 1) % ranks).advertisedAddress(), Duration.ofSeconds(60))));
+                        servers.get((r + 1) % ranks).advertisedAddress(), Duration.ofSeconds(60), key)));
             }
             tcp = RingRotation.median(chs, locals, o.layers(), o.warmup(), o.reps());
             chs.forEach(TcpRingChannel::close);
