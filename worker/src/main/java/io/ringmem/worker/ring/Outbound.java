@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * The link from one rank to the next for one session: a TCP connection opened on the first send, authenticated
  * with the session key ({@link ConnectorHandshake}) before any block, reused for every block, ended with END. A
  * handshake the next rank refuses or drops (it has not opened the session yet, or is over its connection caps) is
- * retried with a growing pause (25 ms to 500 ms) until the step timeout since the first try has passed. All state is confined to one event loop, which also runs the connection,
+ * retried with a growing pause (25 ms to 500 ms) until the step timeout since the first try has passed. All state
+ * is confined to one event loop, which also runs the connection,
  * so writes keep the order of {@link #send} calls.
  *
  * <p>A send's future completes when its frame was written to the socket. Any failure of the link (connect, write,

@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p><b>Contract.</b>
  * <ul>
  *   <li>{@link #sendNext} encodes the block on the calling thread (a bulk copy into a direct buffer) and writes it to
- *   a connection to the next rank's server, opened on the first send and reused. Its future completes when the frame
+ *   a connection to the next rank's server, opened on the first send and reused; the connection first passes the
+ *   key handshake (see {@link KvBlockFrames}), retried while the next rank refuses it (it may not have opened the
+ *   session yet) until the step timeout. Its future completes when the frame
  *   was written to the socket, not when the peer received or processed it. Blocks arrive in the order of the
  *   {@code sendNext} calls. A block larger than the session's max frame size fails its send only.</li>
  *   <li>{@link #receivePrev} completes with the next block from the previous rank, in the order sent. At most one
@@ -38,7 +40,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * before the connections close, so a failure travels around the ring both ways — when: the previous rank's
  * connection closes or resets before its END ("ring peer rank 2 (host:port) disconnected"), a neighbour aborts
  * ("ring peer rank 2 (host:port) aborted: reason", the reason being the first failure's), connecting to the next
- * rank fails or times out, a write fails, a send is not flushed within the step timeout, the next rank's
+ * rank fails or times out, the handshake with it does not pass within the step timeout, the inbound link is idle
+ * past the server's idle timeout, a write fails, a send is not flushed within the step timeout, the next rank's
  * connection closes before this rank ended it, a malformed frame arrives, or {@link #abort} is called. Only the
  * first failure counts.
  *

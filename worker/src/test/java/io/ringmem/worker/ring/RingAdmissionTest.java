@@ -135,11 +135,15 @@ class RingAdmissionTest {
                 }
             }
             List<TcpRingChannel> chs = ring.open("job-5/doc-0/seg-0/attempt-1", STEP);
-            List<TcpRingAttentionTest.RankResult> actual = TestRing.runRanks(ranks, r -> TcpRingAttentionTest.runRank(chs.get(r), in, true));
+            List<TcpRingAttentionTest.RankResult> actual =
+                    TestRing.runRanks(ranks, r -> TcpRingAttentionTest.runRank(chs.get(r), in, true));
             TestRing.closeAll(chs);
             TcpRingAttentionTest.assertSame(expected, actual);
             for (TcpRingChannel ch : chs) assertNull(ch.failure());
-            for (int r = 0; r < ranks; r++) assertTrue(ring.server(r).refusedConnections() >= 8, "refused " + ring.server(r).refusedConnections());
+            for (int r = 0; r < ranks; r++) {
+                long refused = ring.server(r).refusedConnections();
+                assertTrue(refused >= 11, "refused " + refused); // at least those announcing a huge frame
+            }
         } finally {
             for (Socket s : strangers) s.close();
         }
