@@ -1,6 +1,7 @@
 package io.ringmem.worker.ring;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.ringmem.RingmemException;
 import io.ringmem.ring.KvBlock;
 import org.junit.jupiter.api.Test;
@@ -59,13 +60,20 @@ class RingAdmissionTest {
     }
 
     @Test
-    void aStrangerAnnouncingAHugeFrameIsClosedAtOnce() throws Exception {
-        try (RingServer server = RingServer.start("127.0.0.1", 0); Socket s = connect(server)) {
-            OutputStream out = s.getOutputStream();
-            out.write(TestRing.bytes(ByteBufAllocator.DEFAULT.heapBuffer().writeIntLE(1 << 30).writeIntLE(0)));
-            out.flush();
-            assertTrue(closedByPeer(s));
-            assertEquals(1, server.refusedConnections());
+    void strangersAnnouncingHugeFramesAreClosedAtOnceWithoutReservingMemory() throws Exception {
+        // the tester's reproduction: two 8-byte connections announcing 1 GiB frames
+        var metric = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        try (RingServer server = RingServer.start("127.0.0.1", 0); Socket a = connect(server); Socket b = connect(server)) {
+            long before = metric.usedDirectMemory() + metric.usedHeapMemory();
+            for (Socket s : List.of(a, b)) {
+                s.getOutputStream().write(TestRing.bytes(ByteBufAllocator.DEFAULT.heapBuffer().writeIntLE(1 << 30).writeIntLE(0)));
+                s.getOutputStream().flush();
+            }
+            assertTrue(closedByPeer(a) && closedByPeer(b));
+            long grown = metric.usedDirectMemory() + metric.usedHeapMemory() - before;
+            assertTrue(grown < 64L << 20, "allocator grew by " + grown + " bytes");
+            assertEquals(2, server.refusedConnections());
+            TcpRingChannelTest.await(() -> server.acceptedConnections() == 0);
         }
     }
 
