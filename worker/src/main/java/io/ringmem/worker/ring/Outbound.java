@@ -192,8 +192,16 @@ final class Outbound {
         });
     }
 
-    /** A short connection that only carries the handshake and END(aborted), so the next rank fails fast; errors ignored. */
+    /**
+     * A short connection that only carries the handshake and END(aborted), so the next rank fails fast; retried like
+     * a send's connection (the next rank may open the session later) for up to the connect timeout; errors ignored.
+     */
     private void abortOnly(String reason) {
+        long start = System.nanoTime();
+        abortOnly(reason, start, 0);
+    }
+
+    private void abortOnly(String reason, long start, int attempt) {
         CompletableFuture<Void> authenticated = new CompletableFuture<>();
         ChannelFuture cf = server.connect(loop, target, owner.session(), new LinkHandler(), authenticated);
         channel = cf.channel();
@@ -201,6 +209,11 @@ final class Outbound {
             if (e == null) {
                 cf.channel().writeAndFlush(KvBlockFrames.encodeEnd(cf.channel().alloc(), new KvBlockFrames.End(true, reason)))
                         .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            long pause = TimeUnit.MILLISECONDS.toNanos(Math.min(500, 25L << Math.min(attempt, 5)));
+            if (tcpConnected(cf) && System.nanoTime() - start + pause < owner.session().connectTimeout().toNanos()) {
+                execute(() -> loop.schedule(() -> abortOnly(reason, start, attempt + 1), pause, TimeUnit.NANOSECONDS));
             }
         });
     }

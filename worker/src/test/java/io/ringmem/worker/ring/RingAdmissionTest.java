@@ -128,6 +128,20 @@ class RingAdmissionTest {
     }
 
     @Test
+    void anAbortBeforeTheNextRankOpensReachesItWhenItDoes() throws Exception {
+        try (TestRing ring = new TestRing(2)) {
+            TcpRingChannel rank0 = ring.server(0).open(ring.session("late", 0, STEP));
+            rank0.abort("out of memory");
+            Thread.sleep(300); // rank 1 opens late: the abort's handshake is refused meanwhile and retried
+            try (TcpRingChannel rank1 = ring.server(1).open(ring.session("late", 1, STEP))) {
+                RingmemException e = failure(rank1.receivePrev());
+                assertTrue(e.getMessage().endsWith(") aborted: out of memory"), e.getMessage());
+            }
+            rank0.close();
+        }
+    }
+
+    @Test
     void manyStrangersDoNotStopARealRingFromGivingBitIdenticalResults() throws Exception {
         int ranks = 3;
         TcpRingAttentionTest.Inputs in = TcpRingAttentionTest.Inputs.random(77, 61);
