@@ -7,10 +7,13 @@ import io.ringmem.worker.ring.RingServer;
 import io.ringmem.worker.ring.RingSession;
 import io.ringmem.worker.ring.TcpRingChannel;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +25,9 @@ import java.util.function.Consumer;
  * floats each for k and v; a sample is {@code layers} rotations; the figure is the median sample. MB/s counts k, v
  * and positions bytes delivered per second over all links together. The in-memory ring shares arrays (no copy),
  * so its MB/s is a hand-off rate, not a copy rate. CPU ms/MiB is the process CPU time (all threads, the
- * benchmark's own included) per MiB delivered: what the transport takes from compute on a busy worker.
+ * benchmark's own included) per MiB delivered: what the transport takes from compute on a busy worker. Session
+ * setup is the median time for a fresh session's ranks to open, connect (TCP and the key handshake) and each pass
+ * one 1-token block to the next rank: the per-connection cost, paid once per ring session.
  */
 public final class RingTransportBenchmark {
 
@@ -52,8 +57,11 @@ public final class RingTransportBenchmark {
      */
     public record Row(int ranks, int tokens, double mibPerBlock, double memoryMsPerRotation, double tcpMsPerRotation,
                       double memoryMBps, double tcpMBps, double tcpOverMemory, double tcpCpuMsPerMib,
-                      double memoryCpuMsPerMib) {
+                      double memoryCpuMsPerMib, double tcpSetupMs) {
     }
+
+    /** Fresh sessions timed for {@link Row#tcpSetupMs()} (after as many untimed ones); the median is reported. */
+    private static final int SETUP_SAMPLES = 21;
 
     private RingTransportBenchmark() {
     }
@@ -76,6 +84,7 @@ public final class RingTransportBenchmark {
         Random rnd = new Random(ranks * 31L + tokens);
         for (int r = 0; r < ranks; r++) locals[r] = randomBlock(rnd, r, tokens, o.kvDim());
         RingRotation.Sample mem, tcp;
+        double setupMs;
         try (InMemoryRing ring = new InMemoryRing(ranks)) {
             List<RingChannel> chs = new ArrayList<>();
             for (int r = 0; r < ranks; r++) chs.add(ring.channel(r));
@@ -85,12 +94,15 @@ public final class RingTransportBenchmark {
         try {
             for (int r = 0; r < ranks; r++) servers.add(RingServer.start("127.0.0.1", 0));
             List<TcpRingChannel> chs = new ArrayList<>();
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
             for (int r = 0; r < ranks; r++) {
                 chs.add(servers.get(r).open(new RingSession("bench/" + ranks + "/" + tokens, r, ranks,
-                        servers.get((r + 1) % ranks).advertisedAddress(), Duration.ofSeconds(60))));
+                        servers.get((r + 1) % ranks).advertisedAddress(), Duration.ofSeconds(60), key)));
             }
             tcp = RingRotation.median(chs, locals, o.layers(), o.warmup(), o.reps());
             chs.forEach(TcpRingChannel::close);
+            setupMs = setupMillis(servers, "bench/" + ranks + "/" + tokens + "/setup/");
         } finally {
             servers.forEach(RingServer::close);
         }
@@ -98,7 +110,30 @@ public final class RingTransportBenchmark {
         double mib = bytes / (1 << 20);
         return new Row(ranks, tokens, 8.0 * tokens * o.kvDim() / (1 << 20), mem.seconds() * 1e3, tcp.seconds() * 1e3,
                 bytes / mem.seconds() / 1e6, bytes / tcp.seconds() / 1e6, tcp.seconds() / mem.seconds(),
-                tcp.cpuSeconds() * 1e3 / mib, mem.cpuSeconds() * 1e3 / mib);
+                tcp.cpuSeconds() * 1e3 / mib, mem.cpuSeconds() * 1e3 / mib, setupMs);
+    }
+
+    /** Median ms for a fresh session: every rank opens, sends a 1-token block to the next and receives one. */
+    private static double setupMillis(List<RingServer> servers, String prefix) throws Exception {
+        int ranks = servers.size();
+        double[] ms = new double[SETUP_SAMPLES];
+        SecureRandom random = new SecureRandom();
+        for (int i = -SETUP_SAMPLES; i < SETUP_SAMPLES; i++) {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            long t0 = System.nanoTime();
+            List<TcpRingChannel> chs = new ArrayList<>();
+            for (int r = 0; r < ranks; r++) {
+                chs.add(servers.get(r).open(new RingSession(prefix + i, r, ranks, servers.get((r + 1) % ranks).advertisedAddress(),
+                        Duration.ofSeconds(60), key)));
+            }
+            for (int r = 0; r < ranks; r++) chs.get(r).sendNext(new KvBlock(0, r, new int[] {r}, new float[1], new float[1]));
+            for (TcpRingChannel ch : chs) ch.receivePrev().get(60, TimeUnit.SECONDS);
+            if (i >= 0) ms[i] = (System.nanoTime() - t0) / 1e6;
+            chs.forEach(TcpRingChannel::close);
+        }
+        Arrays.sort(ms);
+        return ms[SETUP_SAMPLES / 2];
     }
 
     private static KvBlock randomBlock(Random rnd, int rank, int tokens, int kvDim) {

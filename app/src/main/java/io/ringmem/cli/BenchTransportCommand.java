@@ -56,15 +56,15 @@ final class BenchTransportCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "# ring transport: kvDim %d, %d rotations per sample, %d warm-up + %d samples, median; %d cores%n",
                     kvDim, layers, warmup, reps, machine.cores());
             out.println("| P | tokens/block | MiB per block (k+v) | in-memory ms/rotation | TCP ms/rotation | in-memory MB/s"
-                    + " | TCP MB/s | TCP / in-memory | TCP CPU ms/MiB | in-memory CPU ms/MiB |");
-            out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                    + " | TCP MB/s | TCP / in-memory | TCP CPU ms/MiB | in-memory CPU ms/MiB | TCP session setup ms |");
+            out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             out.flush();
         }
         List<RingTransportBenchmark.Row> rows = RingTransportBenchmark.run(o, r -> {
             if (json) return;
-            out.printf(Locale.ROOT, "| %d | %d | %.1f | %.3f | %.3f | %.0f | %.0f | %.1f× | %.2f | %.3f |%n", r.ranks(), r.tokens(),
+            out.printf(Locale.ROOT, "| %d | %d | %.1f | %.3f | %.3f | %.0f | %.0f | %.1f× | %.2f | %.3f | %.2f |%n", r.ranks(), r.tokens(),
                     r.mibPerBlock(), r.memoryMsPerRotation(), r.tcpMsPerRotation(), r.memoryMBps(), r.tcpMBps(),
-                    r.tcpOverMemory(), r.tcpCpuMsPerMib(), r.memoryCpuMsPerMib());
+                    r.tcpOverMemory(), r.tcpCpuMsPerMib(), r.memoryCpuMsPerMib(), r.tcpSetupMs());
             out.flush();
         });
         if (json) new BenchReport("transport", machine, Map.of("options", o), "the in-memory ring in the same run", rows).print(out);

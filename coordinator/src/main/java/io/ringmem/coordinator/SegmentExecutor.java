@@ -101,10 +101,11 @@ final class SegmentExecutor {
             throws InterruptedException {
         int p = ring.size();
         List<CompletableFuture<ShardResult>> futures = new ArrayList<>(p);
+        byte[] key = ShardTask.newSessionKey(); // one per ring session (this try): only its ranks can join the ring
         for (int r = 0; r < p; r++) {
             futures.add(gateway.call(ring.get(r), new ShardTask(jobId, documentId, segment, session, r, p, "zigzag",
                     ring.get((r + 1) % p).ringAddress(), segmentIds, start, nextToken, s, true, embed,
-                    settings.stepTimeout().toMillis())));
+                    settings.stepTimeout().toMillis(), key)));
         }
         CompletableFuture<Throwable> firstFailure = new CompletableFuture<>();
         for (CompletableFuture<ShardResult> f : futures) f.whenComplete((r, e) -> { if (e != null) firstFailure.complete(e); });

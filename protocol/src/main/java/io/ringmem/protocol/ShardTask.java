@@ -2,6 +2,8 @@ package io.ringmem.protocol;
 
 import io.ringmem.segment.SegmentConfig;
 
+import java.security.SecureRandom;
+
 /**
  * Rank {@code rank} of a ring of {@code ranks} workers runs one segment of one document: its zigzag shard of
  * {@code segmentIds} through every layer, ring attention with its neighbours, attention to the document's carried
@@ -22,16 +24,37 @@ import io.ringmem.segment.SegmentConfig;
  * @param scoreTokens   compute per-token NLL
  * @param embed         compute the pooled final hidden state
  * @param stepTimeoutMillis how long a ring step may wait for a neighbour
+ * @param sessionKey    the ring session's secret (random, {@link #SESSION_KEY_BYTES} bytes, the same for every rank of
+ *                      this try): ring connections prove it before any frame is accepted. It travels with the task
+ *                      (see docs/cluster.md, "Known limits"); {@link #toString} does not show it
  */
 public record ShardTask(String jobId, String documentId, int segment, int session, int rank, int ranks,
                         String schedule, String nextAddress, int[] segmentIds, int firstPosition, int nextToken,
-                        SegmentConfig settings, boolean scoreTokens, boolean embed, long stepTimeoutMillis)
+                        SegmentConfig settings, boolean scoreTokens, boolean embed, long stepTimeoutMillis,
+                        byte[] sessionKey)
         implements WorkerRequest<ShardResult> {
+    /** Bytes of a session key the coordinator issues. */
+    public static final int SESSION_KEY_BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     public ShardTask {
         if (ranks < 1 || rank < 0 || rank >= ranks) throw new IllegalArgumentException("rank " + rank + " of " + ranks);
         if (segment < 0 || session < 0 || firstPosition < 0) throw new IllegalArgumentException("negative segment, session or position");
         if (segmentIds.length < ranks) throw new IllegalArgumentException(ranks + " ranks need at least " + ranks + " tokens");
         if (stepTimeoutMillis <= 0) throw new IllegalArgumentException("stepTimeoutMillis must be > 0");
+        if (sessionKey == null || sessionKey.length < 16) throw new IllegalArgumentException("session key of at least 16 bytes required");
+    }
+
+    /** A fresh random session key (SecureRandom, {@link #SESSION_KEY_BYTES} bytes): one per ring session. */
+    public static byte[] newSessionKey() {
+        byte[] key = new byte[SESSION_KEY_BYTES];
+        RANDOM.nextBytes(key);
+        return key;
+    }
+
+    @Override
+    public String toString() {
+        return "ShardTask[" + sessionId() + " rank " + rank + "/" + ranks + ", " + segmentIds.length + " tokens]";
     }
 
     /** The ring session id every rank of this try shares. */

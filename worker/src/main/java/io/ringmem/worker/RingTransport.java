@@ -15,8 +15,12 @@ public interface RingTransport extends AutoCloseable {
     /**
      * This worker's links in ring session {@code sessionId}: it sends to {@code nextAddress} (rank
      * {@code (rank + 1) % size}) and receives from the previous rank.
+     *
+     * @param key           the session's secret (the same on every rank); only peers that prove it are accepted
+     * @param maxFrameBytes the session's largest block frame (0: the transport's limit); larger frames are refused
      */
-    RingChannel open(String sessionId, int rank, int size, String nextAddress, Duration stepTimeout);
+    RingChannel open(String sessionId, int rank, int size, String nextAddress, Duration stepTimeout, byte[] key,
+                     int maxFrameBytes);
 
     /**
      * Ends a session after a failure: the neighbours' pending and later operations in that session fail promptly

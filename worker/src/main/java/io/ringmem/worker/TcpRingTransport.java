@@ -31,8 +31,9 @@ public final class TcpRingTransport implements RingTransport {
     }
 
     @Override
-    public RingChannel open(String sessionId, int rank, int size, String nextAddress, Duration stepTimeout) {
-        return server.open(new RingSession(sessionId, rank, size, nextAddress, stepTimeout));
+    public RingChannel open(String sessionId, int rank, int size, String nextAddress, Duration stepTimeout, byte[] key,
+                            int maxFrameBytes) {
+        return server.open(new RingSession(sessionId, rank, size, nextAddress, stepTimeout, key).withMaxFrameBytes(maxFrameBytes));
     }
 
     @Override

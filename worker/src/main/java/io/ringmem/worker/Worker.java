@@ -29,6 +29,7 @@ import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentPipeline;
 import io.ringmem.segment.SegmentState;
 import io.ringmem.segment.TokenScores;
+import io.ringmem.worker.ring.KvBlockFrames;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -106,8 +107,8 @@ public final class Worker implements RequestHandler {
         int n = ids.length, first = t.firstPosition(), vocab = model.config().vocabSize();
         double[] nllByOffset = new double[n]; // written by the rank's thread only
         Arrays.fill(nllByOffset, Double.NaN);
-        CountingChannel channel = new CountingChannel(
-                transport.open(t.sessionId(), t.rank(), t.ranks(), t.nextAddress(), run.stepTimeout()));
+        CountingChannel channel = new CountingChannel(transport.open(t.sessionId(), t.rank(), t.ranks(), t.nextAddress(),
+                run.stepTimeout(), t.sessionKey(), maxBlockFrameBytes(run.schedule(), t.ranks(), n)));
         RankPrefill.Output out;
         try {
             out = new RankPrefill(model, run).run(ids, first, extra, channel,
@@ -168,6 +169,16 @@ public final class Worker implements RequestHandler {
         int[] all = new Generator(model, RunConfig.of(1, ShardSchedule.ZIGZAG)).generate(t.promptIds(), t.maxTokens(),
                 new Sampler(t.temperature(), t.topP(), t.seed()), id -> contains(t.stopIds(), id), id -> true);
         return new TokensResult(Arrays.copyOfRange(all, t.promptIds().length, all.length), name, System.nanoTime() - t0);
+    }
+
+    /**
+     * The ring session's frame bound: the BLOCK of the largest shard (every block a rank sends in the ring is one
+     * layer of some rank's shard: its tokens × the model's KV width).
+     */
+    private int maxBlockFrameBytes(ShardSchedule schedule, int ranks, int tokens) {
+        int most = 0;
+        for (int r = 0; r < ranks; r++) most = Math.max(most, schedule.positions(r, ranks, tokens).length);
+        return KvBlockFrames.blockFrameBytes(most, model.config().kvDim());
     }
 
     private SegmentState stateBefore(SegmentPipeline pipeline, String documentId, int segment) {

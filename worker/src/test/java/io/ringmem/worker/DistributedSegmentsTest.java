@@ -102,9 +102,10 @@ class DistributedSegmentsTest {
                 int[] segIds = Arrays.copyOfRange(ids, start, end);
                 int next = end < ids.length ? ids[end] : -1;
                 List<CompletableFuture<ShardResult>> fs = new ArrayList<>();
+                byte[] key = ShardTask.newSessionKey();
                 for (int r = 0; r < p; r++) {
                     ShardTask t = new ShardTask("job", doc, seg, 7, r, p, "zigzag", c.workers().get((r + 1) % p).ringAddress(),
-                            segIds, start, next, s, true, false, 30_000);
+                            segIds, start, next, s, true, false, 30_000, key);
                     Worker w = c.workers().get(r);
                     fs.add(CompletableFuture.supplyAsync(() -> w.handle(t), pool));
                 }
@@ -172,7 +173,7 @@ class DistributedSegmentsTest {
         SegmentConfig s = new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true);
         try (Cluster c = Cluster.start(1)) {
             ShardTask later = new ShardTask("job", "orphan", 2, 1, 0, 1, "zigzag", c.workers().get(0).ringAddress(),
-                    Arrays.copyOf(ids, 128), 256, -1, s, true, false, 5_000);
+                    Arrays.copyOf(ids, 128), 256, -1, s, true, false, 5_000, ShardTask.newSessionKey());
             RingmemException e = assertThrows(RingmemException.class, () -> c.workers().get(0).handle(later));
             assertTrue(e.getMessage().contains("'orphan' after segment 1"), e.getMessage());
             RingmemException f = assertThrows(RingmemException.class,
@@ -188,7 +189,7 @@ class DistributedSegmentsTest {
             String deadAddress = c.workers().get(1).ringAddress();
             c.transports().get(1).close(); // worker 1 is gone
             ShardTask t = new ShardTask("job", "d", 0, 1, 0, 2, "zigzag", deadAddress, Arrays.copyOf(ids, 128), 0, ids[128], s,
-                    true, false, 5_000);
+                    true, false, 5_000, ShardTask.newSessionKey());
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> CompletableFuture.supplyAsync(() -> c.workers().get(0).handle(t)).get());
             assertInstanceOf(RingmemException.class, e.getCause());

@@ -5,25 +5,30 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.ringmem.RingmemException;
 
 import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Handler of one accepted connection: HELLO binds it to a session's {@link Inbox}, BLOCKs go to that inbox, END
- * ends it. The connection closing before END, or a malformed or out-of-order frame, fails the session. Runs on the
+ * Handler of one authenticated accepted connection (installed by {@link AcceptorHandshake}, bound to its session's
+ * {@link Inbox}): BLOCKs go to that inbox, END ends it. The connection closing before END, no frame within the
+ * server's idle timeout, or a malformed, oversized or out-of-order frame fails the session. Runs on the
  * connection's event loop; decoding (a bulk copy into fresh arrays) happens here.
  */
 final class InboundLink extends SimpleChannelInboundHandler<ByteBuf> {
     private static final System.Logger LOG = System.getLogger(InboundLink.class.getName());
 
     private final RingServer server;
-    private Inbox inbox;
+    private final Inbox inbox;
+    private final int maxFrameBytes;
     private boolean ended;
 
-    InboundLink(RingServer server) {
+    InboundLink(RingServer server, Inbox inbox, int maxFrameBytes) {
         this.server = server;
+        this.inbox = inbox;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     @Override
@@ -31,25 +36,13 @@ final class InboundLink extends SimpleChannelInboundHandler<ByteBuf> {
         KvBlockFrames.Frame frame = KvBlockFrames.decode(buf);
         if (ended) throw new RingmemException("malformed ring frame: " + name(frame) + " after END");
         switch (frame) {
-            case KvBlockFrames.Hello hello -> {
-                if (inbox != null) throw new RingmemException("malformed ring frame: a second HELLO");
-                inbox = server.inboundHello(hello, ctx.channel());
-                if (inbox == null) {
-                    ended = true;
-                    ctx.close();
-                }
-            }
-            case KvBlockFrames.Block block -> requireHello(frame).deliver(block.block());
+            case KvBlockFrames.Block block -> inbox.deliver(block.block());
             case KvBlockFrames.End end -> {
                 ended = true;
-                requireHello(frame).peerEnded(end);
+                inbox.peerEnded(end);
             }
+            default -> throw new RingmemException("malformed ring frame: " + name(frame) + " after the handshake");
         }
-    }
-
-    private Inbox requireHello(KvBlockFrames.Frame frame) {
-        if (inbox == null) throw new RingmemException("malformed ring frame: " + name(frame) + " before HELLO");
-        return inbox;
     }
 
     private static String name(KvBlockFrames.Frame f) {
@@ -58,7 +51,7 @@ final class InboundLink extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (inbox != null && !ended) {
+        if (!ended) {
             ended = true;
             inbox.peerLost();
         }
@@ -71,11 +64,13 @@ final class InboundLink extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         String detail = cause instanceof TooLongFrameException
-                ? "malformed ring frame: longer than the max frame size of " + server.maxFrameBytes() + " bytes ("
+                ? "malformed ring frame: longer than the session's max frame size of " + maxFrameBytes + " bytes ("
                         + cause.getMessage() + ")"
+                : cause instanceof ReadTimeoutException
+                ? "no frame for " + TcpRingChannel.seconds(server.config().idleTimeout()) + " (the ring's idle timeout)"
                 : cause instanceof RingmemException ? cause.getMessage()
                 : cause instanceof DecoderException ? "malformed ring frame: " + cause.getMessage() : String.valueOf(cause);
-        if (inbox != null && !ended) {
+        if (!ended) {
             ended = true;
             inbox.protocolError(detail);
         } else {

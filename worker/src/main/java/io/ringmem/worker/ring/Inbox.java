@@ -239,6 +239,11 @@ final class Inbox {
         return inbound;
     }
 
+    /** The owner's session while open and healthy, else null. */
+    synchronized RingSession openSession() {
+        return owner != null && !released && failure == null ? owner.session() : null;
+    }
+
     synchronized boolean isOpened() {
         return owner != null;
     }

@@ -17,8 +17,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The link from one rank to the next for one session: a TCP connection opened on the first send (HELLO first),
- * reused for every block, ended with END. All state is confined to one event loop, which also runs the connection,
+ * The link from one rank to the next for one session: a TCP connection opened on the first send, authenticated
+ * with the session key ({@link ConnectorHandshake}) before any block, reused for every block, ended with END. A
+ * handshake the next rank refuses or drops (it has not opened the session yet, or is over its connection caps) is
+ * retried with a growing pause (25 ms to 500 ms) until the step timeout since the first try has passed. All state
+ * is confined to one event loop, which also runs the connection,
  * so writes keep the order of {@link #send} calls.
  *
  * <p>A send's future completes when its frame was written to the socket. Any failure of the link (connect, write,
@@ -35,6 +38,8 @@ final class Outbound {
     private Channel channel;
     private boolean connected;
     private boolean ending;
+    private long firstTryNanos;
+    private int tries;
     private RingmemException failure;
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
     private final ArrayDeque<CompletableFuture<Void>> queuedDone = new ArrayDeque<>();
@@ -88,14 +93,22 @@ final class Outbound {
 
     private void connect() {
         RingSession s = owner.session();
-        ChannelFuture cf = server.connect(loop, target, s.connectTimeout(), new LinkHandler());
-        channel = cf.channel();
+        if (tries++ == 0) firstTryNanos = System.nanoTime();
+        CompletableFuture<Void> authenticated = new CompletableFuture<>();
+        ChannelFuture cf = server.connect(loop, target, s, new LinkHandler(), authenticated);
+        Channel ch = cf.channel();
+        channel = ch;
         cf.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                if (failure == null) {
-                    owner.fail(new RingmemException("ring rank " + s.rank() + " cannot connect to the next rank " + s.nextRank()
-                            + " at " + s.nextAddress() + ": " + describe(f.cause(), s)), null, true);
-                }
+            if (!f.isSuccess() && failure == null && channel == ch) {
+                authenticated.cancel(false);
+                owner.fail(new RingmemException("ring rank " + s.rank() + " cannot connect to the next rank " + s.nextRank()
+                        + " at " + s.nextAddress() + ": " + describe(f.cause(), s)), null, true);
+            }
+        });
+        authenticated.whenComplete((v, e) -> execute(() -> {
+            if (channel != ch || (e != null && !tcpConnected(cf))) return;
+            if (e != null) {
+                retryOrFail(e);
                 return;
             }
             connected = true;
@@ -103,12 +116,31 @@ final class Outbound {
                 channel.close();
                 return;
             }
-            channel.write(KvBlockFrames.encodeHello(channel.alloc(), owner.hello()));
             while (!queued.isEmpty()) write(queued.poll(), queuedDone.poll());
             if (ending) channel.writeAndFlush(KvBlockFrames.encodeEnd(channel.alloc(), KvBlockFrames.End.ORDERLY))
                     .addListener(ChannelFutureListener.CLOSE);
             channel.flush();
-        });
+        }));
+    }
+
+    /** True if the TCP connection itself was made (a refused connect is reported by its own listener). */
+    private static boolean tcpConnected(ChannelFuture cf) {
+        return cf.isDone() && cf.isSuccess();
+    }
+
+    private void retryOrFail(Throwable e) {
+        if (failure != null) return;
+        RingSession s = owner.session();
+        long pause = TimeUnit.MILLISECONDS.toNanos(Math.min(500, 25L << Math.min(tries, 5)));
+        if (System.nanoTime() - firstTryNanos + pause < s.stepTimeout().toNanos()) {
+            loop.schedule(() -> {
+                if (failure == null) connect();
+            }, pause, TimeUnit.NANOSECONDS);
+            return;
+        }
+        owner.fail(new RingmemException("ring rank " + s.rank() + " could not authenticate with the next rank " + s.nextRank()
+                + " at " + s.nextAddress() + " within " + TcpRingChannel.seconds(s.stepTimeout()) + " (" + tries + " tries; last: "
+                + e.getMessage() + ")"), null, true);
     }
 
     private void write(ByteBuf frame, CompletableFuture<Void> done) {
@@ -160,15 +192,29 @@ final class Outbound {
         });
     }
 
-    /** A short connection that only carries HELLO and END(aborted), so the next rank fails fast; errors ignored. */
+    /**
+     * A short connection that only carries the handshake and END(aborted), so the next rank fails fast; retried like
+     * a send's connection (the next rank may open the session later) for up to the connect timeout; errors ignored.
+     */
     private void abortOnly(String reason) {
-        ChannelFuture cf = server.connect(loop, target, owner.session().connectTimeout(), new LinkHandler());
+        long start = System.nanoTime();
+        abortOnly(reason, start, 0);
+    }
+
+    private void abortOnly(String reason, long start, int attempt) {
+        CompletableFuture<Void> authenticated = new CompletableFuture<>();
+        ChannelFuture cf = server.connect(loop, target, owner.session(), new LinkHandler(), authenticated);
         channel = cf.channel();
-        cf.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) return;
-            f.channel().write(KvBlockFrames.encodeHello(f.channel().alloc(), owner.hello()));
-            f.channel().writeAndFlush(KvBlockFrames.encodeEnd(f.channel().alloc(), new KvBlockFrames.End(true, reason)))
-                    .addListener(ChannelFutureListener.CLOSE);
+        authenticated.whenComplete((v, e) -> {
+            if (e == null) {
+                cf.channel().writeAndFlush(KvBlockFrames.encodeEnd(cf.channel().alloc(), new KvBlockFrames.End(true, reason)))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            long pause = TimeUnit.MILLISECONDS.toNanos(Math.min(500, 25L << Math.min(attempt, 5)));
+            if (tcpConnected(cf) && System.nanoTime() - start + pause < owner.session().connectTimeout().toNanos()) {
+                execute(() -> loop.schedule(() -> abortOnly(reason, start, attempt + 1), pause, TimeUnit.NANOSECONDS));
+            }
         });
     }
 

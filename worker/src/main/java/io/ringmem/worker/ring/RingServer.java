@@ -25,9 +25,12 @@ import io.ringmem.RingmemException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The ring data plane of one worker process: a TCP server that accepts the connections of other ranks' channels and
@@ -35,9 +38,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * outgoing connections share. Sessions are opened with {@link #open}, which returns the rank's
  * {@link TcpRingChannel}.
  *
- * <p>Frames may arrive before the local rank opens its session; they are buffered until it does. A session nobody
- * opens within {@link RingServerConfig#unopenedSessionTtl()} is dropped: its blocks are freed, the sender is told
- * with END(aborted) and a warning is logged. Buffering is bounded by that time only, not by bytes.
+ * <p><b>Only ring members.</b> Every accepted connection must first pass the handshake of {@link KvBlockFrames}:
+ * prove the key of a session that is open on this server ({@link AcceptorHandshake}). Until then it reads at most
+ * one HELLO ({@link KvBlockFrames#HELLO_MAX_BYTES}) and nothing is buffered for it; a connection that fails the
+ * handshake or misses {@link RingServerConfig#handshakeTimeout()} is closed and no session notices. At most
+ * {@link RingServerConfig#maxUnauthenticated()} connections may be in the handshake and
+ * {@link RingServerConfig#maxConnections()} accepted in all; more are closed on accept. After the handshake, frames
+ * are bounded by the session's max frame size and an inbound link silent for {@link RingServerConfig#idleTimeout()}
+ * fails its session. A connector whose handshake is refused (the next rank has not opened the session yet, or is
+ * busy with strangers) retries until its step timeout.
+ *
+ * <p>An inbox can still exist before the local rank opens its session (a HELLO authenticated just before the session
+ * closed); a session nobody opens within {@link RingServerConfig#unopenedSessionTtl()} is dropped: its blocks are
+ * freed, the sender is told with END(aborted) and a warning is logged.
  *
  * <p>One event loop group ({@link RingServerConfig#ioThreads()} threads, daemon) serves every connection; nothing
  * blocks on it. {@link #close} closes every connection without telling peers (as a killed process would: they see
@@ -55,9 +68,13 @@ public final class RingServer implements AutoCloseable {
     private final Map<Inbox.Key, Inbox> sessions = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> sweeper;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger unauthenticated = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
 
     private RingServer(RingServerConfig config) {
         this.config = config;
+        RingAuth.warmUp(); // SecureRandom seeding and the HMAC provider load once here, not on a ring's first connection
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
                 new DefaultThreadFactory("ringmem-ring-io", true), NioIoHandler.newFactory());
         this.connections = new DefaultChannelGroup("ring-connections", group.next());
@@ -68,9 +85,7 @@ public final class RingServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            connections.add(ch);
-                            ch.pipeline().addLast(KvBlockFrames.newFrameDecoder(config.maxFrameBytes()),
-                                    new InboundLink(RingServer.this));
+                            admit(ch);
                         }
                     });
             ChannelFuture f = b.bind(config.host(), config.port()).awaitUninterruptibly();
@@ -134,6 +149,21 @@ public final class RingServer implements AutoCloseable {
         }
     }
 
+    /** Accepted connections now open (authenticated or not). */
+    public int acceptedConnections() {
+        return accepted.get();
+    }
+
+    /** Accepted connections now in the handshake. */
+    public int unauthenticatedConnections() {
+        return unauthenticated.get();
+    }
+
+    /** Accepted connections closed so far for a failed or late handshake, or over a cap. */
+    public long refusedConnections() {
+        return refused.get();
+    }
+
     /** Sessions with buffered state that no local rank has opened yet. */
     public int unopenedSessions() {
         return (int) sessions.values().stream().filter(i -> !i.isOpened()).count();
@@ -169,7 +199,40 @@ public final class RingServer implements AutoCloseable {
 
     // ---- package-private plumbing for Inbox, InboundLink, Outbound, TcpRingChannel
 
-    /** Routes a HELLO: the inbox of (session, receiving rank), created if nobody opened it yet; null if rejected. */
+    /** Counts an accepted connection against the caps and starts its handshake, or closes it if over a cap. */
+    private void admit(SocketChannel ch) {
+        int total = accepted.incrementAndGet(), strangers = unauthenticated.incrementAndGet();
+        AtomicBoolean pending = new AtomicBoolean(true);
+        Runnable authenticated = () -> {
+            if (pending.getAndSet(false)) unauthenticated.decrementAndGet();
+        };
+        ch.closeFuture().addListener(f -> {
+            accepted.decrementAndGet();
+            authenticated.run();
+        });
+        if (total > config.maxConnections() || strangers > config.maxUnauthenticated()) {
+            refused.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, "ring connection from " + ch.remoteAddress() + " refused: over the cap of "
+                    + (total > config.maxConnections() ? config.maxConnections() + " connections"
+                    : config.maxUnauthenticated() + " connections in the handshake"));
+            ch.close();
+            return;
+        }
+        connections.add(ch);
+        ch.pipeline().addLast(new AcceptorHandshake(this, authenticated));
+    }
+
+    void handshakeRejected() {
+        refused.incrementAndGet();
+    }
+
+    /** The session of (id, rank) if open here and healthy (its key checks a HELLO), else null. */
+    RingSession openSession(String sessionId, int rank) {
+        Inbox inbox = sessions.get(new Inbox.Key(sessionId, rank));
+        return inbox == null ? null : inbox.openSession();
+    }
+
+    /** Routes an authenticated HELLO: the inbox of (session, receiving rank), created if nobody opened it yet; null if rejected. */
     Inbox inboundHello(KvBlockFrames.Hello hello, Channel ch) {
         if (closed.get()) return null;
         Inbox.Key key = new Inbox.Key(hello.sessionId(), (hello.senderRank() + 1) % hello.ringSize());
@@ -193,7 +256,15 @@ public final class RingServer implements AutoCloseable {
         sessions.remove(inbox.key(), inbox);
     }
 
-    ChannelFuture connect(EventLoop loop, HostPort target, Duration timeout, ChannelHandler handler) {
+    /**
+     * Connects to {@code target} for {@code session}: the handshake runs first, {@code authenticated} completes when
+     * it passed (or fails), then {@code handler} gets the frames the acceptor sends back.
+     */
+    ChannelFuture connect(EventLoop loop, HostPort target, RingSession session, ChannelHandler handler,
+                          CompletableFuture<Void> authenticated) {
+        Duration timeout = session.connectTimeout();
+        Duration handshake = session.stepTimeout().compareTo(config.handshakeTimeout()) < 0
+                ? session.stepTimeout() : config.handshakeTimeout();
         return new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
@@ -201,7 +272,7 @@ public final class RingServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast(KvBlockFrames.newFrameDecoder(config.maxFrameBytes()), handler);
+                        ch.pipeline().addLast(new ConnectorHandshake(session, advertised, authenticated, handshake), handler);
                     }
                 })
                 .connect(target.host(), target.port());
@@ -211,8 +282,10 @@ public final class RingServer implements AutoCloseable {
         return ByteBufAllocator.DEFAULT;
     }
 
-    int maxFrameBytes() {
-        return config.maxFrameBytes();
+    /** The largest frame {@code session} sends or accepts: its own bound (at least an END's), capped by the server's. */
+    int maxFrameBytes(RingSession session) {
+        if (session.maxFrameBytes() == 0) return config.maxFrameBytes();
+        return Math.min(config.maxFrameBytes(), Math.max(session.maxFrameBytes(), KvBlockFrames.END_MAX_BYTES));
     }
 
     private void dropUnopened() {

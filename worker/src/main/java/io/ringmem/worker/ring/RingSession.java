@@ -15,9 +15,15 @@ import java.time.Duration;
  *                       {@code size > 1}, ignored (may be null) when {@code size == 1}
  * @param stepTimeout    how long a receive may wait for its block, and a send for its flush; positive
  * @param connectTimeout how long connecting to the next rank may take; positive
+ * @param key            the session's secret, the same on every rank (issued by the coordinator), at least 16 bytes;
+ *                       connections of this session prove it in the handshake (see {@link KvBlockFrames}). Not copied:
+ *                       do not change the array afterwards
+ * @param maxFrameBytes  the largest frame this session sends or accepts (its largest KV block:
+ *                       {@link KvBlockFrames#blockFrameBytes(int, int)}); 0 means the server's max frame size, and the
+ *                       server's max also caps any larger value; END frames are always allowed their own size
  */
 public record RingSession(String sessionId, int rank, int size, String nextAddress, Duration stepTimeout,
-                          Duration connectTimeout) {
+                          Duration connectTimeout, byte[] key, int maxFrameBytes) {
     /** Longest session id, in UTF-8 bytes. */
     public static final int MAX_SESSION_ID_BYTES = 1024;
     /** Connect timeout used when none is given (capped by the step timeout). */
@@ -37,12 +43,28 @@ public record RingSession(String sessionId, int rank, int size, String nextAddre
         }
         requirePositive(stepTimeout, "step timeout");
         requirePositive(connectTimeout, "connect timeout");
+        RingAuth.checkKey(key);
+        if (maxFrameBytes < 0) throw new IllegalArgumentException("max frame size must not be negative, got " + maxFrameBytes);
     }
 
-    /** A session whose connect timeout is the shorter of {@link #DEFAULT_CONNECT_TIMEOUT} and the step timeout. */
-    public RingSession(String sessionId, int rank, int size, String nextAddress, Duration stepTimeout) {
+    /**
+     * A session whose connect timeout is the shorter of {@link #DEFAULT_CONNECT_TIMEOUT} and the step timeout, with
+     * the server's max frame size.
+     */
+    public RingSession(String sessionId, int rank, int size, String nextAddress, Duration stepTimeout, byte[] key) {
         this(sessionId, rank, size, nextAddress, stepTimeout,
-                stepTimeout != null && stepTimeout.compareTo(DEFAULT_CONNECT_TIMEOUT) < 0 ? stepTimeout : DEFAULT_CONNECT_TIMEOUT);
+                stepTimeout != null && stepTimeout.compareTo(DEFAULT_CONNECT_TIMEOUT) < 0 ? stepTimeout : DEFAULT_CONNECT_TIMEOUT, key, 0);
+    }
+
+    /** This session with another max frame size (see {@code maxFrameBytes}). */
+    public RingSession withMaxFrameBytes(int bytes) {
+        return new RingSession(sessionId, rank, size, nextAddress, stepTimeout, connectTimeout, key, bytes);
+    }
+
+    /** Does not show the key. */
+    @Override
+    public String toString() {
+        return "RingSession[" + sessionId + " rank " + rank + "/" + size + " next " + nextAddress + "]";
     }
 
     public int nextRank() {

@@ -20,9 +20,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p><b>Contract.</b>
  * <ul>
  *   <li>{@link #sendNext} encodes the block on the calling thread (a bulk copy into a direct buffer) and writes it to
- *   a connection to the next rank's server, opened on the first send and reused. Its future completes when the frame
+ *   a connection to the next rank's server, opened on the first send and reused; the connection first passes the
+ *   key handshake (see {@link KvBlockFrames}), retried while the next rank refuses it (it may not have opened the
+ *   session yet) until the step timeout. Its future completes when the frame
  *   was written to the socket, not when the peer received or processed it. Blocks arrive in the order of the
- *   {@code sendNext} calls. A block larger than the server's max frame size fails its send only.</li>
+ *   {@code sendNext} calls. A block larger than the session's max frame size fails its send only.</li>
  *   <li>{@link #receivePrev} completes with the next block from the previous rank, in the order sent. At most one
  *   receive may be pending (a second throws {@link IllegalStateException}). A receive not satisfied within the step
  *   timeout fails with a timeout message; that alone does not end the session (a later receive gets the next
@@ -38,7 +40,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * before the connections close, so a failure travels around the ring both ways — when: the previous rank's
  * connection closes or resets before its END ("ring peer rank 2 (host:port) disconnected"), a neighbour aborts
  * ("ring peer rank 2 (host:port) aborted: reason", the reason being the first failure's), connecting to the next
- * rank fails or times out, a write fails, a send is not flushed within the step timeout, the next rank's
+ * rank fails or times out, the handshake with it does not pass within the step timeout, the inbound link is idle
+ * past the server's idle timeout, a write fails, a send is not flushed within the step timeout, the next rank's
  * connection closes before this rank ended it, a malformed frame arrives, or {@link #abort} is called. Only the
  * first failure counts.
  *
@@ -55,7 +58,6 @@ public final class TcpRingChannel implements RingChannel {
     private final Inbox inbox;
     private final EventLoop loop;
     private final Outbound outbound; // null when size == 1
-    private final KvBlockFrames.Hello hello;
     private final AtomicReference<RingmemException> failure = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -64,7 +66,6 @@ public final class TcpRingChannel implements RingChannel {
         this.session = session;
         this.inbox = inbox;
         this.loop = loop;
-        this.hello = new KvBlockFrames.Hello(session.sessionId(), session.rank(), session.size(), server.advertisedAddress());
         this.outbound = session.size() > 1 ? new Outbound(this, server, loop) : null;
     }
 
@@ -99,7 +100,7 @@ public final class TcpRingChannel implements RingChannel {
         }
         ByteBuf frame;
         try {
-            frame = KvBlockFrames.encodeBlock(server.allocator(), block, server.maxFrameBytes());
+            frame = KvBlockFrames.encodeBlock(server.allocator(), block, server.maxFrameBytes(session));
         } catch (RingmemException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -155,10 +156,6 @@ public final class TcpRingChannel implements RingChannel {
         }
         if (outbound != null) outbound.abort(e, reason, notifyPeers && !closed.get());
         server.release(inbox);
-    }
-
-    KvBlockFrames.Hello hello() {
-        return hello;
     }
 
     private RingmemException closedException() {

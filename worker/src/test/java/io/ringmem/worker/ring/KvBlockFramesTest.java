@@ -11,6 +11,7 @@ import io.ringmem.ring.KvBlock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -84,8 +85,18 @@ class KvBlockFramesTest {
 
     @Test
     void helloAndEndRoundTrip() {
-        var hello = new KvBlockFrames.Hello("job-7/doc-0/seg-3/attempt-1 ü", 2, 4, "[::1]:7000");
-        assertEquals(hello, roundTrip(KvBlockFrames.encodeHello(ALLOC, hello)));
+        byte[] nonce = new byte[32], proof = new byte[32];
+        nonce[3] = 7;
+        proof[31] = -1;
+        var hello = new KvBlockFrames.Hello("job-7/doc-0/seg-3/attempt-1 ü", 2, 4, "[::1]:7000", nonce, proof);
+        var back = (KvBlockFrames.Hello) roundTrip(KvBlockFrames.encodeHello(ALLOC, hello));
+        assertEquals(List.of(hello.sessionId(), hello.senderRank(), hello.ringSize(), hello.senderAddress()),
+                List.of(back.sessionId(), back.senderRank(), back.ringSize(), back.senderAddress()));
+        assertArrayEquals(nonce, back.nonce());
+        assertArrayEquals(proof, back.proof());
+        var challenge = (KvBlockFrames.Challenge) roundTrip(KvBlockFrames.encodeChallenge(ALLOC, nonce));
+        assertArrayEquals(nonce, challenge.challenge());
+        assertArrayEquals(proof, ((KvBlockFrames.Proof) roundTrip(KvBlockFrames.encodeProof(ALLOC, proof))).proof());
         assertEquals(KvBlockFrames.End.ORDERLY, roundTrip(KvBlockFrames.encodeEnd(ALLOC, KvBlockFrames.End.ORDERLY)));
         var abort = new KvBlockFrames.End(true, "rank 1 ran out of memory");
         assertEquals(abort, roundTrip(KvBlockFrames.encodeEnd(ALLOC, abort)));
@@ -116,11 +127,11 @@ class KvBlockFramesTest {
         assertMalformed("ring protocol version 7", f -> f.writeByte(KvBlockFrames.HELLO).writeIntLE(KvBlockFrames.MAGIC)
                 .writeIntLE(7).writeIntLE(0).writeIntLE(2));
         assertMalformed("HELLO from rank 5 of a ring of 2", f -> f.writeByte(KvBlockFrames.HELLO).writeIntLE(KvBlockFrames.MAGIC)
-                .writeIntLE(1).writeIntLE(5).writeIntLE(2));
+                .writeIntLE(KvBlockFrames.VERSION).writeIntLE(5).writeIntLE(2));
         assertMalformed("session id of -3 bytes", f -> f.writeByte(KvBlockFrames.HELLO).writeIntLE(KvBlockFrames.MAGIC)
-                .writeIntLE(1).writeIntLE(0).writeIntLE(2).writeIntLE(-3));
+                .writeIntLE(KvBlockFrames.VERSION).writeIntLE(0).writeIntLE(2).writeIntLE(-3));
         assertMalformed("frame ends inside the session id", f -> f.writeByte(KvBlockFrames.HELLO).writeIntLE(KvBlockFrames.MAGIC)
-                .writeIntLE(1).writeIntLE(0).writeIntLE(2).writeIntLE(100).writeByte('x'));
+                .writeIntLE(KvBlockFrames.VERSION).writeIntLE(0).writeIntLE(2).writeIntLE(100).writeByte('x'));
         assertMalformed("END with flag 2", f -> f.writeByte(KvBlockFrames.END).writeByte(2).writeIntLE(0));
         assertMalformed("3 unexpected bytes after a frame of type 3", f -> f.writeByte(KvBlockFrames.END).writeByte(0)
                 .writeIntLE(0).writeMedium(0));

@@ -118,7 +118,7 @@ class TcpRingAttentionTest {
         Inputs in = Inputs.random(7, 20);
         List<RankResult> expected = inMemory(1, in, true);
         try (RingServer server = RingServer.start("127.0.0.1", 0);
-             TcpRingChannel ch = server.open(new RingSession("solo", 0, 1, null, STEP))) {
+             TcpRingChannel ch = server.open(new RingSession("solo", 0, 1, null, STEP, TestRing.key("solo")))) {
             assertSame(expected, List.of(runRank(ch, in, true)));
             // a rank of one may send to itself
             KvBlock b = new KvBlock(0, 0, new int[]{3}, new float[]{1, 2}, new float[]{3, 4});

@@ -2,15 +2,11 @@ package io.ringmem.worker.ring;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.ringmem.RingmemException;
 import io.ringmem.ring.KvBlock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class TcpRingChannelTest {
     private static final Duration STEP = Duration.ofSeconds(30);
+    private static final byte[] K = TestRing.key("k");
 
     static KvBlock block(int layer, int rank, int tokens) {
         return KvBlockFramesTest.randomBlock(new Random(31L * layer + rank), tokens, 8);
@@ -73,14 +70,15 @@ class TcpRingChannelTest {
     }
 
     @Test
-    void framesArrivingBeforeOpenAreDelivered() throws Exception {
+    void blocksSentBeforeTheNextRankOpensAreDeliveredOnceItDoes() throws Exception {
         try (TestRing ring = new TestRing(2)) {
             TcpRingChannel rank0 = ring.server(0).open(ring.session("early", 0, STEP));
             KvBlock[] sent = {block(0, 0, 3), block(1, 0, 4), block(2, 0, 2)};
-            for (KvBlock b : sent) rank0.sendNext(b).get(20, TimeUnit.SECONDS);
-            await(() -> ring.server(1).unopenedSessions() == 1);
+            List<CompletableFuture<Void>> sends = List.of(rank0.sendNext(sent[0]), rank0.sendNext(sent[1]), rank0.sendNext(sent[2]));
+            await(() -> ring.server(1).refusedConnections() > 0); // the handshake names a session not open there: retried
+            assertEquals(0, ring.server(1).unopenedSessions());
             try (TcpRingChannel rank1 = ring.server(1).open(ring.session("early", 1, STEP))) {
-                assertEquals(0, ring.server(1).unopenedSessions());
+                for (CompletableFuture<Void> f : sends) f.get(20, TimeUnit.SECONDS);
                 for (KvBlock b : sent) assertBlock(b, take(rank1.receivePrev()));
             }
             rank0.close();
@@ -143,7 +141,7 @@ class TcpRingChannelTest {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
         try (RingServer server = RingServer.start("127.0.0.1", 0);
-             TcpRingChannel ch = server.open(new RingSession("refused", 0, 2, "127.0.0.1:" + port, STEP))) {
+             TcpRingChannel ch = server.open(new RingSession("refused", 0, 2, "127.0.0.1:" + port, STEP, K))) {
             CompletableFuture<KvBlock> receive = ch.receivePrev();
             RingmemException e = failure(ch.sendNext(block(0, 0, 2)));
             assertEquals("ring rank 0 cannot connect to the next rank 1 at 127.0.0.1:" + port + ": Connection refused", e.getMessage());
@@ -210,30 +208,31 @@ class TcpRingChannelTest {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              RingServer server = RingServer.start("127.0.0.1", 0);
              TcpRingChannel ch = server.open(new RingSession("stuck", 0, 2, "127.0.0.1:" + silent.getLocalPort(),
-                     Duration.ofMillis(500)))) {
+                     Duration.ofMillis(500), TestRing.key("stuck")))) {
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> TestRing.fakeAcceptor(silent, "stuck"));
             KvBlock big = new KvBlock(0, 0, new int[1 << 12], new float[(1 << 12) * 2048], new float[(1 << 12) * 2048]); // 64 MiB
             RingmemException e = failure(ch.sendNext(big));
             assertMentions(e, "ring rank 0 could not send a block to rank 1 (127.0.0.1:" + silent.getLocalPort() + ") within 0.5 s");
+            accepted.get(20, TimeUnit.SECONDS).close();
         }
     }
 
     @Test
     void malformedFrameFailsTheSessionAndTellsTheSender() throws Exception {
         try (RingServer server = RingServer.start("127.0.0.1", 0);
-             TcpRingChannel rank1 = server.open(new RingSession("garbage", 1, 2, "127.0.0.1:1", STEP));
+             TcpRingChannel rank1 = server.open(new RingSession("garbage", 1, 2, "127.0.0.1:1", STEP, TestRing.key("garbage")));
              Socket raw = new Socket(InetAddress.getLoopbackAddress(), HostPort.parse(server.address()).port())) {
             CompletableFuture<KvBlock> waiting = rank1.receivePrev();
+            TestRing.handshake(raw, "garbage", 0, 2, "10.0.0.9:7000");
             OutputStream out = raw.getOutputStream();
-            out.write(bytes(KvBlockFrames.encodeHello(ByteBufAllocator.DEFAULT,
-                    new KvBlockFrames.Hello("garbage", 0, 2, "10.0.0.9:7000"))));
             ByteBuf bad = ByteBufAllocator.DEFAULT.heapBuffer().writeIntLE(17).writeByte(KvBlockFrames.BLOCK)
                     .writeIntLE(0).writeIntLE(0).writeIntLE(3).writeIntLE(10); // 10 floats over 3 tokens
-            out.write(bytes(bad));
+            out.write(TestRing.bytes(bad));
             out.flush();
             RingmemException e = failure(waiting);
             assertEquals("ring peer rank 0 (10.0.0.9:7000): malformed ring frame: BLOCK of 10 floats does not split over 3 tokens"
                     + " (session garbage)", e.getMessage());
-            KvBlockFrames.End end = (KvBlockFrames.End) readFrame(raw.getInputStream());
+            KvBlockFrames.End end = (KvBlockFrames.End) TestRing.readFrame(raw.getInputStream());
             assertTrue(end.aborted());
             assertEquals(e.getMessage(), end.reason());
         }
@@ -242,15 +241,14 @@ class TcpRingChannelTest {
     @Test
     void frameOverTheReceiversLimitFailsTheSession() throws Exception {
         try (RingServer server = RingServer.start(RingServerConfig.of("127.0.0.1", 0).withMaxFrameBytes(4096));
-             TcpRingChannel rank1 = server.open(new RingSession("too-long", 1, 2, "127.0.0.1:1", STEP));
+             TcpRingChannel rank1 = server.open(new RingSession("too-long", 1, 2, "127.0.0.1:1", STEP, TestRing.key("too-long")));
              Socket raw = new Socket(InetAddress.getLoopbackAddress(), HostPort.parse(server.address()).port())) {
             CompletableFuture<KvBlock> waiting = rank1.receivePrev();
+            TestRing.handshake(raw, "too-long", 0, 2, "10.0.0.9:7000");
             OutputStream out = raw.getOutputStream();
-            out.write(bytes(KvBlockFrames.encodeHello(ByteBufAllocator.DEFAULT,
-                    new KvBlockFrames.Hello("too-long", 0, 2, "10.0.0.9:7000"))));
-            out.write(bytes(ByteBufAllocator.DEFAULT.heapBuffer().writeIntLE(1 << 20).writeByte(KvBlockFrames.BLOCK)));
+            out.write(TestRing.bytes(ByteBufAllocator.DEFAULT.heapBuffer().writeIntLE(1 << 20).writeByte(KvBlockFrames.BLOCK)));
             out.flush();
-            assertEquals("ring peer rank 0 (10.0.0.9:7000): malformed ring frame: longer than the max frame size of 4096 bytes"
+            assertEquals("ring peer rank 0 (10.0.0.9:7000): malformed ring frame: longer than the session's max frame size of 4096 bytes"
                     + " (frame of 1048580 bytes) (session too-long)", failure(waiting).getMessage());
         }
     }
@@ -261,7 +259,7 @@ class TcpRingChannelTest {
             TcpRingChannel rank1 = ring.server(1).open(ring.session("sizes", 1, STEP));
             CompletableFuture<KvBlock> waiting = rank1.receivePrev();
             // a rank 0 that believes the ring has 3 ranks, with rank 1 on server 1
-            try (TcpRingChannel wrong = ring.server(0).open(new RingSession("sizes", 0, 3, ring.address(1), STEP))) {
+            try (TcpRingChannel wrong = ring.server(0).open(new RingSession("sizes", 0, 3, ring.address(1), STEP, TestRing.key("sizes")))) {
                 wrong.sendNext(block(0, 0, 1));
                 assertEquals("ring session sizes: rank 1 of 2 expected blocks from rank 0 but rank 0 of a ring of 3 connected from "
                         + ring.address(0), failure(waiting).getMessage());
@@ -271,16 +269,15 @@ class TcpRingChannelTest {
     }
 
     @Test
-    void sessionsNobodyOpensAreDroppedAndTheSenderIsTold() throws Exception {
-        RingServerConfig config = RingServerConfig.of("127.0.0.1", 0).withUnopenedSessionTtl(Duration.ofMillis(300));
-        try (TestRing ring = new TestRing(2, config)) {
-            TcpRingChannel rank0 = ring.server(0).open(ring.session("orphan", 0, STEP));
+    void aSessionTheNextRankNeverOpensFailsTheSenderAfterItsStepTimeout() throws Exception {
+        try (TestRing ring = new TestRing(2)) {
+            TcpRingChannel rank0 = ring.server(0).open(ring.session("orphan", 0, Duration.ofMillis(600)));
             CompletableFuture<KvBlock> waiting = rank0.receivePrev();
             rank0.sendNext(block(0, 0, 8));
-            RingmemException e = failure(waiting);
-            assertEquals("ring peer rank 1 (" + ring.address(1) + ") aborted: ring session orphan was not opened for rank 1 on "
-                    + ring.address(1) + " within 0.3 s", e.getMessage());
-            await(() -> ring.server(1).unopenedSessions() == 0);
+            assertMentions(failure(waiting), "ring rank 0 could not authenticate with the next rank 1 at " + ring.address(1)
+                    + " within 0.6 s");
+            assertEquals(0, ring.server(1).unopenedSessions());
+            assertEquals(0, ring.server(1).openSessions());
             rank0.close();
         }
     }
@@ -300,38 +297,21 @@ class TcpRingChannelTest {
 
     @Test
     void sessionValidation() {
-        assertThrows(IllegalArgumentException.class, () -> new RingSession(" ", 0, 2, "h:1", STEP));
-        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 2, 2, "h:1", STEP));
-        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 0, "h:1", STEP));
-        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, null, STEP));
-        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, "nohost", STEP));
-        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, "::1:80", STEP));
-        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, "h:0", STEP));
-        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, "h:1", Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new RingSession(" ", 0, 2, "h:1", STEP, K));
+        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 2, 2, "h:1", STEP, K));
+        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 0, "h:1", STEP, K));
+        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, null, STEP, K));
+        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, "nohost", STEP, K));
+        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, "::1:80", STEP, K));
+        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, "h:0", STEP, K));
+        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, "h:1", Duration.ZERO, K));
+        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, "h:1", STEP, new byte[15]));
+        assertThrows(IllegalArgumentException.class, () -> new RingSession("s", 0, 2, "h:1", STEP, null));
         assertEquals(new HostPort("::1", 80), HostPort.parse("[::1]:80"));
         assertEquals("[::1]:80", new HostPort("::1", 80).toString());
-        RingSession s = new RingSession("s", 0, 3, "h:1", Duration.ofSeconds(2));
+        RingSession s = new RingSession("s", 0, 3, "h:1", Duration.ofSeconds(2), K);
         assertEquals(Duration.ofSeconds(2), s.connectTimeout());
         assertEquals(2, s.prevRank());
         assertEquals(1, s.nextRank());
-    }
-
-    private static byte[] bytes(ByteBuf b) {
-        try {
-            byte[] a = new byte[b.readableBytes()];
-            b.readBytes(a);
-            return a;
-        } finally {
-            b.release();
-        }
-    }
-
-    private static KvBlockFrames.Frame readFrame(InputStream in) throws IOException {
-        DataInputStream d = new DataInputStream(in);
-        int len = Integer.reverseBytes(d.readInt());
-        byte[] body = new byte[len];
-        d.readFully(body);
-        ByteBuf b = Unpooled.wrappedBuffer(body);
-        return KvBlockFrames.decode(b);
     }
 }

@@ -1,8 +1,21 @@
 package io.ringmem.worker.ring;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.ringmem.RingmemException;
 import io.ringmem.ring.RingChannel;
 
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +50,68 @@ final class TestRing implements AutoCloseable {
 
     RingSession session(String id, int rank, Duration stepTimeout) {
         int p = servers.size();
-        return new RingSession(id, rank, p, address((rank + 1) % p), stepTimeout);
+        return new RingSession(id, rank, p, address((rank + 1) % p), stepTimeout, key(id));
+    }
+
+    /** The test key of session {@code id}: SHA-256 of the id, so every rank (and a test playing a rank) agrees. */
+    static byte[] key(String id) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Plays the connector's side of the handshake on a raw socket, as rank {@code rank} of session {@code id}. */
+    static void handshake(Socket s, String id, int rank, int size, String address) throws IOException {
+        handshake(s, id, rank, size, address, key(id));
+    }
+
+    static void handshake(Socket s, String id, int rank, int size, String address, byte[] key) throws IOException {
+        byte[] challenge = ((KvBlockFrames.Challenge) readFrame(s.getInputStream())).challenge();
+        byte[] nonce = RingAuth.nonce();
+        OutputStream out = s.getOutputStream();
+        out.write(bytes(KvBlockFrames.encodeHello(ByteBufAllocator.DEFAULT, new KvBlockFrames.Hello(id, rank, size, address, nonce,
+                RingAuth.helloProof(key, challenge, id, rank, size, nonce)))));
+        out.flush();
+        byte[] proof = ((KvBlockFrames.Proof) readFrame(s.getInputStream())).proof();
+        if (!RingAuth.matches(RingAuth.acceptProof(key, challenge, id, rank, size, nonce), proof)) {
+            throw new IllegalStateException("the acceptor's proof is wrong");
+        }
+    }
+
+    /** Accepts one connection on {@code server} and plays the acceptor's side of the handshake for session {@code id}. */
+    static Socket fakeAcceptor(ServerSocket server, String id) {
+        try {
+            Socket s = server.accept();
+            byte[] challenge = RingAuth.nonce();
+            s.getOutputStream().write(bytes(KvBlockFrames.encodeChallenge(ByteBufAllocator.DEFAULT, challenge)));
+            var hello = (KvBlockFrames.Hello) readFrame(s.getInputStream());
+            s.getOutputStream().write(bytes(KvBlockFrames.encodeProof(ByteBufAllocator.DEFAULT, RingAuth.acceptProof(key(id),
+                    challenge, id, hello.senderRank(), hello.ringSize(), hello.nonce()))));
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] bytes(ByteBuf b) {
+        try {
+            byte[] a = new byte[b.readableBytes()];
+            b.readBytes(a);
+            return a;
+        } finally {
+            b.release();
+        }
+    }
+
+    static KvBlockFrames.Frame readFrame(InputStream in) throws IOException {
+        DataInputStream d = new DataInputStream(in);
+        int len = Integer.reverseBytes(d.readInt());
+        byte[] body = new byte[len];
+        d.readFully(body);
+        ByteBuf b = Unpooled.wrappedBuffer(body);
+        return KvBlockFrames.decode(b);
     }
 
     /** Opens every rank of session {@code id} on its own server. */
