@@ -27,9 +27,11 @@ import java.util.function.IntConsumer;
  * context and the whole segment, and their final hidden states are the next segment's read memory. Segment 0 reads
  * the trained embeddings. Only segment tokens are scored.
  *
- * <p>Not guaranteed: equality with exact attention (that is the point: the carried context is a bounded
- * approximation of the full prefix); equality across worker counts when retrieval is on (each rank retrieves by
- * its own queries).
+ * <p>Retrieval is decided per query chunk of {@link SegmentConfig#blockTokens()} tokens at fixed offsets in the
+ * segment, and shards are cut at chunk boundaries ({@link SegmentPipeline#runFor}), so every worker count gives the
+ * same result to fp32 rounding (a segment shorter than P chunks is cut anywhere, and there it may differ). Not
+ * guaranteed: equality with exact attention (that is the point: the carried context is a bounded approximation of
+ * the full prefix).
  */
 public final class SegmentedScorer {
     private final LlamaModel model;
@@ -53,8 +55,8 @@ public final class SegmentedScorer {
         int segments = (n + seg.segmentTokens() - 1) / seg.segmentTokens();
         double[] segMean = new double[segments];
         long rawBytes = 0, encodedBytes = 0, t0 = System.nanoTime();
-        SequenceParallelPrefill prefill = new SequenceParallelPrefill(model, run);
         SegmentPipeline pipeline = new SegmentPipeline(model, seg, run.blockTokens());
+        SequenceParallelPrefill prefill = new SequenceParallelPrefill(model, pipeline.runFor(run));
         SegmentState state = pipeline.initial();
         List<float[]> memoryStates = new ArrayList<>();
         for (int s = 0; s < segments; s++) {
