@@ -60,6 +60,22 @@ class SegmentedScorerRanksTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aLastSegmentOfFewerChunksThanRanksRunsOnOneRankPerChunk() {
+        // blocks of 32: the last segment (88 tokens) has 3 chunks, so with P = 4 it runs on 3 ranks
+        SegmentConfig cfg = new SegmentConfig(128, 4, 32, 32, "int8", 2, 0);
+        assertEquals(3, cfg.ranksFor(4, 88));
+        assertEquals(1, cfg.ranksFor(4, 1));
+        SegmentScoreResult one = segments(cfg, 1, ShardSchedule.ZIGZAG), four = segments(cfg, 4, ShardSchedule.ZIGZAG);
+        for (int i = 0; i < one.nll().length; i++) assertEquals(one.nll()[i], four.nll()[i], 1e-4, "P=4 NLL at " + i);
+    }
+
+    @Test
+    void retrievalIsSelectiveInTheseSettings() {
+        SegmentConfig cfg = new SegmentConfig(128, 4, 32, 16, "int8", 3, 0);
+        SegmentScoreResult one = segments(cfg, 1, ShardSchedule.ZIGZAG);
         // and retrieval matters here: without it (or with every block) later segments score differently
         SegmentScoreResult none = segments(cfg.withRetrieveTopK(0), 1, ShardSchedule.ZIGZAG);
         SegmentScoreResult all = segments(cfg.withRetrieveTopK(1000), 1, ShardSchedule.ZIGZAG);
