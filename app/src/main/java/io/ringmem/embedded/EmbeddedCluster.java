@@ -93,6 +93,15 @@ public final class EmbeddedCluster implements AutoCloseable {
         return service;
     }
 
+    /**
+     * Stops worker {@code index} (0-based) as if its process died: its ring server closes (its ring neighbours fail,
+     * and a probe finds its ring port closed) and it leaves the gateway. Running jobs go on with the other workers.
+     */
+    public void stopWorker(int index) {
+        transports.get(index).close();
+        gateway.remove(String.format("worker-%d", index + 1));
+    }
+
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

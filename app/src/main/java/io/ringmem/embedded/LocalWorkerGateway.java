@@ -9,17 +9,23 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** Workers in this JVM (embedded mode): requests run on a thread each, straight on the {@link Worker}. */
 public final class LocalWorkerGateway implements WorkerGateway, AutoCloseable {
-    private final List<Worker> workers;
+    private final List<Worker> workers; // copy-on-write: a stopped worker leaves it
     private final ExecutorService threads =
             Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("local-worker-", 0).daemon().factory());
 
     public LocalWorkerGateway(List<Worker> workers) {
-        this.workers = List.copyOf(workers);
+        this.workers = new CopyOnWriteArrayList<>(workers);
+    }
+
+    /** The worker leaves, as a dead process leaves the cluster: it is no longer listed, and calls to it fail. */
+    void remove(String name) {
+        workers.removeIf(w -> w.name().equals(name));
     }
 
     @Override

@@ -115,7 +115,7 @@ class EmbeddedClusterTest {
         assertEquals("ref", doc.get("id").asText());
         assertEquals(512, doc.get("tokens").asInt());
         assertEquals(1, doc.get("segments").size(), "512 tokens in one exact segment of 2048");
-        assertEquals(3, doc.get("segments").get(0).get("workers").asInt());
+        assertEquals(3, doc.get("segments").get(0).get("ranks").asInt());
         assertMatchesReference(nll(doc), 1e-4, "P=3 exact");
         double mean = 0;
         for (double v : referenceNll) mean += v / referenceNll.length;

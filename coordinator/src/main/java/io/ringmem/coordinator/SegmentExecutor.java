@@ -58,7 +58,8 @@ final class SegmentExecutor {
 
     /**
      * @param ids       the whole document
-     * @param ranks     the job's ring size P (a last segment shorter than P runs on fewer ranks)
+     * @param ranks     the job's ring size P (a last segment of fewer than P query chunks runs on fewer ranks:
+     *                  {@link SegmentConfig#ranksFor})
      * @param onFailure called once per failed attempt (for the job's attempt count and metrics)
      */
     SegmentOutcome run(String jobId, String documentId, int[] ids, int segment, int ranks, SegmentConfig s,
@@ -66,7 +67,7 @@ final class SegmentExecutor {
         int n = ids.length, start = segment * s.segmentTokens(), end = Math.min(n, start + s.segmentTokens());
         int[] segmentIds = Arrays.copyOfRange(ids, start, end);
         int nextToken = end < n ? ids[end] : -1;
-        int p = Math.min(ranks, end - start);
+        int p = s.ranksFor(ranks, end - start);
         long t0 = System.nanoTime();
         String previous = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {

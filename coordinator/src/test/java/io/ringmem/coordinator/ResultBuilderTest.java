@@ -67,7 +67,7 @@ class ResultBuilderTest {
             assertEquals(means[s], segs.get(s).get("meanNll").asDouble(), 1e-12);
             assertFalse(segs.get(s).has("embedding"));
         }
-        assertEquals(2, segs.get(2).get("workers").asInt());
+        assertEquals(2, segs.get(2).get("ranks").asInt());
     }
 
     @Test

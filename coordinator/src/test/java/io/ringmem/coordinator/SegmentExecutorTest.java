@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link SegmentExecutor} against a fake gateway: assembly of rank results, retries, deterministic failures, cancellation. */
 class SegmentExecutorTest {
-    private static final SegmentConfig S8 = new SegmentConfig(8, 4, 2, 4, "int8", 4, 0, true);
+    // blocks (and retrieval query chunks) of 1 token: every ring size up to the segment's length is used
+    private static final SegmentConfig S8 = new SegmentConfig(8, 4, 2, 1, "int8", 4, 0, true);
     private static final RunnerSettings RUNNER = new RunnerSettings(Duration.ofSeconds(7), Duration.ofSeconds(60),
             Duration.ofSeconds(5), 4, Duration.ofSeconds(2), Duration.ofHours(1));
     /** A document of 20 tokens: segments [0,8) [8,16) [16,20). */
@@ -150,6 +151,16 @@ class SegmentExecutorTest {
         assertEquals(2, gateway.requests(FinalizeTask.class).getFirst().ranks());
         assertEquals(FakeGateway.nllAt(16), o.nll()[0], 0.0);
         assertTrue(Double.isNaN(o.nll()[1]));
+    }
+
+    @Test
+    void aSegmentOfFewerQueryChunksThanRanksRunsOnOneRankPerChunk() throws Exception {
+        SegmentConfig blocksOf4 = new SegmentConfig(8, 4, 2, 4, "int8", 4, 0, true); // 2 chunks of 4 per segment
+        SegmentOutcome o = executor(new WorkerLeases(gateway, RUNNER.quarantine()), RUNNER)
+                .run("job-1", "doc-a", IDS, 1, 3, blocksOf4, false, () -> false, failures::incrementAndGet);
+        assertEquals(2, o.workers());
+        for (ShardTask t : gateway.requests(ShardTask.class)) assertEquals(2, t.ranks());
+        for (int i = 0; i < 8; i++) assertEquals(FakeGateway.nllAt(8 + i), o.nll()[i], 0.0, "NLL at " + (8 + i));
     }
 
     @Test

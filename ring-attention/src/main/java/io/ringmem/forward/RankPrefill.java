@@ -72,7 +72,7 @@ public final class RankPrefill {
         }
         ModelConfig c = model.config();
         int rank = channel.rank();
-        int[] pos = run.schedule().positions(rank, run.ranks(), ids.length); // (n) ascending global positions
+        int[] pos = run.schedule().positions(rank, run.ranks(), ids.length, run.grain()); // (n) ascending global positions
         int n = pos.length;
         int[] local = new int[n];
         for (int i = 0; i < n; i++) {
@@ -99,10 +99,12 @@ public final class RankPrefill {
                             new DeviceQueries(device, qkv, pos), pos, n, true, attn, lse);
                     wait += s.waitNanos();
                     long e0 = System.nanoTime();
-                    List<KvBlock> carried = extra == ExtraContext.NONE ? List.of()
-                            : extra.blocksFor(rank, l, qkv.queriesToHost(), pos, n);
-                    for (KvBlock b : carried) {
-                        device.attend(qkv, pos, b.k(), b.v(), b.positions(), b.tokens(), true, part, partLse);
+                    List<ExtraContext.Part> carried = extra == ExtraContext.NONE ? List.of()
+                            : extra.partsFor(rank, l, qkv.queriesToHost(), pos, n);
+                    for (ExtraContext.Part p : carried) {
+                        KvBlock b = p.block();
+                        int[] mask = p.maskPositions() == null ? pos : p.maskPositions();
+                        device.attend(qkv, mask, b.k(), b.v(), b.positions(), b.tokens(), true, part, partLse);
                         AttentionMerge.mergeInto(attn, lse, part, partLse, n * c.heads(), c.headDim());
                     }
                     attention += s.computeNanos() + System.nanoTime() - e0;

@@ -112,6 +112,11 @@ public final class RetrievalIndex {
         return out;
     }
 
+    /** Floats per query token: heads × headDim. */
+    public int queryWidth() {
+        return heads * headDim;
+    }
+
     /** Like {@link #topK(float[], int)} for the mean over a block of query tokens, q (nq, heads, headDim). */
     public List<Hit> topKMean(float[] q, int nq, int k) {
         int w = heads * headDim;

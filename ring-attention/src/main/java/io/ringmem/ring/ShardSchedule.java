@@ -39,6 +39,26 @@ public enum ShardSchedule {
     }
 
     /**
+     * Like {@link #positions(int, int, int)}, but cutting only at multiples of {@code grain} (counted from the
+     * sequence's first token): the sequence is split into units of {@code grain} tokens (the last one may be
+     * shorter), the units are scheduled like tokens, and a rank holds whole units. So a unit is never split over
+     * ranks, whatever P is. With fewer units than ranks (a sequence shorter than P·grain) it falls back to cutting
+     * anywhere. Segment mode uses its KV block size as the grain: the query chunks that retrieval decides for.
+     */
+    public int[] positions(int rank, int ranks, int n, int grain) {
+        if (grain < 1) throw new IllegalArgumentException("grain must be at least 1, got " + grain);
+        int units = (int) (((long) n + grain - 1) / grain);
+        if (grain == 1 || units < ranks) return positions(rank, ranks, n);
+        int[] mine = positions(rank, ranks, units);
+        int count = 0;
+        for (int u : mine) count += Math.min(n, (u + 1) * grain) - u * grain;
+        int[] out = new int[count];
+        int i = 0;
+        for (int u : mine) for (int p = u * grain; p < Math.min(n, (u + 1) * grain); p++) out[i++] = p;
+        return out;
+    }
+
+    /**
      * Rank r holds count(r) = n/P (+1 for the first n%P ranks) tokens, as chunk r (the first half of them, rounded
      * up) and chunk 2P-1-r (the rest); chunks are laid out in order 0..2P-1. Every rank gets a token when n ≥ P.
      */

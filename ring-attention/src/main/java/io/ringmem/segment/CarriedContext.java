@@ -9,13 +9,21 @@ import io.ringmem.ring.KvBlock;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * The carried context of one segment, per layer: attention sinks and the previous segment's last window (exact
- * fp32), plus the top-k blocks of earlier segments retrieved from the {@link KvBlockStore} by the rank's own
- * queries (mean query of the rank's tokens at that layer, scored against block summaries; see
- * {@link RetrievalIndex}).
+ * fp32), plus the top-k blocks of earlier segments retrieved from the {@link KvBlockStore}.
+ *
+ * <p>Retrieval unit: the query chunk. The segment's tokens are cut into chunks of {@code chunkTokens} tokens at
+ * fixed offsets from the segment's first token; each chunk's mean query at a layer, scored against the block
+ * summaries ({@link RetrievalIndex}), chooses that chunk's top-k blocks, and each query attends to its own chunk's
+ * blocks only ({@link #partsFor}: a rank attends to the union of its chunks' blocks, each masked to the chunks that
+ * chose it). Shards are cut at chunk boundaries ({@link io.ringmem.forward.RunConfig#grain()}), so a chunk lies on
+ * one rank and its choice does not depend on how many ranks run the segment. {@link #blocksFor} (the write tokens of
+ * memory, an answer's question) treats all the given queries as one chunk.
  *
  * <p>Positions policy: carried keys keep their original document positions (they are stored rotated), and the
  * segment's queries use their true document positions. With every earlier token carried, a segment computes
@@ -32,8 +40,13 @@ final class CarriedContext implements ExtraContext {
     private final KvBlockStore store;
     private final int topK;
     private final int sinkEnd, windowStart;
+    private final int segmentStart, chunkTokens;
 
-    CarriedContext(KvBlock[] sinks, KvBlock[] window, RetrievalIndex[] indexes, KvBlockStore store, int topK) {
+    CarriedContext(KvBlock[] sinks, KvBlock[] window, RetrievalIndex[] indexes, KvBlockStore store, int topK,
+                   int segmentStart, int chunkTokens) {
+        if (chunkTokens < 1) throw new IllegalArgumentException("chunkTokens must be at least 1, got " + chunkTokens);
+        this.segmentStart = segmentStart;
+        this.chunkTokens = chunkTokens;
         this.sinks = sinks;
         this.window = window;
         this.indexes = indexes;
@@ -45,19 +58,76 @@ final class CarriedContext implements ExtraContext {
 
     @Override
     public List<KvBlock> blocksFor(int rank, int layer, float[] q, int[] qPos, int nq) {
-        List<KvBlock> out = new ArrayList<>(2 + topK);
-        KvBlock w = window[layer];
-        KvBlock s = sinks[layer];
-        if (s != null && s.tokens() > 0) out.add(windowStart < sinkEnd ? s.slice(0, countBefore(s.positions(), windowStart)) : s);
-        if (w != null && w.tokens() > 0) out.add(w);
-        if (topK > 0 && indexes[layer].size() > 0 && nq > 0) {
+        List<KvBlock> out = exact(layer);
+        if (retrieves(layer, nq)) {
             List<Long> ids = new ArrayList<>(topK);
             for (RetrievalIndex.Hit h : indexes[layer].topKMean(q, nq, topK)) ids.add(h.blockId());
+            Collections.sort(ids);
             for (KvBlockStore.StoredKvBlock b : store.getAll(layer, ids)) {
                 KvBlock kept = withoutCarried(layer, b.positions(), KvCodecs.decode(b.encoded()));
                 if (kept.tokens() > 0) out.add(kept);
             }
         }
+        return out;
+    }
+
+    /**
+     * Sinks and window for every query, then the union of the blocks the rank's query chunks retrieved, in block id
+     * order, each masked to the queries of the chunks that chose it. {@code qPos} must be ascending (a shard).
+     */
+    @Override
+    public List<Part> partsFor(int rank, int layer, float[] q, int[] qPos, int nq) {
+        List<Part> out = new ArrayList<>();
+        for (KvBlock b : exact(layer)) out.add(new Part(b, null));
+        if (!retrieves(layer, nq)) return out;
+        int width = indexes[layer].queryWidth();
+        TreeMap<Long, List<int[]>> chosenBy = new TreeMap<>(); // block id → query ranges [from, to) of chunks
+        for (int from = 0; from < nq; ) {
+            int chunk = chunkOf(qPos[from]), to = from + 1;
+            while (to < nq && chunkOf(qPos[to]) == chunk) to++;
+            float[] chunkQ = Arrays.copyOfRange(q, from * width, to * width);
+            for (RetrievalIndex.Hit h : indexes[layer].topKMean(chunkQ, to - from, topK)) {
+                chosenBy.computeIfAbsent(h.blockId(), id -> new ArrayList<>()).add(new int[]{from, to});
+            }
+            from = to;
+        }
+        List<KvBlockStore.StoredKvBlock> blocks = store.getAll(layer, new ArrayList<>(chosenBy.keySet()));
+        int i = 0;
+        for (List<int[]> ranges : chosenBy.values()) {
+            KvBlockStore.StoredKvBlock b = blocks.get(i++);
+            KvBlock kept = withoutCarried(layer, b.positions(), KvCodecs.decode(b.encoded()));
+            if (kept.tokens() > 0) out.add(new Part(kept, mask(qPos, nq, ranges)));
+        }
+        return out;
+    }
+
+    /** Which query chunk a position belongs to (fixed offsets from the segment's first token). */
+    private int chunkOf(int position) {
+        return Math.floorDiv(position - segmentStart, chunkTokens);
+    }
+
+    /** The queries' own positions inside {@code ranges}, {@link #HIDDEN} elsewhere; null when they cover every query. */
+    private static int[] mask(int[] qPos, int nq, List<int[]> ranges) {
+        int covered = 0;
+        for (int[] r : ranges) covered += r[1] - r[0];
+        if (covered == nq) return null;
+        int[] m = new int[nq];
+        Arrays.fill(m, HIDDEN);
+        for (int[] r : ranges) System.arraycopy(qPos, r[0], m, r[0], r[1] - r[0]);
+        return m;
+    }
+
+    private boolean retrieves(int layer, int nq) {
+        return topK > 0 && indexes[layer].size() > 0 && nq > 0;
+    }
+
+    /** Sinks (without what the window also holds) and the window of the layer: exact, for every query. */
+    private List<KvBlock> exact(int layer) {
+        List<KvBlock> out = new ArrayList<>(2 + topK);
+        KvBlock w = window[layer];
+        KvBlock s = sinks[layer];
+        if (s != null && s.tokens() > 0) out.add(windowStart < sinkEnd ? s.slice(0, countBefore(s.positions(), windowStart)) : s);
+        if (w != null && w.tokens() > 0) out.add(w);
         return out;
     }
 

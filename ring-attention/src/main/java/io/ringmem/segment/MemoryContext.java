@@ -29,4 +29,13 @@ final class MemoryContext implements ExtraContext {
         out.addAll(rest);
         return out;
     }
+
+    @Override
+    public List<Part> partsFor(int rank, int layer, float[] q, int[] qPos, int nq) {
+        List<Part> rest = carried.partsFor(rank, layer, q, qPos, nq);
+        List<Part> out = new ArrayList<>(1 + rest.size());
+        out.add(new Part(read.block(layer), null));
+        out.addAll(rest);
+        return out;
+    }
 }

@@ -102,6 +102,15 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
     }
 
     /**
+     * How many ranks run a segment of {@code tokens} tokens on a ring of {@code ranks}: retrieval is decided per query
+     * chunk of {@link #blockTokens()} tokens and a chunk must not be split over ranks, so a segment with fewer chunks
+     * than ranks (a document's short last segment) runs on one rank per chunk.
+     */
+    public int ranksFor(int ranks, int tokens) {
+        return Math.max(1, Math.min(ranks, (tokens + blockTokens - 1) / blockTokens));
+    }
+
+    /**
      * Collects settings; a null argument leaves the field unset. {@link #build} fills unset fields with the
      * defaults (the window from the segment length) and validates (IllegalArgumentException naming the field).
      */

@@ -4,6 +4,7 @@ import io.ringmem.forward.ExtraContext;
 import io.ringmem.forward.KvCache;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.MemoryPass;
+import io.ringmem.forward.RunConfig;
 import io.ringmem.forward.ShardGather;
 import io.ringmem.kv.BlockSummary;
 import io.ringmem.kv.KvCodec;
@@ -44,6 +45,14 @@ public final class SegmentPipeline {
     /** The state of a fresh document: no carried context, the trained memory (if used). */
     public SegmentState initial() {
         return SegmentState.initial(model.config().layers(), memoryPass == null ? null : model.weights().memoryTokens().toArray());
+    }
+
+    /**
+     * How the segment's ranks must be run: shards cut only at query-chunk boundaries (chunks of
+     * {@link SegmentConfig#blockTokens()} tokens, the retrieval unit), so retrieval does not depend on the ring size.
+     */
+    public RunConfig runFor(RunConfig run) {
+        return run.withGrain(seg.blockTokens());
     }
 
     /** Memory tokens per segment (0 when not used). */
@@ -125,7 +134,7 @@ public final class SegmentPipeline {
     private CarriedContext carried(SegmentState state, KvBlockStore store) {
         ModelConfig c = model.config();
         return new CarriedContext(state.sinks(), state.window(), state.indexes(c.heads(), c.kvHeads(), c.headDim()),
-                store, seg.retrieveTopK());
+                store, seg.retrieveTopK(), state.nextPosition(), seg.blockTokens());
     }
 
     /**

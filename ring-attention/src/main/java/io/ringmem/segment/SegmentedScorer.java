@@ -27,9 +27,11 @@ import java.util.function.IntConsumer;
  * context and the whole segment, and their final hidden states are the next segment's read memory. Segment 0 reads
  * the trained embeddings. Only segment tokens are scored.
  *
- * <p>Not guaranteed: equality with exact attention (that is the point: the carried context is a bounded
- * approximation of the full prefix); equality across worker counts when retrieval is on (each rank retrieves by
- * its own queries).
+ * <p>Retrieval is decided per query chunk of {@link SegmentConfig#blockTokens()} tokens at fixed offsets in the
+ * segment, and shards are cut at chunk boundaries ({@link SegmentPipeline#runFor}), so every worker count gives the
+ * same result to fp32 rounding (a segment of fewer than P chunks runs on one rank per chunk). Not
+ * guaranteed: equality with exact attention (that is the point: the carried context is a bounded approximation of
+ * the full prefix).
  */
 public final class SegmentedScorer {
     private final LlamaModel model;
@@ -53,18 +55,15 @@ public final class SegmentedScorer {
         int segments = (n + seg.segmentTokens() - 1) / seg.segmentTokens();
         double[] segMean = new double[segments];
         long rawBytes = 0, encodedBytes = 0, t0 = System.nanoTime();
-        SequenceParallelPrefill prefill = new SequenceParallelPrefill(model, run);
         SegmentPipeline pipeline = new SegmentPipeline(model, seg, run.blockTokens());
         SegmentState state = pipeline.initial();
         List<float[]> memoryStates = new ArrayList<>();
         for (int s = 0; s < segments; s++) {
             int start = s * seg.segmentTokens(), end = Math.min(n, start + seg.segmentTokens());
-            if (end - start < run.ranks()) {
-                throw new RingmemException("segment " + s + " has " + (end - start) + " tokens, fewer than the "
-                        + run.ranks() + " workers; use a larger --segment-tokens or fewer workers");
-            }
+            RunConfig segmentRun = pipeline.runFor(run.withRanks(seg.ranksFor(run.ranks(), end - start)));
+            SequenceParallelPrefill prefill = new SequenceParallelPrefill(model, segmentRun);
             ExtraContext extra = pipeline.extraFor(state, store);
-            TokenScores selection = pipeline.selection(extra, run.ranks());
+            TokenScores selection = pipeline.selection(extra, segmentRun.ranks());
             if (selection != null) extra = selection;
             PrefillResult r = prefill.run(Arrays.copyOfRange(ids, start, end), start, extra, p -> p < n - 1,
                     (pos, logits, off) -> nll[pos] = LogProbs.nll(logits, off, c.vocabSize(), ids[pos + 1]), l -> { });

@@ -41,6 +41,14 @@ public final class TokenScores implements ExtraContext {
         return inner.blocksFor(rank, layer, q, qPos, nq);
     }
 
+    @Override
+    public List<Part> partsFor(int rank, int layer, float[] q, int[] qPos, int nq) {
+        synchronized (byRank[rank]) {
+            byRank[rank].add(layer, q, nq);
+        }
+        return inner.partsFor(rank, layer, q, qPos, nq);
+    }
+
     /** What rank {@code rank} recorded (for its shard result; read it after the rank's pass). */
     public QuerySums rank(int rank) {
         return byRank[rank];

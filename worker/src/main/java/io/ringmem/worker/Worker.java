@@ -102,7 +102,8 @@ public final class Worker implements RequestHandler {
         ExtraContext extra = pipeline.extraFor(state, blockStores.apply(t.documentId()));
         TokenScores selection = pipeline.selection(extra, t.ranks()); // records this rank's queries only
         if (selection != null) extra = selection;
-        RunConfig run = new RunConfig(t.ranks(), ShardSchedule.parse(t.schedule()), blockTokens, Duration.ofMillis(t.stepTimeoutMillis()));
+        RunConfig run = pipeline.runFor(new RunConfig(t.ranks(), ShardSchedule.parse(t.schedule()), blockTokens,
+                Duration.ofMillis(t.stepTimeoutMillis())));
         int[] ids = t.segmentIds();
         int n = ids.length, first = t.firstPosition(), vocab = model.config().vocabSize();
         double[] nllByOffset = new double[n]; // written by the rank's thread only

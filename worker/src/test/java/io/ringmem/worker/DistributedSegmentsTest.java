@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.function.IntUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,11 +94,18 @@ class DistributedSegmentsTest {
     }
 
     private static double[] runDocument(Cluster c, String doc, SegmentConfig s, int p) throws Exception {
+        return runDocument(c, doc, s, seg -> p);
+    }
+
+    /** @param ranks ring size of each segment (a worker lost mid-job: the later segments run on fewer ranks) */
+    private static double[] runDocument(Cluster c, String doc, SegmentConfig s, IntUnaryOperator ranks) throws Exception {
+        int most = c.workers().size();
         double[] nll = new double[ids.length];
         Arrays.fill(nll, Double.NaN);
-        var pool = Executors.newFixedThreadPool(p);
+        var pool = Executors.newFixedThreadPool(most);
         try {
             for (int seg = 0; seg * s.segmentTokens() < ids.length; seg++) {
+                int p = ranks.applyAsInt(seg);
                 int start = seg * s.segmentTokens(), end = Math.min(ids.length, start + s.segmentTokens());
                 int[] segIds = Arrays.copyOfRange(ids, start, end);
                 int next = end < ids.length ? ids[end] : -1;
@@ -133,6 +141,24 @@ class DistributedSegmentsTest {
             assertArrayEquals(expected.nll(), nll, 0.0);
             assertEquals(5, c.states().latest("doc").orElseThrow().segmentsDone());
             assertEquals(0, c.states().shardCount(), "finalize must drop the shards");
+        }
+    }
+
+    @Test
+    void fewerRanksFromAnySegmentOnGiveTheSameScoresWithRetrievalOn() throws Exception {
+        // top-2 of blocks of 32: retrieval is selective; a worker "killed" before segment k leaves 2 ranks from k on
+        SegmentConfig s = new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true);
+        try (Cluster c = Cluster.start(3)) {
+            double[] three = runDocument(c, "three", s, 3);
+            double[] two = runDocument(c, "two", s, 2);
+            for (int i = 0; i < three.length; i++) assertEquals(three[i], two[i], 1e-4, "P=2 vs P=3, NLL at " + i);
+            for (int kill = 1; kill <= 4; kill++) {
+                int k = kill;
+                double[] lost = runDocument(c, "lost-" + k, s, seg -> seg < k ? 3 : 2);
+                for (int i = 0; i < three.length; i++) {
+                    assertEquals(three[i], lost[i], 1e-4, "2 ranks from segment " + k + ", NLL at " + i);
+                }
+            }
         }
     }
 
