@@ -140,17 +140,6 @@ public final class RestApi {
         }
     }
 
-    /** The job in {@code body} (tests and callers that already hold the body). */
-    JobRequest parse(String body) {
-        try (JsonParser p = json.createParser(body == null ? "" : body)) {
-            return parse(p);
-        } catch (JsonProcessingException e) {
-            throw refusal(e);
-        } catch (IOException e) {
-            throw new ApiException(400, "unreadable request body: " + e.getMessage());
-        }
-    }
-
     private JobRequest parse(JsonParser p) throws IOException {
         if (p.nextToken() == null) throw new ApiException(400, "the request body is empty: send a JSON job (see docs/cluster.md)");
         return json.readValue(p, JobRequest.class);
