@@ -90,7 +90,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         try (LoadedModel loaded = model.load(err); Backend backend = model.createBackend(threads)) {
             ProgressLine progress = new ProgressLine(err, t0);
             try (EmbeddedCluster cluster = EmbeddedCluster.start(model.modelName(), model.llama(loaded, backend), loaded.tokenizer(),
-                    workers, model.blockTokens, JobLimits.defaults(), RunnerSettings.defaults(), progress::log, progress::update)) {
+                    workers, model.blockTokens, JobLimits.defaults().withMaxJobTokens(Long.MAX_VALUE), // local files: no job cap
+                    RunnerSettings.defaults(), progress::log, progress::update)) {
                 err.printf("ringmem: embedded cluster up: %d worker(s) on loopback TCP, %d kernel thread(s) each%n", workers, threads);
                 String id = cluster.service().submit(request).id();
                 JobRecord done = progress.awaitFinished(cluster.service(), id);

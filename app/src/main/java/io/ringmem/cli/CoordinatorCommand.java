@@ -37,6 +37,14 @@ final class CoordinatorCommand implements Callable<Integer> {
             description = "most documents per job (default: ${DEFAULT-VALUE})")
     int maxDocuments;
 
+    @Option(names = "--max-job-tokens", defaultValue = "8000000", paramLabel = "N",
+            description = "most tokens of a job's documents together (default: ${DEFAULT-VALUE})")
+    long maxJobTokens;
+
+    @Option(names = "--max-request-bytes", defaultValue = "33554432", paramLabel = "BYTES",
+            description = "largest REST request body; larger ones get 413 before they are read (default: ${DEFAULT-VALUE}, 32 MiB)")
+    long maxRequestBytes;
+
     @Option(names = "--step-timeout", defaultValue = "60", paramLabel = "SECONDS",
             description = "how long a rank waits for its ring neighbour (default: ${DEFAULT-VALUE})")
     int stepTimeoutSeconds;
@@ -59,9 +67,10 @@ final class CoordinatorCommand implements Callable<Integer> {
         try {
             RunnerSettings d = RunnerSettings.defaults();
             settings = new CoordinatorSettings(model.modelName(), cluster.options(), cluster.bind, httpPort,
-                    new JobLimits(maxDocumentTokens, maxDocuments, 64, 1024),
+                    new JobLimits(maxDocumentTokens, maxDocuments, JobLimits.DEFAULT_MAX_WORKERS, JobLimits.DEFAULT_MAX_NEW_TOKENS,
+                            maxJobTokens, JobLimits.DEFAULT_MAX_SEGMENT_TOKENS, JobLimits.DEFAULT_MAX_RETRIEVE_TOP_K),
                     new RunnerSettings(Duration.ofSeconds(stepTimeoutSeconds), d.segmentTimeout(), d.acquireTimeout(), maxAttempts,
-                            d.probeTimeout(), d.quarantine(), concurrentJobs));
+                            d.probeTimeout(), d.quarantine(), concurrentJobs), maxRequestBytes);
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.ringmem.cluster;
 
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ringmem.RingmemException;
 
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -18,17 +19,32 @@ public final class ServiceHttp implements AutoCloseable {
         this.app = app;
     }
 
-    /**
-     * @param host   interface to bind (null or blank: all)
-     * @param port   port, 0 for any free one
-     * @param routes adds the process's own routes and handlers before the server starts
-     */
+    /** Request bodies a process without its own limit accepts (health and metrics take none). */
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 1L << 20;
+
+    /** {@link #start(String, int, long, BooleanSupplier, PrometheusMeterRegistry, Consumer)} with bodies of 1 MiB at most. */
     public static ServiceHttp start(String host, int port, BooleanSupplier ready, PrometheusMeterRegistry metrics,
                                     Consumer<Javalin> routes) {
+        return start(host, port, DEFAULT_MAX_REQUEST_BYTES, ready, metrics, routes);
+    }
+
+    /**
+     * @param host            interface to bind (null or blank: all)
+     * @param port            port, 0 for any free one
+     * @param maxRequestBytes largest request body Javalin buffers ({@code ctx.body()}: 413 beyond); routes that
+     *                        stream bodies enforce their own limit
+     * @param routes          adds the process's own routes and handlers before the server starts
+     */
+    public static ServiceHttp start(String host, int port, long maxRequestBytes, BooleanSupplier ready,
+                                    PrometheusMeterRegistry metrics, Consumer<Javalin> routes) {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
-            config.http.maxRequestSize = 1L << 30; // documents travel in job requests
+            config.http.maxRequestSize = maxRequestBytes;
+            config.http.prefer405over404 = true;
+            // Jetty's own refusals (414, 431, bad URIs) and sendError pages as {"error": "..."}, not HTML
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
         });
         app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
         app.get("/health/ready", ctx -> {
@@ -41,7 +57,7 @@ public final class ServiceHttp implements AutoCloseable {
             if (host == null || host.isBlank()) app.start(port);
             else app.start(host, port);
         } catch (RuntimeException e) {
-            throw new io.ringmem.RingmemException("cannot serve HTTP on " + (host == null ? "" : host) + ":" + port + ": "
+            throw new RingmemException("cannot serve HTTP on " + (host == null ? "" : host) + ":" + port + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         }
         return new ServiceHttp(app);

@@ -46,9 +46,9 @@ public final class CoordinatorNode implements AutoCloseable {
             JobValidator validator = new JobValidator(s.modelName(), config.vocabSize(), tokenizer, s.limits(),
                     doc -> states.hasState(doc));
             CoordinatorService service = new CoordinatorService(store, validator, runner, meters, gateway);
-            RestApi api = new RestApi(service, log);
+            RestApi api = new RestApi(service, log, s.maxRequestBytes());
             metrics.gauge("ringmem.workers", gateway, g -> g.workers().size());
-            ServiceHttp http = ServiceHttp.start(s.httpHost(), s.httpPort(),
+            ServiceHttp http = ServiceHttp.start(s.httpHost(), s.httpPort(), s.maxRequestBytes(),
                     () -> member.getLifecycleService().isRunning(), metrics, app -> {
                         api.install(app);
                         app.get("/v1/cluster", ctx -> ctx.json(new ClusterInfo(member.getCluster().getMembers().size(),

@@ -10,14 +10,22 @@ import java.util.Objects;
  * @param modelName name of the served model (job requests may name it; workers must serve it)
  * @param httpHost  interface of the REST API (blank: all)
  * @param httpPort  REST port (0: any free one)
+ * @param maxRequestBytes largest REST request body (413 beyond, refused before it is buffered)
  */
 public record CoordinatorSettings(String modelName, ClusterOptions cluster, String httpHost, int httpPort,
-                                  JobLimits limits, RunnerSettings runner) {
+                                  JobLimits limits, RunnerSettings runner, long maxRequestBytes) {
     public CoordinatorSettings {
+        if (maxRequestBytes < 1) throw new IllegalArgumentException("--max-request-bytes must be >= 1, got " + maxRequestBytes);
         Objects.requireNonNull(modelName, "modelName");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(runner, "runner");
         if (httpPort < 0 || httpPort > 65535) throw new IllegalArgumentException("--http-port must be in 0..65535, got " + httpPort);
+    }
+
+    /** With request bodies of {@link RestApi#DEFAULT_MAX_REQUEST_BYTES} at most. */
+    public CoordinatorSettings(String modelName, ClusterOptions cluster, String httpHost, int httpPort, JobLimits limits,
+                               RunnerSettings runner) {
+        this(modelName, cluster, httpHost, httpPort, limits, runner, RestApi.DEFAULT_MAX_REQUEST_BYTES);
     }
 }

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class JobValidator {
     /** Document ids are store keys and parts of ring session names. */
+    /** Sampling temperature at most. */
+    static final double MAX_TEMPERATURE = 100;
     private static final Pattern DOCUMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
 
     private final String modelName;
@@ -41,16 +43,15 @@ public final class JobValidator {
             throw new ApiException(404, "unknown model '" + r.model() + "': this cluster serves '" + modelName + "'");
         }
         int workers = r.workers() == null ? 0 : r.workers();
-        if (r.workers() != null && (workers < 1 || workers > limits.maxWorkers())) {
-            throw bad("workers must be in 1.." + limits.maxWorkers() + ", got " + workers);
-        }
+        if (r.workers() != null) range("workers", workers, 1, limits.maxWorkers(), "");
         SegmentConfig settings = settings(r);
         int maxTokens = r.maxTokens() == null ? Math.min(32, limits.maxNewTokens()) : r.maxTokens();
-        if (maxTokens < 1 || maxTokens > limits.maxNewTokens()) {
-            throw bad("maxTokens must be in 1.." + limits.maxNewTokens() + ", got " + maxTokens);
-        }
+        range("maxTokens", maxTokens, 1, limits.maxNewTokens(), "");
         double temperature = r.temperature() == null ? 0 : r.temperature(), topP = r.topP() == null ? 1 : r.topP();
-        if (!(temperature >= 0) || !(topP > 0 && topP <= 1)) throw bad("temperature must be >= 0 and topP in (0, 1]");
+        if (!(temperature >= 0 && temperature <= MAX_TEMPERATURE)) {
+            throw bad("temperature must be in 0.." + (int) MAX_TEMPERATURE + ", got " + temperature);
+        }
+        if (!(topP > 0 && topP <= 1)) throw bad("topP must be in (0, 1], got " + topP);
         int[] question = new int[0];
         List<JobSpec.DocumentSpec> docs = new ArrayList<>();
         switch (task) {
@@ -59,6 +60,7 @@ public final class JobValidator {
                 if (r.question() == null || r.question().isBlank()) throw bad("an ask job needs a non-empty \"question\"");
                 question = encode(r.question(), "a question");
                 if (question.length == 0) throw bad("the question has no tokens");
+                checkAlone("the question", question.length, maxTokens);
                 docs = documents(r, jobId, false);
                 for (JobSpec.DocumentSpec d : docs) {
                     if (!processed.test(d.id())) {
@@ -72,6 +74,8 @@ public final class JobValidator {
                 if (r.documents() != null && !r.documents().isEmpty()) throw bad("a generate job takes a \"prompt\", not documents");
                 question = withBos(encode(r.prompt(), "a prompt"));
                 checkLength("the prompt", question.length);
+                checkJobTokens(question.length);
+                checkAlone("the prompt", question.length, maxTokens);
             }
         }
         return new JobSpec(task, docs, workers, settings, question, maxTokens, temperature, topP,
@@ -94,6 +98,7 @@ public final class JobValidator {
         }
         List<JobSpec.DocumentSpec> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        long jobTokens = 0;
         for (int i = 0; i < r.documents().size(); i++) {
             JobRequest.DocumentInput d = r.documents().get(i);
             if (d == null) throw bad("document " + i + " is null");
@@ -124,6 +129,8 @@ public final class JobValidator {
             }
             if (ids.length < 2) throw bad("document '" + id + "' has " + ids.length + " token(s); scoring needs at least 2");
             checkLength("document '" + id + "'", ids.length);
+            jobTokens += ids.length;
+            checkJobTokens(jobTokens);
             out.add(new JobSpec.DocumentSpec(id, ids));
         }
         return out;
@@ -133,6 +140,23 @@ public final class JobValidator {
         if (tokens > limits.maxDocumentTokens()) {
             throw new ApiException(413, what + " has " + tokens + " tokens, over this coordinator's limit of "
                     + limits.maxDocumentTokens());
+        }
+    }
+
+    /** A job's documents together (or a generate job's prompt): at most {@link JobLimits#maxJobTokens}, else 413. */
+    private void checkJobTokens(long tokens) {
+        if (tokens > limits.maxJobTokens()) {
+            throw new ApiException(413, "the job has " + tokens + (tokens == 1 ? " token" : " tokens")
+                    + " or more, over this coordinator's limit of " + limits.maxJobTokens()
+                    + " tokens per job (maxJobTokens, --max-job-tokens)");
+        }
+    }
+
+    /** What one worker runs alone (an ask question or a generate prompt, plus the answer): one segment at most. */
+    private void checkAlone(String what, int tokens, int maxTokens) {
+        if ((long) tokens + maxTokens > limits.maxSegmentTokens()) {
+            throw new ApiException(413, what + " has " + tokens + " tokens; with maxTokens " + maxTokens + " that is over the "
+                    + limits.maxSegmentTokens() + " tokens one worker runs alone (maxSegmentTokens)");
         }
     }
 
@@ -151,15 +175,38 @@ public final class JobValidator {
         return out;
     }
 
-    /** The segment settings of the request: {@link SegmentConfig}'s defaults for the fields it leaves out. */
-    static SegmentConfig settings(JobRequest r) {
+    /**
+     * The segment settings of the request: {@link SegmentConfig}'s defaults for the fields it leaves out. Each field
+     * given is range-checked (400 naming it): segmentTokens in 1..maxSegmentTokens; sinkTokens and windowTokens in
+     * 0..segmentTokens; kvBlockTokens in 1..segmentTokens; retrieveTopK in 0..maxRetrieveTopK, and the retrieved
+     * context (retrieveTopK * kvBlockTokens) at most maxSegmentTokens.
+     */
+    SegmentConfig settings(JobRequest r) {
+        int s = r.segmentTokens() == null ? SegmentConfig.DEFAULT_SEGMENT_TOKENS : r.segmentTokens();
+        range("segmentTokens", s, 1, limits.maxSegmentTokens(), "");
+        String ofSegment = " (segmentTokens " + s + ")";
+        if (r.sinkTokens() != null) range("sinkTokens", r.sinkTokens(), 0, s, ofSegment);
+        if (r.windowTokens() != null) range("windowTokens", r.windowTokens(), 0, s, ofSegment);
+        if (r.kvBlockTokens() != null) range("kvBlockTokens", r.kvBlockTokens(), 1, s, ofSegment);
+        if (r.retrieveTopK() != null) range("retrieveTopK", r.retrieveTopK(), 0, limits.maxRetrieveTopK(), "");
+        SegmentConfig c;
         try {
-            return SegmentConfig.builder().segmentTokens(r.segmentTokens()).codec(r.kvCodec()).windowTokens(r.windowTokens())
+            c = SegmentConfig.builder().segmentTokens(r.segmentTokens()).codec(r.kvCodec()).windowTokens(r.windowTokens())
                     .sinkTokens(r.sinkTokens()).retrieveTopK(r.retrieveTopK()).blockTokens(r.kvBlockTokens())
                     .keepRatio(r.kvKeepRatio()).memoryTokens(r.memoryTokens()).build();
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
         }
+        if ((long) c.retrieveTopK() * c.blockTokens() > limits.maxSegmentTokens()) {
+            throw bad("retrieveTopK * kvBlockTokens (" + c.retrieveTopK() + " * " + c.blockTokens() + ") must be at most "
+                    + limits.maxSegmentTokens() + " retrieved tokens");
+        }
+        return c;
+    }
+
+    /** A 400 naming the field unless {@code min <= value <= max}. */
+    private static void range(String field, int value, int min, int max, String why) {
+        if (value < min || value > max) throw bad(field + " must be in " + min + ".." + max + why + ", got " + value);
     }
 
     private static ApiException bad(String message) {

@@ -28,14 +28,56 @@ class JobValidatorTasksTest extends ValidatorTestBase {
     void badSegmentSettingsAreRefused() {
         refused(400, "unknown kvCodec 'zip': use one of", score().kvCodec("zip"));
         refused(400, "unknown kvCodec 'INT8'", score().kvCodec("INT8"));
-        refused(400, "segmentTokens must be >= 1, got 0", score().segmentTokens(0));
-        refused(400, "windowTokens must be >= 0, got -1", score().windowTokens(-1));
-        refused(400, "sinkTokens must be >= 0, got -1", score().sinkTokens(-1));
-        refused(400, "retrieveTopK must be >= 0, got -1", score().retrieveTopK(-1));
-        refused(400, "kvBlockTokens must be >= 1, got 0", score().kvBlockTokens(0));
+        refused(400, "segmentTokens must be in 1..131072, got 0", score().segmentTokens(0));
+        refused(400, "windowTokens must be in 0..2048 (segmentTokens 2048), got -1", score().windowTokens(-1));
+        refused(400, "sinkTokens must be in 0..2048 (segmentTokens 2048), got -1", score().sinkTokens(-1));
+        refused(400, "retrieveTopK must be in 0..1024, got -1", score().retrieveTopK(-1));
+        refused(400, "kvBlockTokens must be in 1..2048 (segmentTokens 2048), got 0", score().kvBlockTokens(0));
         refused(400, "kvKeepRatio must be in (0, 1], got 0.0", score().kvKeepRatio(0.0));
         refused(400, "kvKeepRatio must be in (0, 1], got 1.5", score().kvKeepRatio(1.5));
         refused(400, "kvKeepRatio must be in (0, 1], got NaN", score().kvKeepRatio(Double.NaN));
+    }
+
+    @Test
+    void segmentSettingsHaveUpperBounds() {
+        int max = Integer.MAX_VALUE;
+        refused(400, "segmentTokens must be in 1..131072, got " + max, score().segmentTokens(max));
+        refused(400, "retrieveTopK must be in 0..1024, got " + max, score().retrieveTopK(max));
+        refused(400, "sinkTokens must be in 0..256 (segmentTokens 256), got 257", score().segmentTokens(256).sinkTokens(257));
+        refused(400, "windowTokens must be in 0..256 (segmentTokens 256), got 300", score().segmentTokens(256).windowTokens(300));
+        refused(400, "kvBlockTokens must be in 1..256 (segmentTokens 256), got 512", score().segmentTokens(256).kvBlockTokens(512));
+        refused(400, "windowTokens must be in 0..2048 (segmentTokens 2048), got " + max, score().windowTokens(max));
+        refused(400, "retrieveTopK * kvBlockTokens (1024 * 2048) must be at most 131072", score().retrieveTopK(1024).kvBlockTokens(2048));
+        assertEquals(131_072, valid(score().segmentTokens(131_072).sinkTokens(131_072).windowTokens(131_072)
+                .kvBlockTokens(128).retrieveTopK(1024)).settings().segmentTokens());
+        // left out, sinks and blocks keep their defaults even when the segment is shorter (they are cut to it)
+        assertEquals(64, valid(score().segmentTokens(2)).settings().blockTokens());
+    }
+
+    @Test
+    void jobTokensAndWhatOneWorkerRunsAloneAreCapped() {
+        JobValidator v = new JobValidator(MODEL, vocab, tokenizer, new JobLimits(100, 3, 8, 8, 150, 24, 4), d -> true);
+        int[] sixty = new int[60];
+        Arrays.fill(sixty, 5);
+        refused(413, "the job has 180 tokens or more, over this coordinator's limit of 150 tokens per job (maxJobTokens, --max-job-tokens)",
+                () -> v.validate(small("score").documents(DocumentInput.tokens("a", sixty), DocumentInput.tokens("b", sixty),
+                        DocumentInput.tokens("c", sixty)).build(), "job-1"));
+        assertEquals(2, v.validate(small("score").documents(DocumentInput.tokens("a", sixty),
+                DocumentInput.tokens("b", sixty)).build(), "job-1").documents().size());
+        refused(400, "segmentTokens must be in 1..24, got 2048", () -> v.validate(JobRequest.builder("generate").prompt("Once")
+                .build(), "job-1"));
+        refused(400, "retrieveTopK * kvBlockTokens (4 * 8) must be at most 24", () -> v.validate(JobRequest.builder("generate")
+                .prompt("Once").segmentTokens(24).kvBlockTokens(8).build(), "job-1"));
+        refused(413, "one worker runs alone (maxSegmentTokens)", () -> v.validate(small("generate").prompt(STORY + " " + STORY)
+                .maxTokens(8).build(), "job-1"));
+        refused(413, "the question has ", () -> v.validate(small("ask").question(STORY + " " + STORY + " " + STORY)
+                .documents(DocumentInput.ref("seen")).maxTokens(8).build(), "job-1"));
+        assertEquals(Task.GENERATE, v.validate(small("generate").prompt("Once upon a time").maxTokens(8).build(), "job-1").task());
+    }
+
+    /** Segment settings within {@code maxSegmentTokens} 24. */
+    private static JobRequest.Builder small(String task) {
+        return JobRequest.builder(task).segmentTokens(24).kvBlockTokens(4).retrieveTopK(2);
     }
 
     @Test
@@ -60,13 +102,15 @@ class JobValidatorTasksTest extends ValidatorTestBase {
 
     @Test
     void temperatureAndTopPBounds() {
-        String msg = "temperature must be >= 0 and topP in (0, 1]";
-        refused(400, msg, JobRequest.builder("generate").prompt("Once").temperature(-0.01));
-        refused(400, msg, JobRequest.builder("generate").prompt("Once").temperature(Double.NaN));
-        refused(400, msg, JobRequest.builder("generate").prompt("Once").topP(0.0));
-        refused(400, msg, JobRequest.builder("generate").prompt("Once").topP(1.0001));
-        refused(400, msg, JobRequest.builder("generate").prompt("Once").topP(-0.5));
-        refused(400, msg, JobRequest.builder("generate").prompt("Once").topP(Double.NaN));
+        refused(400, "temperature must be in 0..100, got -0.01", JobRequest.builder("generate").prompt("Once").temperature(-0.01));
+        refused(400, "temperature must be in 0..100, got NaN", JobRequest.builder("generate").prompt("Once").temperature(Double.NaN));
+        refused(400, "temperature must be in 0..100, got Infinity", JobRequest.builder("generate").prompt("Once")
+                .temperature(Double.POSITIVE_INFINITY));
+        refused(400, "temperature must be in 0..100, got 100.5", JobRequest.builder("generate").prompt("Once").temperature(100.5));
+        refused(400, "topP must be in (0, 1], got 0.0", JobRequest.builder("generate").prompt("Once").topP(0.0));
+        refused(400, "topP must be in (0, 1], got 1.0001", JobRequest.builder("generate").prompt("Once").topP(1.0001));
+        refused(400, "topP must be in (0, 1], got -0.5", JobRequest.builder("generate").prompt("Once").topP(-0.5));
+        refused(400, "topP must be in (0, 1], got NaN", JobRequest.builder("generate").prompt("Once").topP(Double.NaN));
         JobSpec ok = valid(JobRequest.builder("generate").prompt("Once").temperature(0.0).topP(1.0));
         assertEquals(0.0, ok.temperature());
         assertEquals(1.0, ok.topP());

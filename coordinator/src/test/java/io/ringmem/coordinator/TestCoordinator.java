@@ -47,6 +47,11 @@ final class TestCoordinator implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
 
     TestCoordinator(WorkerGateway gateway, Tokenizer tokenizer, int vocabSize, RunnerSettings settings, Predicate<String> processed) {
+        this(gateway, tokenizer, vocabSize, settings, processed, JobLimits.defaults(), RestApi.DEFAULT_MAX_REQUEST_BYTES);
+    }
+
+    TestCoordinator(WorkerGateway gateway, Tokenizer tokenizer, int vocabSize, RunnerSettings settings, Predicate<String> processed,
+                    JobLimits limits, long maxRequestBytes) {
         int port = freePort();
         String name = "ringmem-test-" + port;
         ClusterOptions cluster = new ClusterOptions(name, List.of("127.0.0.1:" + port), port, Optional.of("127.0.0.1"),
@@ -57,10 +62,10 @@ final class TestCoordinator implements AutoCloseable {
             store = new HazelcastJobStore(member);
             CoordinatorMetrics meters = new CoordinatorMetrics(metrics);
             runner = new JobRunner(store, gateway, settings, tokenizer, meters, log::add, job -> { });
-            JobValidator validator = new JobValidator(MODEL, vocabSize, tokenizer, JobLimits.defaults(), processed);
+            JobValidator validator = new JobValidator(MODEL, vocabSize, tokenizer, limits, processed);
             service = new CoordinatorService(store, validator, runner, meters, gateway);
-            RestApi api = new RestApi(service, log::add);
-            http = ServiceHttp.start("127.0.0.1", 0, () -> true, metrics, api::install);
+            RestApi api = new RestApi(service, log::add, maxRequestBytes);
+            http = ServiceHttp.start("127.0.0.1", 0, maxRequestBytes, () -> true, metrics, api::install);
         } catch (RuntimeException | Error e) {
             member.shutdown();
             throw e;
@@ -101,6 +106,10 @@ final class TestCoordinator implements AutoCloseable {
         if (body != null) b.header("Content-Type", "application/json");
         HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.body(), r);
+    }
+
+    int port() {
+        return http.port();
     }
 
     Response get(String path) throws IOException, InterruptedException {

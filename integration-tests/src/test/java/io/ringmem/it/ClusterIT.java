@@ -57,7 +57,7 @@ class ClusterIT {
         refIds = json.convertValue(ref.get("ids"), int[].class);
         refNll = json.convertValue(ref.get("nll"), double[].class);
         cluster = new LocalCluster(ItPaths.tinyStories(), Path.of("target/it-logs/cluster"), 4,
-                List.of("--max-document-tokens", "20000")).start();
+                List.of("--max-document-tokens", "20000", "--max-job-tokens", "30000")).start();
         client = cluster.client();
     }
 
@@ -218,6 +218,21 @@ class ClusterIT {
         assertTrue(malformed.error().startsWith("malformed JSON"), malformed.body());
         RawHttp.Response unknownField = cluster.http().post("/v1/jobs", "{\"task\": \"score\", \"docs\": []}");
         assertEquals(400, unknownField.status());
+        RingmemClientException overJob = refused(JobRequest.builder("score").documents(DocumentInput.tokens("j1", new int[20000]),
+                DocumentInput.tokens("j2", new int[20000])).build());
+        assertEquals(413, overJob.status());
+        assertTrue(overJob.getMessage().contains("--max-job-tokens"), overJob.getMessage());
+        RawHttp.Response stringWorkers = cluster.http().post("/v1/jobs",
+                "{\"task\": \"score\", \"workers\": \"2\", \"documents\": [{\"tokens\": [1, 2, 3]}]}");
+        assertEquals(400, stringWorkers.status());
+        assertTrue(stringWorkers.error().contains("'workers'"), stringWorkers.body());
+        RawHttp.Response hugeTopK = cluster.http().post("/v1/jobs",
+                "{\"task\": \"score\", \"retrieveTopK\": 2147483647, \"documents\": [{\"tokens\": [1, 2, 3]}]}");
+        assertEquals(400, hugeTopK.status());
+        assertTrue(hugeTopK.error().startsWith("retrieveTopK must be in 0.."), hugeTopK.body());
+        RawHttp.Response noPath = cluster.http().get("/v1/nothing-here");
+        assertEquals(404, noPath.status());
+        assertTrue(noPath.error().contains("/v1/nothing-here"), noPath.body());
         assertEquals(404, assertThrows(RingmemClientException.class, () -> client.status("job-nope")).status());
         assertEquals(before, client.list().size(), "a refused request must not create a job");
     }
