@@ -109,7 +109,7 @@ public final class Worker implements RequestHandler {
         double[] nllByOffset = new double[n]; // written by the rank's thread only
         Arrays.fill(nllByOffset, Double.NaN);
         CountingChannel channel = new CountingChannel(transport.open(t.sessionId(), t.rank(), t.ranks(), t.nextAddress(),
-                run.stepTimeout(), t.sessionKey(), maxBlockFrameBytes(run.schedule(), t.ranks(), n)));
+                run.stepTimeout(), t.sessionKey(), maxBlockFrameBytes(run, n)));
         RankPrefill.Output out;
         try {
             out = new RankPrefill(model, run).run(ids, first, extra, channel,
@@ -174,11 +174,14 @@ public final class Worker implements RequestHandler {
 
     /**
      * The ring session's frame bound: the BLOCK of the largest shard (every block a rank sends in the ring is one
-     * layer of some rank's shard: its tokens × the model's KV width).
+     * layer of some rank's shard: its tokens × the model's KV width). Shards are cut as the run cuts them (its
+     * grain included), so the bound is exactly the largest block that can travel.
      */
-    private int maxBlockFrameBytes(ShardSchedule schedule, int ranks, int tokens) {
+    private int maxBlockFrameBytes(RunConfig run, int tokens) {
         int most = 0;
-        for (int r = 0; r < ranks; r++) most = Math.max(most, schedule.positions(r, ranks, tokens).length);
+        for (int r = 0; r < run.ranks(); r++) {
+            most = Math.max(most, run.schedule().positions(r, run.ranks(), tokens, run.grain()).length);
+        }
         return KvBlockFrames.blockFrameBytes(most, model.config().kvDim());
     }
 
