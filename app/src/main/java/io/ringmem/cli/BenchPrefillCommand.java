@@ -1,9 +1,9 @@
 package io.ringmem.cli;
 
+import io.ringmem.backend.Backend;
 import io.ringmem.bench.Machine;
 import io.ringmem.bench.PrefillBenchmark;
 import io.ringmem.forward.LlamaModel;
-import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.ring.ShardSchedule;
 import picocli.CommandLine.Command;
@@ -50,7 +50,7 @@ final class BenchPrefillCommand implements Runnable {
         BenchArgs.allAtLeast(ranks, 1, "--ranks");
         BenchArgs.atLeast(reps, 1, "--reps");
         ShardSchedule schedule = ShardSchedule.parse(options.schedule);
-        try (LoadedModel m = options.load(spec.commandLine().getErr()); Kernels k = options.createKernels()) {
+        try (LoadedModel m = options.load(spec.commandLine().getErr()); Backend k = options.createBackend()) {
             LlamaModel model = new LlamaModel(m.config(), m.weights(), k);
             if (!json) {
                 out.printf(Locale.ROOT, "prefill: kernels=%s, schedule=%s, median of %d run(s) after 1 warm-up%n", k.name(),

@@ -1,8 +1,8 @@
 package io.ringmem.cli;
 
+import io.ringmem.RingmemException;
 import io.ringmem.backend.Backend;
 import io.ringmem.forward.RunConfig;
-import io.ringmem.kernel.Kernels;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.ring.ShardSchedule;
 import picocli.CommandLine.Option;
@@ -42,19 +42,14 @@ final class ModelOptions {
     int blockTokens;
 
     RunConfig runConfig() {
-        if (workers < 1) throw new io.ringmem.RingmemException("--workers must be at least 1, got " + workers);
-        if (blockTokens < 1) throw new io.ringmem.RingmemException("--block-tokens must be at least 1, got " + blockTokens);
+        if (workers < 1) throw new RingmemException("--workers must be at least 1, got " + workers);
+        if (blockTokens < 1) throw new RingmemException("--block-tokens must be at least 1, got " + blockTokens);
         return new RunConfig(workers, ShardSchedule.parse(schedule), blockTokens, Duration.ofMinutes(10));
     }
 
     /** The backend the model runs on; the caller closes it. */
     Backend createBackend() {
         return ModelSpec.backend(kernels, threads, Runtime.getRuntime().availableProcessors());
-    }
-
-    /** Op-level CPU kernels, for benchmarks; the caller closes them. */
-    Kernels createKernels() {
-        return ModelSpec.kernels(kernels, threads, Runtime.getRuntime().availableProcessors());
     }
 
     LoadedModel load(PrintWriter log) {
