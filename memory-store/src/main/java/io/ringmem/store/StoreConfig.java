@@ -1,8 +1,11 @@
 package io.ringmem.store;
 
+import io.ringmem.store.crypto.ClusterSecret;
 import io.ringmem.store.hazelcast.KubernetesDiscovery;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +21,8 @@ import java.util.regex.Pattern;
  * @param mapName        name of the IMap holding the blocks
  * @param members        {@code host:port} addresses: TCP-IP join list (embedded) or addresses to connect to
  *                       (client); exclusive with {@code kubernetes}
- * @param bindAddress    interface an embedded member binds to (e.g. {@code 127.0.0.1}); empty binds all
+ * @param bindAddress    interface an embedded member binds to; empty binds loopback ({@code 127.0.0.1}), the
+ *                       default; {@code 0.0.0.0} binds every interface (needs a secret like any non-loopback bind)
  * @param port           port of an embedded member (no auto-increment)
  * @param backupCount    synchronous backups per entry, 0..6 (default 1)
  * @param ttl            time to live of each entry, rounded up to whole seconds; empty keeps entries forever
@@ -26,11 +30,14 @@ import java.util.regex.Pattern;
  * @param kubernetes     Kubernetes discovery instead of a member list
  * @param partitionCount Hazelcast partition count; every member of the cluster must use the same value
  * @param loggingType    Hazelcast logging type: {@code jdk}, {@code slf4j}, {@code log4j2}, {@code none}
+ * @param secret         the cluster secret: derives the Hazelcast cluster name ({@link #hazelcastClusterName}) and
+ *                       the key every value is sealed with; empty (development) only where every address is loopback
+ *                       (an embedded member's bind, a client's members) and without Kubernetes discovery
  */
 public record StoreConfig(StoreMode mode, String clusterName, String mapName, List<String> members,
                           Optional<String> bindAddress, int port, int backupCount, Optional<Duration> ttl,
                           StoreCapacity capacity, Optional<KubernetesDiscovery> kubernetes, int partitionCount,
-                          String loggingType) {
+                          String loggingType, Optional<ClusterSecret> secret) {
 
     /** Hazelcast's default partition count. */
     public static final int DEFAULT_PARTITION_COUNT = 271;
@@ -75,9 +82,47 @@ public record StoreConfig(StoreMode mode, String clusterName, String mapName, Li
         if (!LOGGING.contains(loggingType)) {
             throw new IllegalArgumentException("loggingType must be one of " + LOGGING + ", got '" + loggingType + "'");
         }
+        Objects.requireNonNull(secret, "secret");
+        if (secret.isEmpty()) {
+            String exposed = kubernetes.isPresent() ? "Kubernetes discovery"
+                    : mode == StoreMode.EMBEDDED && !isLoopback(bindAddress.orElse(LOOPBACK)) ? "bind address " + bindAddress.get()
+                    : mode == StoreMode.CLIENT ? members.stream().filter(m -> !isLoopback(m.substring(0, m.lastIndexOf(':'))))
+                            .findFirst().map(m -> "member " + m).orElse(null)
+                    : null;
+            if (exposed != null) {
+                throw new IllegalArgumentException("secret: " + exposed + " is reachable from other hosts: a cluster secret "
+                        + "is required (--cluster-secret FILE); without one only loopback is allowed");
+            }
+        }
     }
 
-    /** Defaults: single embedded member on port 5701, backup count 1, no TTL, unbounded, logging jdk. */
+    /** Interface an embedded member binds to when none is given. */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    /** True for a loopback literal or name ({@code 127.x}, {@code ::1}, {@code localhost}); false if unresolvable. */
+    public static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The cluster name members and clients join with: derived from the secret when there is one. */
+    public String hazelcastClusterName() {
+        return secret.map(s -> s.clusterName(clusterName)).orElse(clusterName);
+    }
+
+    /** The interface an embedded member binds to ({@link #LOOPBACK} unless set). */
+    public String effectiveBindAddress() {
+        return bindAddress.orElse(LOOPBACK);
+    }
+
+    /**
+     * Defaults: single embedded member on port 5701 bound to loopback, backup count 1, no TTL, unbounded, logging
+     * jdk, no secret.
+     */
     public static Builder builder(String clusterName) {
         return new Builder(clusterName);
     }
@@ -90,6 +135,11 @@ public record StoreConfig(StoreMode mode, String clusterName, String mapName, Li
      */
     public static StoreConfig load(Path file) throws IOException {
         return StoreConfigFile.load(file);
+    }
+
+    /** Parses {@code PT30M} or {@code <n><unit>} with unit ms, s, m, h, d (the config file's and CLI's durations). */
+    public static Duration parseDuration(String v) {
+        return StoreConfigFile.duration(v);
     }
 
     /** TTL in whole seconds (rounded up), 0 for none; Hazelcast's map TTL unit. */
@@ -123,6 +173,7 @@ public record StoreConfig(StoreMode mode, String clusterName, String mapName, Li
         private Optional<KubernetesDiscovery> kubernetes = Optional.empty();
         private int partitionCount = DEFAULT_PARTITION_COUNT;
         private String loggingType = "jdk";
+        private Optional<ClusterSecret> secret = Optional.empty();
 
         private Builder(String clusterName) {
             this.clusterName = clusterName;
@@ -140,10 +191,11 @@ public record StoreConfig(StoreMode mode, String clusterName, String mapName, Li
         public Builder kubernetes(KubernetesDiscovery v) { kubernetes = Optional.ofNullable(v); return this; }
         public Builder partitionCount(int v) { partitionCount = v; return this; }
         public Builder loggingType(String v) { loggingType = v; return this; }
+        public Builder secret(ClusterSecret v) { secret = Optional.ofNullable(v); return this; }
 
         public StoreConfig build() {
             return new StoreConfig(mode, clusterName, mapName, members, bindAddress, port, backupCount, ttl,
-                    capacity, kubernetes, partitionCount, loggingType);
+                    capacity, kubernetes, partitionCount, loggingType, secret);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.ringmem.store;
 
+import io.ringmem.RingmemException;
+import io.ringmem.store.crypto.ClusterSecret;
 import io.ringmem.store.hazelcast.KubernetesDiscovery;
 
 import java.io.IOException;
@@ -24,7 +26,8 @@ import java.util.function.Consumer;
  * cluster-name = ringmem
  * map-name = ringmem-kv
  * members = 10.0.0.1:5701,10.0.0.2:5701
- * bind-address = 127.0.0.1
+ * bind-address = 127.0.0.1   (default; a non-loopback address needs secret-file)
+ * secret-file = /etc/ringmem/cluster-secret   (the cluster secret: cluster name and value encryption derive from it)
  * port = 5701
  * backup-count = 1
  * ttl = 30m            (ISO-8601 like PT30M, or a number with unit ms, s, m, h, d)
@@ -42,7 +45,8 @@ final class StoreConfigFile {
 
     static final Set<String> KEYS = Set.of("mode", "cluster-name", "map-name", "members", "bind-address", "port",
             "backup-count", "ttl", "capacity.max-entries-per-member", "capacity.max-heap-mb-per-member",
-            "kubernetes.enabled", "kubernetes.namespace", "kubernetes.service-name", "partition-count", "logging");
+            "kubernetes.enabled", "kubernetes.namespace", "kubernetes.service-name", "partition-count", "logging",
+            "secret-file");
 
     private StoreConfigFile() {
     }
@@ -77,6 +81,13 @@ final class StoreConfigFile {
         f.ifSet("members", v -> b.members(Arrays.stream(v.split(",")).map(String::strip)
                 .filter(s -> !s.isEmpty()).toList()));
         f.ifSet("bind-address", b::bindAddress);
+        f.ifSet("secret-file", v -> {
+            try {
+                b.secret(ClusterSecret.read(Path.of(v.strip())));
+            } catch (RingmemException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        });
         f.ifSet("port", v -> b.port(integer(v)));
         f.ifSet("backup-count", v -> b.backupCount(integer(v)));
         f.ifSet("ttl", v -> b.ttl(duration(v)));
@@ -107,7 +118,7 @@ final class StoreConfigFile {
         String[][] names = {{"clusterName", "cluster-name"}, {"mapName", "map-name"}, {"members", "members"},
                 {"bindAddress", "bind-address"}, {"port", "port"}, {"backupCount", "backup-count"}, {"ttl", "ttl"},
                 {"capacity", "capacity.*"}, {"kubernetes", "kubernetes.*"}, {"partitionCount", "partition-count"},
-                {"loggingType", "logging"}, {"client mode", "mode"}};
+                {"loggingType", "logging"}, {"client mode", "mode"}, {"secret", "secret-file"}};
         for (String[] n : names) {
             if (message != null && message.startsWith(n[0])) {
                 return "key '" + n[1] + "': ";

@@ -55,12 +55,13 @@ class StoreConfigTest {
                 mode = client
                 cluster-name = prod
                 members = 10.0.0.1:5701, 10.0.0.2:5701
+                secret-file = %s
                 backup-count = 2
                 ttl = 30m
                 capacity.max-heap-mb-per-member = 4096
                 partition-count = 101
                 logging = none
-                """);
+                """.formatted(secretFile()));
         StoreConfig c = StoreConfig.load(f);
         assertEquals(StoreMode.CLIENT, c.mode());
         assertEquals(List.of("10.0.0.1:5701", "10.0.0.2:5701"), c.members());
@@ -78,7 +79,8 @@ class StoreConfigTest {
                 kubernetes.namespace = ringmem
                 kubernetes.service-name = store
                 ttl = PT1H
-                """));
+                secret-file = %s
+                """.formatted(secretFile())));
         assertEquals(new KubernetesDiscovery("ringmem", "store"), c.kubernetes().orElseThrow());
         assertEquals(3600, c.ttlSeconds());
     }
@@ -95,6 +97,29 @@ class StoreConfigTest {
                 "cluster-name = c\nkubernetes.enabled = true\nkubernetes.namespace = n\n")));
         assertMessage("key 'capacity.max-heap-mb-per-member'", () -> StoreConfig.load(write(
                 "cluster-name = c\ncapacity.max-heap-mb-per-member = 1\ncapacity.max-entries-per-member = 1\n")));
+    }
+
+    @Test
+    void nonLoopbackNeedsASecret() throws IOException {
+        assertMessage("secret: bind address 0.0.0.0 is reachable", () -> StoreConfig.builder("c").bindAddress("0.0.0.0").build());
+        assertMessage("secret: bind address 10.1.2.3", () -> StoreConfig.builder("c").bindAddress("10.1.2.3").build());
+        assertMessage("secret: member 10.0.0.1:5701", () -> StoreConfig.builder("c").mode(StoreMode.CLIENT)
+                .members(List.of("127.0.0.1:5701", "10.0.0.1:5701")).build());
+        assertMessage("secret: Kubernetes discovery", () -> StoreConfig.builder("c")
+                .kubernetes(new KubernetesDiscovery("ns", "svc")).build());
+        assertMessage("key 'secret-file'", () -> StoreConfig.load(write("cluster-name = c\nsecret-file = /nonexistent/s\n")));
+        StoreConfig loopback = StoreConfig.builder("c").build();
+        assertEquals("127.0.0.1", loopback.effectiveBindAddress());
+        assertEquals("c", loopback.hazelcastClusterName());
+        StoreConfig open = StoreConfig.builder("c").bindAddress("0.0.0.0")
+                .secret(io.ringmem.store.crypto.ClusterSecret.of("0123456789abcdef0123")).build();
+        assertTrue(open.hazelcastClusterName().matches("c-[0-9a-f]{16}"), open.hazelcastClusterName());
+    }
+
+    private Path secretFile() throws IOException {
+        Path f = dir.resolve("cluster-secret");
+        Files.writeString(f, "0123456789abcdef0123456789abcdef\n");
+        return f;
     }
 
     private Path write(String text) throws IOException {

@@ -4,20 +4,32 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
-import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SerializationConfig;
+import com.hazelcast.config.SerializerConfig;
 import io.ringmem.store.StoreCapacity;
 import io.ringmem.store.StoreConfig;
 import io.ringmem.store.kryo.KryoRegistry;
 
 import java.util.function.BiConsumer;
 
-/** Translates a {@link StoreConfig} into Hazelcast member and client configurations. */
+/**
+ * Translates a {@link StoreConfig} into Hazelcast member and client configurations: cluster name derived from the
+ * secret, bind to one interface (loopback unless configured), multicast and auto-detection off, Kryo serializers, and
+ * Java serialization refused ({@link #refuseJavaSerialization}).
+ */
 final class HazelcastConfigs {
+    /**
+     * The only class name Java deserialization would accept: none that exists. Hazelcast applies no whitelist while it
+     * is empty, so one impossible entry turns "allow all but the blacklist" into "refuse all".
+     */
+    static final String NO_JAVA_SERIALIZATION = "io.ringmem.store.hazelcast.NoJavaSerializationAllowed";
 
     private HazelcastConfigs() {
     }
@@ -29,16 +41,17 @@ final class HazelcastConfigs {
 
     static Config member(StoreConfig c, String instanceName) {
         Config config = new Config();
-        config.setClusterName(c.clusterName());
+        config.setClusterName(c.hazelcastClusterName());
         config.setInstanceName(instanceName);
         common(c, config::setProperty);
         config.setProperty("hazelcast.partition.count", Integer.toString(c.partitionCount()));
         NetworkConfig net = config.getNetworkConfig();
         net.setPort(c.port()).setPortAutoIncrement(false);
-        c.bindAddress().ifPresent(a -> {
-            net.getInterfaces().setEnabled(true).addInterface(a);
+        String bind = c.effectiveBindAddress();
+        if (!"0.0.0.0".equals(bind)) {
+            net.getInterfaces().setEnabled(true).addInterface(bind);
             config.setProperty("hazelcast.socket.bind.any", "false");
-        });
+        }
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
@@ -51,14 +64,14 @@ final class HazelcastConfigs {
             join.getTcpIpConfig().setEnabled(true).setMembers(c.members());
         }
         config.addMapConfig(map(c));
-        config.addMultiMapConfig(segmentIndex(c));
-        KryoRegistry.registerWith(config.getSerializationConfig());
+        config.addMapConfig(segmentIndex(c));
+        serialization(config.getSerializationConfig());
         return config;
     }
 
     static ClientConfig client(StoreConfig c, String instanceName) {
         ClientConfig config = new ClientConfig();
-        config.setClusterName(c.clusterName());
+        config.setClusterName(c.hazelcastClusterName());
         config.setInstanceName(instanceName);
         common(c, config::setProperty);
         if (c.kubernetes().isPresent()) {
@@ -69,7 +82,7 @@ final class HazelcastConfigs {
             config.getNetworkConfig().setAddresses(c.members());
         }
         config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(30_000);
-        KryoRegistry.registerWith(config.getSerializationConfig());
+        serialization(config.getSerializationConfig());
         return config;
     }
 
@@ -94,10 +107,29 @@ final class HazelcastConfigs {
         return map;
     }
 
-    static MultiMapConfig segmentIndex(StoreConfig c) {
-        return new MultiMapConfig(segmentIndexName(c))
-                .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET)
-                .setBackupCount(c.backupCount());
+    /** The per-document segment index: an IMap with the blocks' TTL (a MultiMap could not expire). */
+    static MapConfig segmentIndex(StoreConfig c) {
+        return new MapConfig(segmentIndexName(c)).setInMemoryFormat(InMemoryFormat.BINARY)
+                .setBackupCount(c.backupCount()).setAsyncBackupCount(0).setTimeToLiveSeconds(c.ttlSeconds());
+    }
+
+    /** Kryo serializers of the store's classes, the stats task's serializer, and Java serialization refused. */
+    static void serialization(SerializationConfig s) {
+        KryoRegistry.registerWith(s);
+        s.addSerializerConfig(new SerializerConfig().setTypeClass(MemberStatsTask.class)
+                .setImplementation(new MemberStatsTask.Serializer()));
+        refuseJavaSerialization(s);
+    }
+
+    /**
+     * A second wall behind the cluster secret: Hazelcast refuses to Java-deserialize any class (the whitelist names
+     * one class that does not exist, defaults off), so a Java-serialized payload from a stranger is rejected before a
+     * single object is built. Ringmem sends nothing through Java serialization.
+     */
+    static void refuseJavaSerialization(SerializationConfig s) {
+        ClassFilter whitelist = new ClassFilter().addClasses(NO_JAVA_SERIALIZATION);
+        s.setJavaSerializationFilterConfig(new JavaSerializationFilterConfig().setDefaultsDisabled(true)
+                .setWhitelist(whitelist));
     }
 
     private static void common(StoreConfig c, BiConsumer<String, String> property) {

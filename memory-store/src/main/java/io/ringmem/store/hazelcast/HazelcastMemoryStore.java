@@ -6,7 +6,6 @@ import com.hazelcast.config.InvalidConfigurationException;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.multimap.MultiMap;
 import com.hazelcast.query.Predicates;
 import io.ringmem.store.BlockKey;
 import io.ringmem.store.KvBlockRecord;
@@ -14,7 +13,10 @@ import io.ringmem.store.MemoryStore;
 import io.ringmem.store.StoreConfig;
 import io.ringmem.store.StoreMode;
 import io.ringmem.store.StoreStats;
+import io.ringmem.store.crypto.StoreCipher;
+import io.ringmem.store.kryo.KryoValues;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,13 +45,16 @@ import java.util.function.Predicate;
  *   <li>Blocks live in the IMap {@code mapName} (binary format, {@code backupCount} synchronous backups). Keys
  *       are routed by {@code (documentId, segment)} (see {@link StoredKey}): one segment's blocks share a
  *       partition.</li>
- *   <li>A MultiMap {@code mapName-segments} maps each document to the segments ever written. Listing a
+ *   <li>An IMap {@code mapName-segments} maps each document to the segments ever written (a sealed sorted list,
+ *       updated by compare-and-set, with the blocks' TTL; every write of a document refreshes it). Listing a
  *       document runs one key-only query restricted to the partitions of its segments
  *       ({@code multiPartitionPredicate}); listing a segment queries one partition. No call scans the whole
- *       map. The segment index is not subject to TTL or eviction: it only grows until
- *       {@link #deleteDocument} and may name segments whose blocks are gone (they list as empty).</li>
- *   <li>Values and keys go through Kryo ({@link KryoRegistry}); members need this module on their classpath
- *       for {@link #stats()} (a task run on every member).</li>
+ *       map. The index may name segments whose blocks are gone (they list as empty).</li>
+ *   <li>Values are Kryo bytes ({@link KryoRegistry}) sealed by a {@link StoreCipher} (AES-256-GCM under the cluster
+ *       secret's key, bound to the map and key; plain records without a secret): a member or client without the
+ *       secret sees ciphertext, and a value it forges or copies to another key is refused with
+ *       {@link io.ringmem.store.crypto.SealedValueException}. Keys (document ids, positions) are not encrypted.
+ *       Members need this module on their classpath for {@link #stats()} (a task run on every member).</li>
  * </ul>
  * Retention: map TTL (whole seconds) and per-member LRU eviction per {@link StoreCapacity}; both approximate,
  * and expired entries are removed lazily. In client mode the map's configuration is added to the cluster
@@ -63,13 +69,18 @@ public final class HazelcastMemoryStore implements MemoryStore {
 
     private final StoreConfig config;
     private final HazelcastInstance hz;
-    private final IMap<StoredKey, KvBlockRecord> blocks;
-    private final MultiMap<String, Integer> segments;
+    private static final int INDEX_CAS_TRIES = 64;
+
+    private final IMap<StoredKey, byte[]> blocks;
+    private final IMap<String, byte[]> segments;
     private final boolean ownsInstance;
+    private final StoreCipher cipher;
+    private final KryoValues kryo = new KryoValues();
 
     /** Starts an embedded member or connects a client, as {@code config.mode()} says. Blocks until joined. */
     public HazelcastMemoryStore(StoreConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        this.cipher = StoreCipher.of(config.secret());
         String name = "ringmem-store-" + config.clusterName() + "-" + UUID.randomUUID();
         if (config.mode() == StoreMode.EMBEDDED) {
             hz = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(config, name));
@@ -77,7 +88,7 @@ public final class HazelcastMemoryStore implements MemoryStore {
             hz = HazelcastClient.newHazelcastClient(HazelcastConfigs.client(config, name));
             try {
                 hz.getConfig().addMapConfig(HazelcastConfigs.map(config));
-                hz.getConfig().addMultiMapConfig(HazelcastConfigs.segmentIndex(config));
+                hz.getConfig().addMapConfig(HazelcastConfigs.segmentIndex(config));
             } catch (InvalidConfigurationException e) {
                 hz.shutdown();
                 throw new IllegalStateException("cluster '" + config.clusterName() + "' defines map '"
@@ -85,7 +96,7 @@ public final class HazelcastMemoryStore implements MemoryStore {
             }
         }
         blocks = hz.getMap(config.mapName());
-        segments = hz.getMultiMap(HazelcastConfigs.segmentIndexName(config));
+        segments = hz.getMap(HazelcastConfigs.segmentIndexName(config));
         ownsInstance = true;
     }
 
@@ -96,8 +107,9 @@ public final class HazelcastMemoryStore implements MemoryStore {
     public HazelcastMemoryStore(StoreConfig config, HazelcastInstance member) {
         this.config = Objects.requireNonNull(config, "config");
         this.hz = Objects.requireNonNull(member, "member");
+        this.cipher = StoreCipher.of(config.secret());
         blocks = hz.getMap(config.mapName());
-        segments = hz.getMultiMap(HazelcastConfigs.segmentIndexName(config));
+        segments = hz.getMap(HazelcastConfigs.segmentIndexName(config));
         ownsInstance = false;
     }
 
@@ -136,30 +148,75 @@ public final class HazelcastMemoryStore implements MemoryStore {
         return true;
     }
 
+    /** The cipher values are sealed with (plain without a cluster secret). */
+    public StoreCipher cipher() {
+        return cipher;
+    }
+
     @Override
     public void put(BlockKey key, KvBlockRecord value) {
         Objects.requireNonNull(value, "value");
-        segments.put(key.documentId(), key.segment());
-        blocks.set(new StoredKey(key), value);
+        index(key.documentId(), Set.of(key.segment()));
+        blocks.set(new StoredKey(key), seal(key, value));
     }
 
     @Override
     public void putAll(Map<BlockKey, KvBlockRecord> entries) {
-        Map<StoredKey, KvBlockRecord> stored = new HashMap<>(entries.size() * 2);
-        Map<String, Collection<? extends Integer>> segmentsByDocument = new HashMap<>();
+        Map<StoredKey, byte[]> stored = new HashMap<>(entries.size() * 2);
+        Map<String, Set<Integer>> segmentsByDocument = new HashMap<>();
         entries.forEach((k, v) -> {
-            stored.put(new StoredKey(k), Objects.requireNonNull(v, "value"));
-            @SuppressWarnings("unchecked")
-            Set<Integer> s = (Set<Integer>) segmentsByDocument.computeIfAbsent(k.documentId(), d -> new HashSet<>());
-            s.add(k.segment());
+            stored.put(new StoredKey(k), seal(k, Objects.requireNonNull(v, "value")));
+            segmentsByDocument.computeIfAbsent(k.documentId(), d -> new HashSet<>()).add(k.segment());
         });
-        segments.putAllAsync(segmentsByDocument).toCompletableFuture().join();
+        segmentsByDocument.forEach(this::index);
         blocks.setAll(stored);
     }
 
     @Override
     public Optional<KvBlockRecord> get(BlockKey key) {
-        return Optional.ofNullable(blocks.get(new StoredKey(key)));
+        return Optional.ofNullable(blocks.get(new StoredKey(key))).map(v -> open(key, v));
+    }
+
+    private byte[] seal(BlockKey key, KvBlockRecord value) {
+        return cipher.seal(config.mapName(), aadKey(key), kryo.write(value));
+    }
+
+    private KvBlockRecord open(BlockKey key, byte[] sealed) {
+        return kryo.read(cipher.open(config.mapName(), aadKey(key), sealed), KvBlockRecord.class,
+                "block " + config.mapName() + "/" + aadKey(key));
+    }
+
+    /** The key as sealed values are bound to it: the numbers first, so the document id cannot be ambiguous. */
+    private static String aadKey(BlockKey k) {
+        return k.segment() + "#" + k.layer() + "#" + k.block() + "#" + k.documentId();
+    }
+
+    /** Adds segments to a document's index entry (compare-and-set, so concurrent writers do not lose segments). */
+    private void index(String documentId, Set<Integer> added) {
+        String map = HazelcastConfigs.segmentIndexName(config);
+        for (int attempt = 0; attempt < INDEX_CAS_TRIES; attempt++) {
+            byte[] old = segments.get(documentId);
+            Set<Integer> all = old == null ? new TreeSet<>() : indexed(documentId, old);
+            boolean changed = all.addAll(added);
+            if (!changed) {
+                if (config.ttlSeconds() > 0) segments.setTtl(documentId, config.ttlSeconds(), TimeUnit.SECONDS);
+                return;
+            }
+            ByteBuffer out = ByteBuffer.allocate(4 * all.size());
+            all.forEach(out::putInt);
+            byte[] sealed = cipher.seal(map, documentId, out.array());
+            if (old == null ? segments.putIfAbsent(documentId, sealed) == null : segments.replace(documentId, old, sealed)) {
+                return;
+            }
+        }
+        throw new IllegalStateException("segment index of '" + documentId + "' kept changing: " + INDEX_CAS_TRIES + " tries");
+    }
+
+    private Set<Integer> indexed(String documentId, byte[] sealed) {
+        ByteBuffer in = ByteBuffer.wrap(cipher.open(HazelcastConfigs.segmentIndexName(config), documentId, sealed));
+        Set<Integer> out = new TreeSet<>();
+        while (in.remaining() >= 4) out.add(in.getInt());
+        return out;
     }
 
     @Override
@@ -169,7 +226,7 @@ public final class HazelcastMemoryStore implements MemoryStore {
             stored.add(new StoredKey(k));
         }
         Map<BlockKey, KvBlockRecord> out = new HashMap<>(stored.size() * 2);
-        blocks.getAll(stored).forEach((k, v) -> out.put(k.key(), v));
+        blocks.getAll(stored).forEach((k, v) -> out.put(k.key(), open(k.key(), v)));
         return out;
     }
 
@@ -181,7 +238,7 @@ public final class HazelcastMemoryStore implements MemoryStore {
     @Override
     public int deleteDocument(String documentId) {
         List<BlockKey> keys = keys(documentId);
-        segments.remove(documentId);
+        segments.delete(documentId);
         List<CompletableFuture<Boolean>> removed = new ArrayList<>(keys.size());
         for (BlockKey k : keys) {
             removed.add(blocks.deleteAsync(new StoredKey(k)).toCompletableFuture());
@@ -196,7 +253,8 @@ public final class HazelcastMemoryStore implements MemoryStore {
     @Override
     public List<BlockKey> keys(String documentId) {
         Set<String> partitionKeys = new HashSet<>();
-        for (Integer s : segments.get(documentId)) {
+        byte[] index = segments.get(documentId);
+        for (Integer s : index == null ? Set.<Integer>of() : indexed(documentId, index)) {
             partitionKeys.add(StoredKey.partitionKey(documentId, s));
         }
         if (partitionKeys.isEmpty()) {
@@ -223,9 +281,9 @@ public final class HazelcastMemoryStore implements MemoryStore {
      */
     private List<BlockKey> query(Set<String> partitionKeys, Predicate<BlockKey> filter) {
         var predicate = partitionKeys.size() == 1
-                ? Predicates.<StoredKey, KvBlockRecord>partitionPredicate(partitionKeys.iterator().next(),
+                ? Predicates.<StoredKey, byte[]>partitionPredicate(partitionKeys.iterator().next(),
                         Predicates.alwaysTrue())
-                : Predicates.<StoredKey, KvBlockRecord>multiPartitionPredicate(partitionKeys, Predicates.alwaysTrue());
+                : Predicates.<StoredKey, byte[]>multiPartitionPredicate(partitionKeys, Predicates.alwaysTrue());
         return blocks.keySet(predicate).stream().map(StoredKey::key).filter(filter).sorted().toList();
     }
 

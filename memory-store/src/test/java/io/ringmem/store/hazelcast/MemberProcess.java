@@ -20,16 +20,27 @@ final class MemberProcess implements AutoCloseable {
     private final Deque<String> tail = new ArrayDeque<>();
 
     MemberProcess(String classpath, String cluster, int port, List<String> members) throws IOException {
+        this(classpath, cluster, port, members, List.of());
+    }
+
+    /** @param extra further arguments of {@link StoreMemberMain}, e.g. {@code --cluster-secret FILE} */
+    MemberProcess(String classpath, String cluster, int port, List<String> members, List<String> extra) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "--sun-misc-unsafe-memory-access=allow", "-cp", classpath, StoreMemberMain.class.getName(),
                 "--cluster", cluster, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--members", String.join(",", members), "--partition-count", Integer.toString(TestClusters.PARTITIONS),
                 "--logging", "none", "--exit-on-stdin-eof"));
+        cmd.addAll(extra);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Thread reader = new Thread(this::pump, "member-" + port + "-output");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** The test class path (Surefire runs tests from a manifest-only jar; the real class path is in this property). */
+    static String testClasspath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 
     private void pump() {
