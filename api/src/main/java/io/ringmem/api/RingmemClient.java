@@ -15,7 +15,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -102,9 +104,45 @@ public final class RingmemClient {
         return send(request(job(id)).DELETE().build(), new TypeReference<>() { });
     }
 
-    /** {@code GET /v1/jobs}: every job's status, newest first. */
+    /** {@code GET /v1/jobs}: every job's status, newest first (follows the pages of {@link #jobs}). */
     public List<JobStatus> list() {
-        return send(request("/v1/jobs").GET().build(), new TypeReference<>() { });
+        List<JobStatus> all = new ArrayList<>();
+        Optional<String> after = Optional.empty();
+        do {
+            JobPage page = jobs(JobPage.MAX_LIMIT, after);
+            all.addAll(page.jobs());
+            after = page.next();
+        } while (after.isPresent());
+        return all;
+    }
+
+    /**
+     * {@code GET /v1/jobs?limit=&after=}: one page of jobs, newest first; pass {@link JobPage#next} as {@code after} for
+     * the next one. A job submitted while paging appears before the first page, never twice.
+     *
+     * @param limit 1..{@link JobPage#MAX_LIMIT}
+     */
+    public JobPage jobs(int limit, Optional<String> after) {
+        String query = "?limit=" + limit + after.map(a -> "&after=" + URLEncoder.encode(a, StandardCharsets.UTF_8)).orElse("");
+        HttpRequest request = request("/v1/jobs" + query).GET().build();
+        HttpResponse<String> r = exchange(request);
+        if (r.statusCode() / 100 != 2) throw failure(r);
+        try {
+            List<JobStatus> jobs = json.readValue(r.body(), new TypeReference<>() { });
+            return new JobPage(jobs, r.headers().firstValue(JobPage.NEXT_HEADER));
+        } catch (IOException e) {
+            throw new RingmemClientException(r.statusCode(), "the coordinator answered GET /v1/jobs with a body this client "
+                    + "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code DELETE /v1/documents/{id}}: removes everything stored for the document; 404 when nothing is stored for it,
+     * 409 while a queued or running job uses it.
+     */
+    public DocumentDeletion deleteDocument(String documentId) {
+        return send(request("/v1/documents/" + URLEncoder.encode(documentId, StandardCharsets.UTF_8)).DELETE().build(),
+                new TypeReference<>() { });
     }
 
     /** {@code GET /v1/workers}: the workers serving the model. */

@@ -81,7 +81,8 @@ public final class EmbeddedCluster implements AutoCloseable {
             JobRunner runner = new JobRunner(new HazelcastJobStore(member), gateway, runnerSettings, tokenizer, metrics, log, progress);
             JobValidator validator = new JobValidator(modelName, model.config().vocabSize(), tokenizer, limits, states::hasState);
             return new EmbeddedCluster(member, transports, gateway, runner,
-                    new CoordinatorService(new HazelcastJobStore(member), validator, runner, metrics, gateway));
+                    new CoordinatorService(new HazelcastJobStore(member), validator, runner, metrics, gateway,
+                            doc -> states.deleteDocument(doc) + store.deleteDocument(doc)));
         } catch (RuntimeException | Error e) {
             transports.forEach(RingTransport::close);
             member.shutdown();

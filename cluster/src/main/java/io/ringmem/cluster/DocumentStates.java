@@ -30,4 +30,7 @@ public interface DocumentStates {
     Optional<byte[]> shard(String sessionId, int rank);
 
     void deleteShards(String sessionId, int ranks);
+
+    /** Removes every state, summary and in-flight shard of the document; returns how many entries were removed. */
+    int deleteDocument(String documentId);
 }

@@ -7,6 +7,7 @@ import io.ringmem.kv.BlockSummary;
 import io.ringmem.protocol.ClusterNames;
 import io.ringmem.segment.SegmentState;
 import io.ringmem.segment.SegmentStateCodec;
+import io.ringmem.store.crypto.StoreCipher;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,8 +19,10 @@ import java.util.zip.CRC32C;
 
 /**
  * {@link DocumentStates} on two Hazelcast maps ({@link ClusterNames#STATES}, {@link ClusterNames#SHARDS}) of
- * encoded bytes, so members never need the state classes to hold them. Backups follow the maps' configuration
- * (one synchronous backup by default).
+ * encoded bytes, so members never need the state classes to hold them. Every value is sealed by the cluster's cipher
+ * ({@link TaskCodec#of}: AES-GCM under the cluster secret, bound to map and key), so a value forged, tampered with or
+ * copied to another document is refused, never decoded. Backups and TTL follow the maps' configuration (one
+ * synchronous backup, {@link Retention#documents} and {@link Retention#shards}).
  *
  * <p>Block summaries grow with the document while the rest of a state does not, so they are stored once per
  * segment ({@code documentId#summaries#k}, written when segment k is finalized and never changed afterwards) and the
@@ -34,6 +37,7 @@ public final class HazelcastDocumentStates implements DocumentStates {
     private final IMap<String, byte[]> states;
     private final IMap<String, byte[]> shards;
     private final SummaryCache cache;
+    private final StoreCipher cipher;
 
     public HazelcastDocumentStates(HazelcastInstance hz) {
         this(hz, new SummaryCache(SummaryCache.DEFAULT_MAX_BYTES));
@@ -43,16 +47,26 @@ public final class HazelcastDocumentStates implements DocumentStates {
         this.states = hz.getMap(ClusterNames.STATES);
         this.shards = hz.getMap(ClusterNames.SHARDS);
         this.cache = cache;
+        this.cipher = TaskCodec.of(hz).cipher();
+    }
+
+    private byte[] getState(String key) {
+        byte[] sealed = states.get(key);
+        return sealed == null ? null : cipher.open(ClusterNames.STATES, key, sealed);
+    }
+
+    private void setState(String key, byte[] value) {
+        states.set(key, cipher.seal(ClusterNames.STATES, key, value));
     }
 
     @Override
     public Optional<SegmentState> state(String documentId, int segmentsDone) {
-        return Optional.ofNullable(states.get(ClusterNames.stateKey(documentId, segmentsDone))).map(b -> decode(documentId, b));
+        return Optional.ofNullable(getState(ClusterNames.stateKey(documentId, segmentsDone))).map(b -> decode(documentId, b));
     }
 
     @Override
     public Optional<SegmentState> latest(String documentId) {
-        return Optional.ofNullable(states.get(ClusterNames.latestStateKey(documentId))).map(b -> decode(documentId, b));
+        return Optional.ofNullable(getState(ClusterNames.latestStateKey(documentId))).map(b -> decode(documentId, b));
     }
 
     @Override
@@ -70,7 +84,7 @@ public final class HazelcastDocumentStates implements DocumentStates {
         long[] digests = new long[0];
         if (last >= 0) {
             if (last > 0) {
-                byte[] previous = states.get(ClusterNames.stateKey(documentId, last));
+                byte[] previous = getState(ClusterNames.stateKey(documentId, last));
                 if (previous == null) {
                     throw new RingmemException("state of '" + documentId + "' after segment " + (last - 1)
                             + " is missing from the store");
@@ -82,7 +96,7 @@ public final class HazelcastDocumentStates implements DocumentStates {
                 }
             }
             byte[] newest = SegmentStateCodec.encodeSummaries(state.summariesOf(last));
-            states.set(summariesKey(documentId, last), newest);
+            setState(summariesKey(documentId, last), newest);
             digests = Arrays.copyOf(digests, last + 1);
             digests[last] = digest(newest);
             cache.put(documentId, last, digests[last], state.summariesOf(last), newest.length);
@@ -93,8 +107,8 @@ public final class HazelcastDocumentStates implements DocumentStates {
         for (long d : digests) out.putLong(d);
         out.put(bare);
         byte[] bytes = out.array();
-        states.set(ClusterNames.stateKey(documentId, state.segmentsDone()), bytes);
-        states.set(ClusterNames.latestStateKey(documentId), bytes);
+        setState(ClusterNames.stateKey(documentId, state.segmentsDone()), bytes);
+        setState(ClusterNames.latestStateKey(documentId), bytes);
         if (state.segmentsDone() >= 2) states.delete(ClusterNames.stateKey(documentId, state.segmentsDone() - 2));
         return bytes.length;
     }
@@ -134,7 +148,7 @@ public final class HazelcastDocumentStates implements DocumentStates {
     private List<List<BlockSummary>> summaries(String documentId, int k, long digest) {
         List<List<BlockSummary>> hit = cache.get(documentId, k, digest);
         if (hit != null) return hit;
-        byte[] bytes = states.get(summariesKey(documentId, k));
+        byte[] bytes = getState(summariesKey(documentId, k));
         if (bytes == null || digest(bytes) != digest) {
             throw new RingmemException("block summaries of segment " + k + " of '" + documentId
                     + "' are missing or were replaced in the store");
@@ -144,7 +158,7 @@ public final class HazelcastDocumentStates implements DocumentStates {
         return seg;
     }
 
-    private static String summariesKey(String documentId, int segment) {
+    static String summariesKey(String documentId, int segment) {
         return documentId + "#summaries#" + segment;
     }
 
@@ -157,12 +171,46 @@ public final class HazelcastDocumentStates implements DocumentStates {
 
     @Override
     public void putShard(String sessionId, int rank, byte[] kv) {
-        shards.set(ClusterNames.shardKey(sessionId, rank), kv);
+        String key = ClusterNames.shardKey(sessionId, rank);
+        shards.set(key, cipher.seal(ClusterNames.SHARDS, key, kv));
     }
 
     @Override
     public Optional<byte[]> shard(String sessionId, int rank) {
-        return Optional.ofNullable(shards.get(ClusterNames.shardKey(sessionId, rank)));
+        String key = ClusterNames.shardKey(sessionId, rank);
+        return Optional.ofNullable(shards.get(key)).map(b -> cipher.open(ClusterNames.SHARDS, key, b));
+    }
+
+    /**
+     * Removes every state, block summary and in-flight shard of the document: a key-only scan of both maps (keys are
+     * not encrypted), then one delete per key. Returns how many entries were removed.
+     */
+    @Override
+    public int deleteDocument(String documentId) {
+        int n = 0;
+        for (String k : states.keySet()) {
+            if (ownsStateKey(documentId, k)) n += states.remove(k) != null ? 1 : 0;
+        }
+        for (String k : shards.keySet()) {
+            if (documentId.equals(shardDocument(k))) n += shards.remove(k) != null ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Whether a STATES key belongs to the document: {@code doc#N}, {@code doc#latest} or {@code doc#summaries#N}. */
+    static boolean ownsStateKey(String documentId, String key) {
+        if (!key.startsWith(documentId + "#")) return false;
+        String rest = key.substring(documentId.length() + 1);
+        return rest.equals("latest") || rest.matches("\\d+") || rest.matches("summaries#\\d+");
+    }
+
+    /** The document of a SHARDS key {@code jobId/documentId/segment/session#rank}, or null. */
+    static String shardDocument(String key) {
+        int hash = key.lastIndexOf('#'), first = key.indexOf('/');
+        if (hash < 0 || first < 0) return null;
+        String session = key.substring(0, hash);
+        int last = session.lastIndexOf('/'), beforeLast = last > 0 ? session.lastIndexOf('/', last - 1) : -1;
+        return beforeLast > first ? session.substring(first + 1, beforeLast) : null;
     }
 
     @Override

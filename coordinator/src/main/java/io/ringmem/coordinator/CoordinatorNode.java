@@ -9,6 +9,7 @@ import io.ringmem.cluster.HazelcastDocumentStates;
 import io.ringmem.cluster.ServiceHttp;
 import io.ringmem.model.ModelConfig;
 import io.ringmem.protocol.ClusterNames;
+import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 import io.ringmem.tokenizer.Tokenizer;
 
 import java.util.Map;
@@ -45,7 +46,9 @@ public final class CoordinatorNode implements AutoCloseable {
             HazelcastDocumentStates states = new HazelcastDocumentStates(member);
             JobValidator validator = new JobValidator(s.modelName(), config.vocabSize(), tokenizer, s.limits(),
                     doc -> states.hasState(doc));
-            CoordinatorService service = new CoordinatorService(store, validator, runner, meters, gateway);
+            HazelcastMemoryStore blocks = new HazelcastMemoryStore(s.cluster().storeConfig(), member);
+            CoordinatorService service = new CoordinatorService(store, validator, runner, meters, gateway,
+                    doc -> states.deleteDocument(doc) + blocks.deleteDocument(doc));
             RestApi api = new RestApi(service, log, s.maxRequestBytes());
             metrics.gauge("ringmem.workers", gateway, g -> g.workers().size());
             ServiceHttp http = ServiceHttp.start(s.httpHost(), s.httpPort(), s.maxRequestBytes(),

@@ -2,6 +2,8 @@ package io.ringmem.coordinator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmem.api.DocumentDeletion;
+import io.ringmem.api.JobPage;
 import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobResult;
 import io.ringmem.api.JobState;
@@ -11,11 +13,12 @@ import io.ringmem.api.WorkerInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The coordinator's operations, as the REST API and the embedded mode call them: submit (validate, store, wake
- * the runner), status, result, cancel, list. Refusals are {@link ApiException}s with a 4xx status.
+ * the runner), status, result, cancel, list (paged), delete a document's data. Refusals are {@link ApiException}s with a 4xx status.
  */
 public final class CoordinatorService {
     private final JobStore store;
@@ -25,10 +28,24 @@ public final class CoordinatorService {
     private final ObjectMapper json = new ObjectMapper();
 
     private final WorkerGateway gateway;
+    private final DocumentEraser eraser;
 
+    /** Removes what the cluster stores for a document outside the job store (states, KV blocks); returns entries removed. */
+    @FunctionalInterface
+    public interface DocumentEraser {
+        int erase(String documentId);
+    }
+
+    /** A service whose document deletion reaches only the job store's entries (tests without states or blocks). */
     public CoordinatorService(JobStore store, JobValidator validator, JobRunner runner, CoordinatorMetrics metrics,
                               WorkerGateway gateway) {
+        this(store, validator, runner, metrics, gateway, doc -> 0);
+    }
+
+    public CoordinatorService(JobStore store, JobValidator validator, JobRunner runner, CoordinatorMetrics metrics,
+                              WorkerGateway gateway, DocumentEraser eraser) {
         this.gateway = gateway;
+        this.eraser = eraser;
         this.store = store;
         this.validator = validator;
         this.runner = runner;
@@ -105,6 +122,61 @@ public final class CoordinatorService {
 
     public List<JobStatus> list() {
         return store.list().stream().map(this::status).toList();
+    }
+
+    /**
+     * One page of jobs, newest first (submission order, stable): at most {@code limit} (default
+     * {@link JobPage#DEFAULT_LIMIT}, 1..{@link JobPage#MAX_LIMIT}) jobs submitted before the job whose page token is
+     * {@code after}. Reads every job record of the cluster (bounded by the job retention) and returns one page.
+     *
+     * @param limit raw query parameter or null; 400 when not an integer in range
+     * @param after raw page token or null; 400 when malformed
+     */
+    public JobPage page(String limit, String after) {
+        int n = JobPage.DEFAULT_LIMIT;
+        if (limit != null) {
+            try {
+                n = Integer.parseInt(limit.strip());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > JobPage.MAX_LIMIT) {
+                throw new ApiException(400, "limit must be an integer in 1.." + JobPage.MAX_LIMIT + ", got '" + limit + "'");
+            }
+        }
+        long before = Long.MAX_VALUE;
+        if (after != null) {
+            try {
+                before = Long.parseLong(after.strip());
+            } catch (NumberFormatException e) {
+                throw new ApiException(400, "after is not a page token of GET /v1/jobs: '" + after + "'");
+            }
+        }
+        long bound = before;
+        List<JobRecord> older = store.list().stream().filter(j -> j.seq() < bound).toList();
+        List<JobRecord> page = older.subList(0, Math.min(n, older.size()));
+        Optional<String> next = older.size() > n ? Optional.of(Long.toString(page.getLast().seq())) : Optional.empty();
+        return new JobPage(page.stream().map(this::status).toList(), next);
+    }
+
+    /**
+     * Removes everything stored for a document: its KV blocks and their index, carried states, block summaries and
+     * in-flight shards, and in every job that names it its submitted token ids and per-segment outcomes. 409 while a
+     * queued or running job names it; 404 when nothing was stored for it.
+     */
+    public DocumentDeletion deleteDocument(String documentId) {
+        if (documentId == null || !JobValidator.DOCUMENT_ID.matcher(documentId).matches()) {
+            throw new ApiException(400, "not a document id: '" + documentId + "' (must match " + JobValidator.DOCUMENT_ID.pattern() + ")");
+        }
+        for (JobRecord j : store.list()) {
+            if (!j.state().finished() && j.documentIds().contains(documentId)) {
+                throw new ApiException(409, "document '" + documentId + "' is in use by job '" + j.id() + "' (" + j.state()
+                        + "); cancel it or wait for it to finish");
+            }
+        }
+        int removed = store.deleteDocument(documentId) + eraser.erase(documentId);
+        if (removed == 0) throw new ApiException(404, "nothing is stored for document '" + documentId + "'");
+        return new DocumentDeletion(documentId, removed);
     }
 
     /** The workers that serve this coordinator's model: name and ring address. */

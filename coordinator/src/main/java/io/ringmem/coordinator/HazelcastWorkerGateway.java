@@ -3,6 +3,7 @@ package io.ringmem.coordinator;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
+import io.ringmem.cluster.TaskCodec;
 import io.ringmem.cluster.WorkerCall;
 import io.ringmem.protocol.ClusterNames;
 import io.ringmem.protocol.WorkerRequest;
@@ -15,15 +16,18 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Workers are the cluster members whose attributes say {@code ringmem.role=worker} and name this coordinator's
- * model; requests go to them as {@link WorkerCall}s on the {@link ClusterNames#EXECUTOR} executor.
+ * model; requests go to them as {@link WorkerCall}s on the {@link ClusterNames#EXECUTOR} executor, sealed by the
+ * member's {@link TaskCodec} (a worker's failure comes back as a {@link io.ringmem.cluster.WorkerFailure}).
  */
 public final class HazelcastWorkerGateway implements WorkerGateway {
     private final HazelcastInstance hz;
     private final String modelName;
+    private final TaskCodec codec;
 
     public HazelcastWorkerGateway(HazelcastInstance hz, String modelName) {
         this.hz = hz;
         this.modelName = modelName;
+        this.codec = TaskCodec.of(hz);
     }
 
     @Override
@@ -59,10 +63,22 @@ public final class HazelcastWorkerGateway implements WorkerGateway {
             f.completeExceptionally(new IllegalStateException("worker " + worker.name() + " left the cluster"));
             return f;
         }
-        hz.getExecutorService(ClusterNames.EXECUTOR).submitToMember(new WorkerCall<>(request), target, new ExecutionCallback<R>() {
+        WorkerCall call;
+        try {
+            call = WorkerCall.of(request, codec);
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+            return f;
+        }
+        hz.getExecutorService(ClusterNames.EXECUTOR).submitToMember(call, target, new ExecutionCallback<byte[]>() {
             @Override
-            public void onResponse(R response) {
-                f.complete(response);
+            @SuppressWarnings("unchecked")
+            public void onResponse(byte[] response) {
+                try {
+                    f.complete((R) codec.openReply(call.callId(), response));
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
             }
 
             @Override

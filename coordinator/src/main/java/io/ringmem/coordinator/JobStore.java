@@ -32,6 +32,12 @@ public interface JobStore {
 
     boolean cancelRequested(String jobId);
 
+    /**
+     * Removes the submitted token ids and per-segment outcomes of the document in every job that names it (job records
+     * and results stay: they are the job's); returns how many entries were removed.
+     */
+    int deleteDocument(String documentId);
+
     /** Next submission sequence number (cluster-wide, increasing). */
     long nextSeq();
 }

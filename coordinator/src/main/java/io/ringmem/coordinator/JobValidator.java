@@ -20,7 +20,7 @@ public final class JobValidator {
     /** Document ids are store keys and parts of ring session names. */
     /** Sampling temperature at most. */
     static final double MAX_TEMPERATURE = 100;
-    private static final Pattern DOCUMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
+    static final Pattern DOCUMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
 
     private final String modelName;
     private final int vocabSize;

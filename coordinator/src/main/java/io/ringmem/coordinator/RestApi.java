@@ -19,6 +19,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.ringmem.api.ApiError;
+import io.ringmem.api.JobPage;
 import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobStatus;
 import jakarta.servlet.http.HttpServletResponse;
@@ -93,7 +94,12 @@ public final class RestApi {
             ctx.header("Location", "/v1/jobs/" + status.id());
             send(ctx, 202, status);
         });
-        app.get("/v1/jobs", ctx -> send(ctx, 200, service.list()));
+        app.get("/v1/jobs", ctx -> {
+            JobPage page = service.page(ctx.queryParam("limit"), ctx.queryParam("after"));
+            page.next().ifPresent(n -> ctx.header(JobPage.NEXT_HEADER, n));
+            send(ctx, 200, page.jobs());
+        });
+        app.delete("/v1/documents/{id}", ctx -> send(ctx, 200, service.deleteDocument(ctx.pathParam("id"))));
         app.get("/v1/workers", ctx -> send(ctx, 200, service.workers()));
         app.get("/v1/jobs/{id}", ctx -> send(ctx, 200, service.status(ctx.pathParam("id"))));
         app.get("/v1/jobs/{id}/result", ctx -> send(ctx, 200, service.result(ctx.pathParam("id"))));

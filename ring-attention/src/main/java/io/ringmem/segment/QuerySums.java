@@ -20,6 +20,33 @@ public final class QuerySums implements Serializable {
         this.counts = new long[layers];
     }
 
+    /** Sums as stored elsewhere ({@link #sums()}, {@link #counts()}); the arrays are copied. */
+    public static QuerySums of(double[][] sums, long[] counts) {
+        if (sums.length == 0 || sums.length != counts.length) {
+            throw new IllegalArgumentException("query sums need one row and one count per layer, got " + sums.length
+                    + " rows and " + counts.length + " counts");
+        }
+        QuerySums out = new QuerySums(sums.length, sums[0].length);
+        for (int l = 0; l < sums.length; l++) {
+            if (sums[l].length != sums[0].length) throw new IllegalArgumentException("query sums rows differ in width");
+            System.arraycopy(sums[l], 0, out.sums[l], 0, sums[l].length);
+        }
+        System.arraycopy(counts, 0, out.counts, 0, counts.length);
+        return out;
+    }
+
+    /** (layers, width) a copy of the sums. */
+    public double[][] sums() {
+        double[][] out = new double[sums.length][];
+        for (int l = 0; l < sums.length; l++) out[l] = sums[l].clone();
+        return out;
+    }
+
+    /** (layers) a copy of the row counts. */
+    public long[] counts() {
+        return counts.clone();
+    }
+
     /** Adds {@code nq} query rows {@code q} (nq, width) of {@code layer}. */
     public void add(int layer, float[] q, int nq) {
         double[] s = sums[layer];

@@ -45,6 +45,14 @@ final class InMemoryDocumentStates implements DocumentStates {
         for (int r = 0; r < ranks; r++) shards.remove(sessionId + "#" + r);
     }
 
+    @Override
+    public int deleteDocument(String documentId) {
+        int before = states.size() + shards.size();
+        states.keySet().removeIf(k -> k.startsWith(documentId + "#"));
+        shards.keySet().removeIf(k -> k.contains("/" + documentId + "/"));
+        return before - states.size() - shards.size();
+    }
+
     int shardCount() {
         return shards.size();
     }
