@@ -100,6 +100,9 @@ livenessProbe:
 {{- end }}
 - name: tmp
   mountPath: /tmp
+- name: cluster-secret
+  mountPath: {{ .Values.clusterSecret.mountPath }}
+  readOnly: true
 {{- if .Values.auth.existingSecret }}
 - name: auth
   mountPath: {{ .Values.auth.mountPath }}
@@ -126,6 +129,10 @@ livenessProbe:
 - name: tmp
   emptyDir:
     sizeLimit: {{ .Values.tmpSizeLimit }}
+- name: cluster-secret
+  secret:
+    secretName: {{ .Values.clusterSecret.existingSecret }}
+    defaultMode: 0440
 {{- if .Values.auth.existingSecret }}
 - name: auth
   secret:
@@ -154,4 +161,18 @@ nodeSelector:
 tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/* The cluster flags both roles pass: bind the pod IP, the mounted cluster secret, the retention. */}}
+{{- define "ringmem.clusterArgs" -}}
+- --bind
+- $(POD_IP)
+- --http-bind
+- 0.0.0.0
+- --cluster-secret
+- {{ printf "%s/%s" .Values.clusterSecret.mountPath .Values.clusterSecret.key }}
+- --retention
+- {{ .Values.retention.jobs | quote }}
+- --document-retention
+- {{ .Values.retention.documents | quote }}
 {{- end -}}

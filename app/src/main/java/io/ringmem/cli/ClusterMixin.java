@@ -2,6 +2,9 @@ package io.ringmem.cli;
 
 import io.ringmem.RingmemException;
 import io.ringmem.cluster.ClusterOptions;
+import io.ringmem.cluster.Retention;
+import io.ringmem.store.StoreConfig;
+import io.ringmem.store.crypto.ClusterSecret;
 import io.ringmem.store.hazelcast.KubernetesDiscovery;
 import picocli.CommandLine.Option;
 
@@ -21,8 +24,29 @@ final class ClusterMixin {
             description = "this process's Hazelcast port (default: ${DEFAULT-VALUE})")
     int hzPort;
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", description = "interface to bind (default: all)")
+    @Option(names = "--bind", paramLabel = "ADDRESS",
+            description = "interface Hazelcast, the ring and HTTP bind to (default: 127.0.0.1; 0.0.0.0 for all); "
+                    + "anything but loopback needs --cluster-secret")
     String bind;
+
+    @Option(names = "--http-bind", paramLabel = "ADDRESS",
+            description = "interface of the HTTP endpoint (REST API, health, metrics) (default: --bind)")
+    String httpBind;
+
+    @Option(names = "--cluster-secret", paramLabel = "FILE",
+            description = "file with the cluster secret (one line, at least 16 bytes; more lines: earlier secrets, read "
+                    + "only): derives the Hazelcast cluster name and the AES-GCM key of every stored value and task")
+    Path clusterSecret;
+
+    @Option(names = "--retention", defaultValue = "7d", paramLabel = "DURATION",
+            description = "how long job records, outcomes, results and submitted tokens are kept after their last "
+                    + "write, e.g. 7d, 12h, 0 = forever (default: ${DEFAULT-VALUE})")
+    String retention;
+
+    @Option(names = "--document-retention", defaultValue = "7d", paramLabel = "DURATION",
+            description = "how long documents' carried states, summaries and KV blocks are kept after their last write "
+                    + "(default: ${DEFAULT-VALUE})")
+    String documentRetention;
 
     @Option(names = "--cluster-name", defaultValue = "ringmem", paramLabel = "NAME",
             description = "Hazelcast cluster name (default: ${DEFAULT-VALUE})")
@@ -44,12 +68,33 @@ final class ClusterMixin {
             Optional<KubernetesDiscovery> k8s = kubernetesService == null ? Optional.empty()
                     : Optional.of(new KubernetesDiscovery(kubernetesNamespace == null ? podNamespace() : kubernetesNamespace,
                             kubernetesService));
-            ClusterOptions c = new ClusterOptions(clusterName, members, hzPort, Optional.ofNullable(bind), k8s, "jdk", failureSeconds);
-            c.storeConfig(); // validates addresses, ports and names
+            Retention r = new Retention(Retention.parse("--retention", retention),
+                    Retention.parse("--document-retention", documentRetention), Retention.DEFAULT_SHARDS);
+            ClusterSecret secret = clusterSecret == null ? null : ClusterSecret.read(clusterSecret);
+            ClusterOptions c = new ClusterOptions(clusterName, members, hzPort, Optional.ofNullable(bind), k8s, "jdk", failureSeconds,
+                    Optional.ofNullable(secret), r);
+            c.storeConfig(); // validates addresses, ports and names; refuses a non-loopback bind without a secret
             return c;
         } catch (IllegalArgumentException e) {
-            throw new RingmemException(e.getMessage());
+            String m = e.getMessage();
+            throw new RingmemException(m.startsWith("secret: ") ? "--bind/--kubernetes-service: " + m.substring(8) : m);
         }
+    }
+
+    /** The host this process binds to: --bind, else loopback. */
+    String bindHost() {
+        return bind == null ? StoreConfig.LOOPBACK : bind;
+    }
+
+    /** The host the HTTP endpoint binds to: --http-bind, else {@link #bindHost()}. */
+    String httpHost() {
+        return httpBind == null ? bindHost() : httpBind;
+    }
+
+    /** A warning line for a process without a cluster secret (development on loopback), else empty. */
+    Optional<String> warning() {
+        return clusterSecret != null ? Optional.empty() : Optional.of("WARNING: no --cluster-secret: the cluster's maps and tasks are "
+                + "unencrypted and any local process can join (development on loopback only)");
     }
 
     /** The namespace of the pod this runs in (the service account's namespace file), else "default". */

@@ -66,7 +66,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         CoordinatorSettings settings;
         try {
             RunnerSettings d = RunnerSettings.defaults();
-            settings = new CoordinatorSettings(model.modelName(), cluster.options(), cluster.bind, httpPort,
+            settings = new CoordinatorSettings(model.modelName(), cluster.options(), cluster.httpHost(), httpPort,
                     new JobLimits(maxDocumentTokens, maxDocuments, JobLimits.DEFAULT_MAX_WORKERS, JobLimits.DEFAULT_MAX_NEW_TOKENS,
                             maxJobTokens, JobLimits.DEFAULT_MAX_SEGMENT_TOKENS, JobLimits.DEFAULT_MAX_RETRIEVE_TOP_K),
                     new RunnerSettings(Duration.ofSeconds(stepTimeoutSeconds), d.segmentTimeout(), d.acquireTimeout(), maxAttempts,
@@ -74,6 +74,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
         }
+        cluster.warning().ifPresent(err::println);
         try (LoadedModel loaded = model.load(err)) {
             CoordinatorNode node = CoordinatorNode.start(settings, loaded.config(), loaded.tokenizer(), line -> {
                 err.println("ringmem: " + line);

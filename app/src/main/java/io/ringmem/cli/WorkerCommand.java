@@ -35,7 +35,7 @@ final class WorkerCommand implements Callable<Integer> {
     int httpPort;
 
     @Option(names = "--advertise-host", paramLabel = "HOST",
-            description = "host other workers reach the ring server at (default: --bind, else this host's address)")
+            description = "host other workers reach the ring server at (default: --bind; with 0.0.0.0 this host's address)")
     String advertiseHost;
 
     @Option(names = "--name", paramLabel = "NAME", description = "worker name (default: worker-<hz-port>)")
@@ -48,11 +48,12 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         var clusterOptions = cluster.options();
-        String host = advertiseHost != null ? advertiseHost : cluster.bind != null ? cluster.bind : localHost();
+        cluster.warning().ifPresent(err::println);
+        String host = advertiseHost != null ? advertiseHost : "0.0.0.0".equals(cluster.bindHost()) ? localHost() : cluster.bindHost();
         WorkerSettings settings;
         try {
             settings = new WorkerSettings(name != null ? name : "worker-" + cluster.hzPort, model.modelName(), clusterOptions,
-                    cluster.bind == null ? "0.0.0.0" : cluster.bind, ringPort, host, cluster.bind, httpPort, model.blockTokens);
+                    cluster.bindHost(), ringPort, host, cluster.httpHost(), httpPort, model.blockTokens);
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
         }

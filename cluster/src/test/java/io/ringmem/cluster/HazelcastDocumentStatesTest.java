@@ -10,6 +10,7 @@ import io.ringmem.ring.KvBlock;
 import io.ringmem.segment.BlockIds;
 import io.ringmem.segment.SegmentState;
 import io.ringmem.segment.SegmentStateCodec;
+import io.ringmem.store.crypto.ClusterSecret;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,10 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** States through a real Hazelcast member: summaries stored once per segment, reassembled exactly, never stale. */
+/**
+ * States through a real Hazelcast member with a cluster secret (values sealed): summaries stored once per segment,
+ * reassembled exactly, never stale; a moved value is refused; deleting a document leaves none of its entries.
+ */
 class HazelcastDocumentStatesTest {
     private static final int LAYERS = 2, KV_HEADS = 2, HEAD_DIM = 4;
     private static HazelcastInstance member;
@@ -38,7 +43,8 @@ class HazelcastDocumentStatesTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ClusterOptions c = ClusterOptions.local(List.of("127.0.0.1:" + port), port);
+        ClusterOptions c = ClusterOptions.local(List.of("127.0.0.1:" + port), port)
+                .withSecret(ClusterSecret.of("states test secret 0123456789abcdef"));
         member = Hazelcast.newHazelcastInstance(c.memberConfig("states-test-" + port, Map.of(), new ConcurrentHashMap<>()));
     }
 
@@ -123,6 +129,44 @@ class HazelcastDocumentStatesTest {
         member.<String, byte[]>getMap(ClusterNames.STATES).delete("doc-c#summaries#0");
         RingmemException e = assertThrows(RingmemException.class, () -> states.latest("doc-c"));
         assertTrue(e.getMessage().contains("segment 0 of 'doc-c'"), e.getMessage());
+    }
+
+    @Test
+    void deleteDocumentRemovesItsStatesSummariesAndShardsOnly() {
+        HazelcastDocumentStates states = new HazelcastDocumentStates(member);
+        for (int s = 1; s <= 3; s++) states.putState("doc-d", state(s, 5));
+        states.putState("doc-d2", state(1, 6)); // a document whose id starts like the other's
+        states.putShard(ShardKey.session("job-x", "doc-d", 3, 1), 0, new byte[] {1});
+        states.putShard(ShardKey.session("job-x", "doc-d2", 0, 1), 0, new byte[] {2});
+        int removed = states.deleteDocument("doc-d");
+        // states after 2 and 3 segments, latest, summaries of segments 0..2, one shard
+        assertEquals(2 + 1 + 3 + 1, removed);
+        assertTrue(states.latest("doc-d").isEmpty());
+        for (String k : member.<String, byte[]>getMap(ClusterNames.STATES).keySet()) {
+            assertFalse(HazelcastDocumentStates.ownsStateKey("doc-d", k), "left behind: " + k);
+        }
+        assertSameState(state(1, 6), states.latest("doc-d2").orElseThrow());
+        assertTrue(states.shard(ShardKey.session("job-x", "doc-d2", 0, 1), 0).isPresent());
+        assertEquals("doc-d", HazelcastDocumentStates.shardDocument("job-x/doc-d/3/1#0"));
+        assertEquals(null, HazelcastDocumentStates.shardDocument("nonsense"));
+    }
+
+    @Test
+    void aMovedOrTamperedStateIsRefused() {
+        HazelcastDocumentStates states = new HazelcastDocumentStates(member);
+        states.putState("doc-e", state(1, 7));
+        states.putState("doc-f", state(1, 8));
+        IMap<String, byte[]> raw = member.getMap(ClusterNames.STATES);
+        raw.set(ClusterNames.latestStateKey("doc-f"), raw.get(ClusterNames.latestStateKey("doc-e")));
+        RingmemException e = assertThrows(RingmemException.class, () -> states.latest("doc-f"));
+        assertTrue(e.getMessage().contains("failed authentication"), e.getMessage());
+    }
+
+    /** Ring session ids as {@code ShardTask} names them. */
+    private static final class ShardKey {
+        static String session(String job, String doc, int segment, int session) {
+            return io.ringmem.protocol.ShardTask.ringSession(job, doc, segment, session);
+        }
     }
 
     @Test

@@ -22,10 +22,13 @@ final class Renders {
     static final String RELEASE = "ringmem";
     /** What ci/full-values.yaml names but leaves to the operator to create. */
     static final Set<String> FULL_EXTERNAL = Set.of("PersistentVolumeClaim/ringmem-hf-cache", "Secret/hf-token", "Secret/ringmem-auth",
-            "Secret/registry-credentials", "Secret/ringmem-tls");
+            "Secret/registry-credentials", "Secret/ringmem-tls", Renders.CLUSTER_SECRET);
+
+    /** The cluster secret every render names and the operator creates once (docs/deploy.md). */
+    static final String CLUSTER_SECRET = "Secret/ringmem-cluster-secret";
 
     /** What the docs' commands name but leave to the operator to create. */
-    static final Set<String> DOCS_EXTERNAL = Set.of("Secret/hf-token");
+    static final Set<String> DOCS_EXTERNAL = Set.of("Secret/hf-token", CLUSTER_SECRET);
 
     private static final Map<String, Manifests> CACHE = new LinkedHashMap<>();
 
@@ -34,12 +37,12 @@ final class Renders {
 
     /** {@code kubectl kustomize deploy/k8s}. */
     static Manifests kustomize() {
-        return cached("kustomize deploy/k8s", () -> K8sTools.kubectl("kustomize", Manifests.DIR), Set.of());
+        return cached("kustomize deploy/k8s", () -> K8sTools.kubectl("kustomize", Manifests.DIR), Set.of(CLUSTER_SECRET));
     }
 
     /** {@code helm template} with the chart's default values. */
     static Manifests helmDefault() {
-        return cached("helm default values", () -> K8sTools.helm("template", RELEASE, CHART), Set.of());
+        return cached("helm default values", () -> K8sTools.helm("template", RELEASE, CHART), Set.of(CLUSTER_SECRET));
     }
 
     /** {@code helm template} with ci/full-values.yaml. */

@@ -98,13 +98,23 @@ final class RingmemContainers {
         return member(network, alias, WORKER_HTTP_PORT, args);
     }
 
+    /** Where every container finds the cluster secret (a host file, the same for the whole test run, read-only). */
+    static final String SECRET_PATH = "/run/ringmem/cluster-secret";
+
+    /**
+     * The members talk over the Docker network, so they bind every interface ({@code --bind 0.0.0.0}), which needs
+     * the cluster secret: one random secret per test JVM, in a host file mounted read-only.
+     */
     private static GenericContainer<?> member(Network network, String alias, int httpPort, List<String> args) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("--bind", "0.0.0.0", "--cluster-secret", SECRET_PATH));
         return hardened(new GenericContainer<>(image()))
+                .withFileSystemBind(ClusterSecretFile.path().toString(), SECRET_PATH, BindMode.READ_ONLY)
                 .withNetwork(network)
                 .withNetworkAliases(alias)
                 .withFileSystemBind(ItPaths.models().toString(), "/models", BindMode.READ_ONLY)
                 .withExposedPorts(httpPort)
-                .withCommand(args.toArray(String[]::new))
+                .withCommand(all.toArray(String[]::new))
                 .withLogConsumer(frame -> System.out.print("[" + alias + "] " + frame.getUtf8String()))
                 .waitingFor(Wait.forHttp("/health/ready").forPort(httpPort).forStatusCode(200).withStartupTimeout(STARTUP));
     }
