@@ -1,9 +1,11 @@
 package io.ringmem.bench;
 
 import com.hazelcast.map.IMap;
+import io.ringmem.store.BlockKey;
 import io.ringmem.store.KvBlockRecord;
 import io.ringmem.store.StoreConfig;
 import io.ringmem.store.StoreMode;
+import io.ringmem.store.crypto.ClusterSecret;
 import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -25,6 +28,11 @@ import java.util.function.Function;
  * serializer). Ratios are against the first row measured in the same run. With backup count 1 every put also
  * copies the block to the other member. Single-threaded, sequential calls: this measures per-call cost, not
  * the cluster's aggregate bandwidth.
+ *
+ * <p>Encryption's cost ({@link Encryption}): the same blocks through the store API ({@link HazelcastMemoryStore#put}
+ * / {@link HazelcastMemoryStore#get}) of the embedded member, plain vs sealed with AES-256-GCM under a cluster secret,
+ * in paired rounds that alternate which goes first (so drift of a loaded machine hits both alike); the ratio is
+ * the median over rounds of sealed / plain.
  *
  * <p>Run with {@code bin/ringmem bench store}.
  */
@@ -57,17 +65,33 @@ public final class StoreBenchmark {
         }
     }
 
+    /**
+     * Encryption's cost through the store API, paired: medians over {@code rounds} of each variant's MB/s and of the
+     * per-round ratio sealed / plain (1.0 = free, 0.8 = 20% slower).
+     */
+    public record Encryption(String name, int rounds, double plainPutMBps, double sealedPutMBps, double plainGetMBps,
+                             double sealedGetMBps, double putRatio, double getRatio) {
+    }
+
+    /** Every scenario's row (the first is the baseline), then the encryption comparison. */
+    public record Report(List<Result> results, Encryption encryption) {
+    }
+
+    /** Paired rounds of the encryption comparison. */
+    static final int ENCRYPTION_ROUNDS = 6;
+
     private StoreBenchmark() {
     }
 
     /** Runs every scenario on a fresh loopback cluster and returns the figures; the first row is the baseline. */
-    public static List<Result> run(Options o) {
+    public static Report run(Options o) {
         int[] ports = new int[] {freePort(), freePort()};
         while (ports[1] == ports[0]) ports[1] = freePort();
         List<String> members = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
         String cluster = "bench-" + Long.toHexString(System.nanoTime());
         KvBlockRecord block = floatBlock(o.blockBytes());
         List<Result> results = new ArrayList<>();
+        Encryption encryption;
         try (HazelcastMemoryStore a = new HazelcastMemoryStore(memberConfig(cluster, ports[0], members));
              HazelcastMemoryStore b = new HazelcastMemoryStore(memberConfig(cluster, ports[1], members))) {
             a.awaitClusterSize(2, Duration.ofSeconds(30));
@@ -86,11 +110,68 @@ public final class StoreBenchmark {
                     results.add(measure(who + " / raw byte[]", caller, o, block, KvBlockRecord::payload));
                 }
             }
+            encryption = encryption(cluster, a, o, block);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        return results.stream().map(r -> r.against(results.getFirst())).toList();
+        return new Report(results.stream().map(r -> r.against(results.getFirst())).toList(), encryption);
+    }
+
+    /** Plain vs AES-256-GCM through the store API of member {@code a}, alternating which variant runs first. */
+    private static Encryption encryption(String cluster, HazelcastMemoryStore a, Options o, KvBlockRecord block) {
+        ClusterSecret secret = ClusterSecret.of("store benchmark secret, not a real one");
+        HazelcastMemoryStore plain = new HazelcastMemoryStore(storeView(cluster, "bench-plain", null), a.instance());
+        HazelcastMemoryStore sealed = new HazelcastMemoryStore(storeView(cluster, "bench-sealed", secret), a.instance());
+        double[][] p = new double[2][ENCRYPTION_ROUNDS], e = new double[2][ENCRYPTION_ROUNDS];
+        storeRound(plain, o, block, true);
+        storeRound(sealed, o, block, true);
+        for (int r = 0; r < ENCRYPTION_ROUNDS; r++) {
+            double[] x, y;
+            if (r % 2 == 0) {
+                x = storeRound(plain, o, block, false);
+                y = storeRound(sealed, o, block, false);
+            } else {
+                y = storeRound(sealed, o, block, false);
+                x = storeRound(plain, o, block, false);
+            }
+            p[0][r] = x[0];
+            p[1][r] = x[1];
+            e[0][r] = y[0];
+            e[1][r] = y[1];
+        }
+        double[] putRatio = new double[ENCRYPTION_ROUNDS], getRatio = new double[ENCRYPTION_ROUNDS];
+        for (int r = 0; r < ENCRYPTION_ROUNDS; r++) {
+            putRatio[r] = e[0][r] / p[0][r];
+            getRatio[r] = e[1][r] / p[1][r];
+        }
+        return new Encryption("embedded / store API: AES-256-GCM vs plain (paired, alternating)", ENCRYPTION_ROUNDS,
+                median(p[0]), median(e[0]), median(p[1]), median(e[1]), median(putRatio), median(getRatio));
+    }
+
+    /** One round of {@code ops} puts then gets through the store API: {put MB/s, get MB/s}; a warm-up when asked. */
+    private static double[] storeRound(HazelcastMemoryStore store, Options o, KvBlockRecord block, boolean warmUp) {
+        int keys = 8;
+        int n = warmUp ? Math.max(o.warmupOps(), 1) : o.ops();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) store.put(new BlockKey("bench", 0, 0, i % keys), block);
+        long t1 = System.nanoTime();
+        long sink = 0;
+        for (int i = 0; i < n; i++) sink += store.get(new BlockKey("bench", 0, 0, i % keys)).orElseThrow().tokens();
+        long t2 = System.nanoTime();
+        store.deleteDocument("bench");
+        double bytes = (double) o.blockBytes() * n + (sink < 0 ? 1 : 0);
+        return new double[] {bytes / ((t1 - t0) / 1e3), bytes / ((t2 - t1) / 1e3)};
+    }
+
+    private static StoreConfig storeView(String cluster, String map, ClusterSecret secret) {
+        return StoreConfig.builder(cluster).mapName(map).bindAddress("127.0.0.1").loggingType("none").secret(secret).build();
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static Result measure(String name, HazelcastMemoryStore caller, Options o, KvBlockRecord block,

@@ -94,6 +94,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         return service;
     }
 
+    /** The cluster's one Hazelcast member (tests inspect its maps). */
+    HazelcastInstance member() {
+        return member;
+    }
+
     /**
      * Stops worker {@code index} (0-based) as if its process died: its ring server closes (its ring neighbours fail,
      * and a probe finds its ring port closed) and it leaves the gateway. Running jobs go on with the other workers.

@@ -129,19 +129,24 @@ class BenchCommandTest {
 
     @Test
     void store() throws Exception {
-        JsonNode j = json(run("bench", "store", "--block-kib", "4", "--ops", "2", "--warmup-ops", "0", "--json"), "store", 6);
+        JsonNode j = json(run("bench", "store", "--block-kib", "4", "--ops", "2", "--warmup-ops", "0", "--json"), "store", 7);
         assertEquals(4096, j.get("settings").get("options").get("blockBytes").asInt());
         assertEquals("embedded / Hazelcast DataSerializable", j.get("results").get(0).get("name").asText());
         assertTrue(j.get("baseline").asText().startsWith("embedded / Hazelcast DataSerializable"), j.toString());
         assertTrue(j.get("results").get(5).get("getMBps").asDouble() > 0, j.toString());
         assertEquals(1.0, j.get("results").get(0).get("putVsFirst").asDouble(), "the first scenario is the baseline");
         assertTrue(j.get("results").get(4).get("getVsFirst").asDouble() > 0, j.toString());
+        JsonNode enc = j.get("results").get(6);
+        assertTrue(enc.get("name").asText().contains("AES-256-GCM vs plain"), enc.toString());
+        assertTrue(enc.get("putRatio").asDouble() > 0 && enc.get("getRatio").asDouble() > 0, enc.toString());
+        assertTrue(enc.get("sealedGetMBps").asDouble() > 0 && enc.get("plainPutMBps").asDouble() > 0, enc.toString());
     }
 
     @Test
     void storeTable() {
         List<String> lines = table(run("bench", "store", "--block-kib", "4", "--ops", "1", "--warmup-ops", "0"), "scenario ");
-        assertEquals(1 + 6, lines.size(), r(lines));
+        assertEquals(1 + 6 + 3, lines.size(), r(lines));
+        assertTrue(lines.get(8).contains("AES-256-GCM vs plain (paired, alternating), 6 rounds"), r(lines));
         assertTrue(lines.get(1).startsWith("embedded / Hazelcast DataSerializable") && lines.get(1).endsWith(" 1.00      1.00"),
                 lines.get(1));
     }
