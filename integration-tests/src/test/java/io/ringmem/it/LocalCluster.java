@@ -7,14 +7,19 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * A coordinator and workers as separate JVMs on 127.0.0.1, joined by TCP-IP member lists, each with its own
- * Hazelcast, ring and HTTP port. Workers run one kernel thread each (the test machine has two cores).
+ * Hazelcast, ring and HTTP port. Workers run one kernel thread each (the test machine has two cores). Every process
+ * gets the same cluster secret (a file under the logs folder), so the cluster runs as a deployment does: derived
+ * cluster name, every stored value and worker task sealed.
  */
 final class LocalCluster implements AutoCloseable {
     private final Path model;
@@ -25,6 +30,7 @@ final class LocalCluster implements AutoCloseable {
     private final List<Integer> workerHz = new ArrayList<>();
     private final List<Integer> workerHttp = new ArrayList<>();
     private final List<String> members = new ArrayList<>();
+    private final Path secret;
     private RingmemProcess coordinator;
     private final List<RingmemProcess> workers = new ArrayList<>();
     private int restarts;
@@ -33,6 +39,10 @@ final class LocalCluster implements AutoCloseable {
         this.model = model;
         this.logs = logs;
         this.extraCoordinatorArgs = List.copyOf(extraCoordinatorArgs);
+        Files.createDirectories(logs);
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        this.secret = Files.writeString(logs.resolve("cluster-secret"), HexFormat.of().formatHex(random) + "\n");
         this.coordinatorHz = freePort();
         this.coordinatorHttp = freePort();
         members.add("127.0.0.1:" + coordinatorHz);
@@ -66,7 +76,7 @@ final class LocalCluster implements AutoCloseable {
         return RingmemProcess.start(logName, logs, List.of("worker", "--model", model.toString(),
                 "--members", String.join(",", members), "--hz-port", Integer.toString(workerHz.get(i)), "--bind", "127.0.0.1",
                 "--http-port", Integer.toString(workerHttp.get(i)), "--name", "worker-" + (i + 1), "--threads", "1",
-                "--failure-seconds", "6"));
+                "--failure-seconds", "6", "--cluster-secret", secret.toString()));
     }
 
     /** Starts worker {@code i} again (same name and ports) after it was killed; returns when it is ready. */
@@ -80,7 +90,7 @@ final class LocalCluster implements AutoCloseable {
     void startCoordinator() throws Exception {
         List<String> args = new ArrayList<>(List.of("coordinator", "--model", model.toString(), "--members", String.join(",", members),
                 "--hz-port", Integer.toString(coordinatorHz), "--bind", "127.0.0.1", "--http-port", Integer.toString(coordinatorHttp),
-                "--failure-seconds", "6", "--step-timeout", "30"));
+                "--failure-seconds", "6", "--step-timeout", "30", "--cluster-secret", secret.toString()));
         args.addAll(extraCoordinatorArgs);
         coordinator = RingmemProcess.start("coordinator" + (restarts++ == 0 ? "" : "-" + restarts), logs, args);
         coordinator.awaitLine("coordinator ready", Duration.ofSeconds(120));
