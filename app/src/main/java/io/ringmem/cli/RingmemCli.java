@@ -15,7 +15,8 @@ import java.io.PrintWriter;
 @Command(name = "ringmem", mixinStandardHelpOptions = true, versionProvider = RingmemCli.Version.class,
         description = "Exact long-context Llama inference with sequence-parallel ring attention.",
         subcommands = {AnalyzeCommand.class, ScoreCommand.class, GenerateCommand.class, WorkerCommand.class, CoordinatorCommand.class,
-                SubmitCommand.class, StatusCommand.class, ResultCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                SubmitCommand.class, StatusCommand.class, ResultCommand.class, DeleteDocumentCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class RingmemCli {
     /** Exit code for user errors (bad input, unsupported file, ...). */
     public static final int EXIT_USER_ERROR = 1;

@@ -184,4 +184,20 @@ class CliTest {
         Result noInput = run("score", "--model", model);
         assertTrue(noInput.code() != 0 && noInput.err().contains("--input"), noInput.err());
     }
+
+    @Test
+    void clusterProcessesRefuseToExposeThemselvesWithoutASecret(@TempDir Path dir) throws Exception {
+        String model = data("models/stories260K/stories260K.bin").toString();
+        for (String role : new String[] {"worker", "coordinator"}) {
+            assertOneLineError(run(role, "--model", model, "--bind", "0.0.0.0", "--http-port", "-1"),
+                    "bind address 0.0.0.0 is reachable from other hosts: a cluster secret is required");
+            assertOneLineError(run(role, "--model", model, "--kubernetes-service", "svc", "--kubernetes-namespace", "ns"),
+                    "Kubernetes discovery is reachable from other hosts");
+            assertOneLineError(run(role, "--model", model, "--cluster-secret", dir.resolve("missing").toString()),
+                    "cannot read cluster secret file");
+            Path shortSecret = Files.writeString(dir.resolve("short"), "too short\n");
+            assertOneLineError(run(role, "--model", model, "--cluster-secret", shortSecret.toString()), "too short");
+            assertOneLineError(run(role, "--model", model, "--retention", "soon"), "--retention");
+        }
+    }
 }

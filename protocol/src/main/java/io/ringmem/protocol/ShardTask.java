@@ -25,8 +25,9 @@ import java.security.SecureRandom;
  * @param embed         compute the pooled final hidden state
  * @param stepTimeoutMillis how long a ring step may wait for a neighbour
  * @param sessionKey    the ring session's secret (random, {@link #SESSION_KEY_BYTES} bytes, the same for every rank of
- *                      this try): ring connections prove it before any frame is accepted. It travels with the task
- *                      (see docs/cluster.md, "Known limits"); {@link #toString} does not show it
+ *                      this try): ring connections prove it before any frame is accepted. It travels only inside
+ *                      the task sealed with AES-GCM under the cluster secret ({@code TaskCodec}; in the clear only in a
+ *                      development cluster without a secret); {@link #toString} does not show it
  */
 public record ShardTask(String jobId, String documentId, int segment, int session, int rank, int ranks,
                         String schedule, String nextAddress, int[] segmentIds, int firstPosition, int nextToken,
