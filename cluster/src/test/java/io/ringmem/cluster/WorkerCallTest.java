@@ -22,11 +22,13 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -143,6 +145,32 @@ class WorkerCallTest {
         assertThrows(SealedValueException.class, () -> stranger.openReply(call.callId(), reply));
         WorkerFailure f = assertThrows(WorkerFailure.class, () -> TaskCodec.of(coordinator).openReply(call.callId(), reply));
         assertTrue(f.getMessage().contains("sealed under key id"), f.getMessage());
+    }
+
+    /**
+     * An exception outside the sealed reply (Hazelcast's own remote failures travel Java-serialized) must still reach
+     * the caller through the Java deserialization filter, not hang the call.
+     */
+    @Test
+    void anExceptionThrownOnTheMemberStillArrives() throws Exception {
+        int port = freePort();
+        List<String> members = new ArrayList<>(coordinator.getCluster().getMembers().stream()
+                .map(m -> "127.0.0.1:" + m.getAddress().getPort()).toList());
+        members.add("127.0.0.1:" + port);
+        ClusterOptions o = new ClusterOptions("calls", members, port, Optional.empty(), Optional.empty(), "none", 10).withSecret(SECRET);
+        var config = o.memberConfig("calls-x", Map.of(), new ConcurrentHashMap<>());
+        config.getUserContext().remove(TaskCodec.CONTEXT_KEY);
+        HazelcastInstance bare = Hazelcast.newHazelcastInstance(config);
+        try {
+            WorkerCall call = WorkerCall.of(new GenerateTask(new int[] {1}, 1, 1, 1, 0, new int[0]), TaskCodec.of(coordinator));
+            var f = coordinator.getExecutorService(io.ringmem.protocol.ClusterNames.EXECUTOR)
+                    .submitToMember(call, bare.getCluster().getLocalMember());
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> f.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("has no task codec"), e.toString());
+        } finally {
+            bare.shutdown();
+        }
     }
 
     private static byte[] submit(WorkerCall call) throws Exception {

@@ -17,6 +17,7 @@ import io.ringmem.store.StoreCapacity;
 import io.ringmem.store.StoreConfig;
 import io.ringmem.store.kryo.KryoRegistry;
 
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -26,10 +27,13 @@ import java.util.function.BiConsumer;
  */
 final class HazelcastConfigs {
     /**
-     * The only class name Java deserialization would accept: none that exists. Hazelcast applies no whitelist while it
-     * is empty, so one impossible entry turns "allow all but the blacklist" into "refuse all".
+     * What Java deserialization still accepts: Hazelcast's own classes and the JDK's exception-carrying packages, because
+     * Hazelcast sends a remote failure (a migrating partition, a rejected task) back as a Java-serialized exception, and
+     * an invocation whose error cannot be read would hang until its timeout. Nothing of Ringmem's, of other libraries,
+     * {@code javax.*}, {@code java.rmi} or {@code java.security} (known gadget carriers) is accepted.
      */
-    static final String NO_JAVA_SERIALIZATION = "io.ringmem.store.hazelcast.NoJavaSerializationAllowed";
+    static final List<String> JAVA_SERIALIZATION_PREFIXES = List.of("com.hazelcast.", "java.lang.", "java.util.", "java.io.",
+            "java.net.", "java.nio.", "java.time.", "[");
 
     private HazelcastConfigs() {
     }
@@ -122,12 +126,14 @@ final class HazelcastConfigs {
     }
 
     /**
-     * A second wall behind the cluster secret: Hazelcast refuses to Java-deserialize any class (the whitelist names
-     * one class that does not exist, defaults off), so a Java-serialized payload from a stranger is rejected before a
-     * single object is built. Ringmem sends nothing through Java serialization.
+     * A second wall behind the cluster secret: Hazelcast's default whitelist is off and only
+     * {@link #JAVA_SERIALIZATION_PREFIXES} may be Java-deserialized (its default blacklist of known gadgets stays), so a
+     * Java-serialized payload of any application or library class from a stranger is rejected before an object is
+     * built. Ringmem itself sends nothing through Java serialization.
      */
     static void refuseJavaSerialization(SerializationConfig s) {
-        ClassFilter whitelist = new ClassFilter().addClasses(NO_JAVA_SERIALIZATION);
+        ClassFilter whitelist = new ClassFilter();
+        JAVA_SERIALIZATION_PREFIXES.forEach(whitelist::addPrefixes);
         s.setJavaSerializationFilterConfig(new JavaSerializationFilterConfig().setDefaultsDisabled(true)
                 .setWhitelist(whitelist));
     }
