@@ -2,6 +2,9 @@ package io.ringmem.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmem.cluster.ClusterOptions;
+import io.ringmem.store.crypto.ClusterSecret;
+import io.ringmem.store.hazelcast.KubernetesDiscovery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +15,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -199,5 +204,9 @@ class CliTest {
             assertOneLineError(run(role, "--model", model, "--cluster-secret", shortSecret.toString()), "too short");
             assertOneLineError(run(role, "--model", model, "--retention", "soon"), "--retention");
         }
+        ClusterOptions k8s = new ClusterOptions("ringmem", List.of("127.0.0.1:5701"), 5701, Optional.of("10.1.2.3"),
+                Optional.of(new KubernetesDiscovery("ns", "svc")), "none", 10)
+                .withSecret(ClusterSecret.of("a secret of 32 bytes, not short"));
+        assertTrue(k8s.storeConfig().members().isEmpty(), "the default member list is ignored with Kubernetes discovery");
     }
 }

@@ -75,8 +75,8 @@ public record ClusterOptions(String clusterName, List<String> members, int port,
      * bind without a secret is refused). KV blocks live for {@link Retention#documents}.
      */
     public StoreConfig storeConfig() {
-        StoreConfig.Builder b = StoreConfig.builder(clusterName).members(members).port(port).backupCount(BACKUPS)
-                .loggingType(loggingType);
+        StoreConfig.Builder b = StoreConfig.builder(clusterName).port(port).backupCount(BACKUPS).loggingType(loggingType);
+        if (kubernetes.isEmpty()) b.members(members); // the member list is ignored with Kubernetes discovery
         bindAddress.ifPresent(b::bindAddress);
         kubernetes.ifPresent(b::kubernetes);
         secret.ifPresent(b::secret);
