@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,6 +35,27 @@ class StoreCipherTest {
         assertArrayEquals(PLAIN, c.open("ringmem-jobs", "job-1", sealed));
         assertArrayEquals(PLAIN, StoreCipher.of(SECRET).open("ringmem-jobs", "job-1", sealed), "another process, same secret");
         assertNotEquals(Arrays.toString(sealed), Arrays.toString(c.seal("ringmem-jobs", "job-1", PLAIN)), "nonces repeat");
+    }
+
+    @Test
+    void largeValuesAreSealedInChunksThatCannotBeReorderedOrCutOff() {
+        StoreCipher c = StoreCipher.of(SECRET);
+        int chunk = StoreCipher.CHUNK, tagged = chunk + 16;
+        for (int n : new int[] {0, 1, chunk - 1, chunk, chunk + 1, 2 * chunk, 3 * chunk + 17}) {
+            byte[] v = new byte[n];
+            new Random(n).nextBytes(v);
+            byte[] sealed = c.seal("m", "k", v);
+            assertEquals(n + 20 + 16 * Math.max(1, (n + chunk - 1) / chunk), sealed.length, "size of " + n);
+            assertArrayEquals(v, c.open("m", "k", sealed), "round trip of " + n);
+        }
+        byte[] v = new byte[3 * chunk + 17];
+        byte[] sealed = c.seal("m", "k", v);
+        assertMessage("failed authentication", () -> c.open("m", "k", Arrays.copyOf(sealed, 20 + 2 * tagged)));
+        assertMessage("truncated", () -> c.open("m", "k", Arrays.copyOf(sealed, 20 + 3 * tagged + 5)));
+        byte[] swapped = sealed.clone();
+        System.arraycopy(sealed, 20, swapped, 20 + tagged, tagged);
+        System.arraycopy(sealed, 20 + tagged, swapped, 20, tagged);
+        assertMessage("failed authentication", () -> c.open("m", "k", swapped));
     }
 
     @Test
