@@ -16,6 +16,7 @@ import io.ringmem.coordinator.RunnerSettings;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.protocol.ClusterNames;
 import io.ringmem.store.StoreKvBlockStore;
+import io.ringmem.store.crypto.ClusterSecret;
 import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 import io.ringmem.tokenizer.Tokenizer;
 import io.ringmem.worker.RingTransport;
@@ -25,6 +26,7 @@ import io.ringmem.worker.Worker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The whole system in one JVM (the {@code analyze} command): one Hazelcast member on 127.0.0.1 holding jobs,
+ * The whole system in one JVM (the {@code analyze} command): one Hazelcast member on 127.0.0.1 (its cluster secret
+ * drawn at random per run, so every stored value is sealed and no other process can join or read it) holding jobs,
  * states and KV blocks, P workers in process (each with its own TCP ring server on loopback, so ranks still talk
  * over the same data plane as separate workers), and a coordinator service driving them.
  */
@@ -60,8 +63,10 @@ public final class EmbeddedCluster implements AutoCloseable {
                                         int blockTokens, JobLimits limits, RunnerSettings runnerSettings,
                                         Consumer<String> log, Consumer<JobRecord> progress) {
         int port = freePort();
+        byte[] secret = new byte[32]; // a fresh secret per run: other local processes can neither join nor read it
+        new SecureRandom().nextBytes(secret);
         ClusterOptions cluster = new ClusterOptions("ringmem-embedded-" + port, List.of("127.0.0.1:" + port), port,
-                Optional.of("127.0.0.1"), Optional.empty(), "none", 10);
+                Optional.of("127.0.0.1"), Optional.empty(), "none", 10).withSecret(ClusterSecret.of(secret));
         HazelcastInstance member = Hazelcast.newHazelcastInstance(cluster.memberConfig("ringmem-embedded-" + port,
                 Map.of(ClusterNames.ATTR_ROLE, ClusterNames.ROLE_COORDINATOR), new ConcurrentHashMap<>()));
         List<RingTransport> transports = new ArrayList<>();

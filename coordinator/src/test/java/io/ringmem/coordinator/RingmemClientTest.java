@@ -2,9 +2,11 @@ package io.ringmem.coordinator;
 
 import io.ringmem.TestData;
 import io.ringmem.api.AskResult;
+import io.ringmem.api.DocumentDeletion;
 import io.ringmem.api.DocumentResult;
 import io.ringmem.api.DocumentsResult;
 import io.ringmem.api.GenerateResult;
+import io.ringmem.api.JobPage;
 import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobRequest.DocumentInput;
 import io.ringmem.api.JobState;
@@ -22,6 +24,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -58,6 +61,37 @@ class RingmemClientTest {
         if (coordinator != null) coordinator.close();
         if (workers != null) workers.close();
         model.close();
+    }
+
+    @Test
+    void pagesJobsAndDeletesADocument() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JobStatus s = client.submit(JobRequest.builder("score").documents(DocumentInput.tokens("pg-doc-" + i, 1, 2, 3, 4))
+                    .workers(2).build());
+            ids.add(s.id());
+            assertEquals(JobState.SUCCEEDED, client.awaitCompletion(s.id(), Duration.ofSeconds(60), x -> { }).state());
+        }
+        JobPage first = client.jobs(2, Optional.empty());
+        assertEquals(2, first.jobs().size());
+        assertTrue(first.next().isPresent(), "more jobs than one page");
+        List<String> paged = new ArrayList<>(first.jobs().stream().map(JobStatus::id).toList());
+        Optional<String> next = first.next();
+        while (next.isPresent()) {
+            JobPage p = client.jobs(2, next);
+            p.jobs().forEach(j -> paged.add(j.id()));
+            next = p.next();
+        }
+        assertEquals(client.list().stream().map(JobStatus::id).toList(), paged, "list() follows the same pages");
+        assertEquals(ids.reversed(), paged.subList(0, 3), "newest first");
+        RingmemClientException bad = assertThrows(RingmemClientException.class, () -> client.jobs(0, Optional.empty()));
+        assertEquals(400, bad.status());
+
+        DocumentDeletion d = client.deleteDocument("pg-doc-0");
+        assertEquals("pg-doc-0", d.document());
+        assertTrue(d.removed() >= 2, "token ids and the outcome: " + d);
+        RingmemClientException gone = assertThrows(RingmemClientException.class, () -> client.deleteDocument("pg-doc-0"));
+        assertEquals(404, gone.status());
     }
 
     @Test
