@@ -17,6 +17,8 @@ import io.ringmem.store.StoreCapacity;
 import io.ringmem.store.StoreConfig;
 import io.ringmem.store.kryo.KryoRegistry;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -53,7 +55,7 @@ final class HazelcastConfigs {
         net.setPort(c.port()).setPortAutoIncrement(false);
         String bind = c.effectiveBindAddress();
         if (!"0.0.0.0".equals(bind)) {
-            net.getInterfaces().setEnabled(true).addInterface(bind);
+            net.getInterfaces().setEnabled(true).addInterface(ip(bind)); // Hazelcast matches interfaces by IP only
             config.setProperty("hazelcast.socket.bind.any", "false");
         }
         JoinConfig join = net.getJoin();
@@ -136,6 +138,15 @@ final class HazelcastConfigs {
         JAVA_SERIALIZATION_PREFIXES.forEach(whitelist::addPrefixes);
         s.setJavaSerializationFilterConfig(new JavaSerializationFilterConfig().setDefaultsDisabled(true)
                 .setWhitelist(whitelist));
+    }
+
+    /** The IP of a bind address given as an IP or a host name. */
+    static String ip(String host) {
+        try {
+            return InetAddress.getByName(host).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("bind address '" + host + "' does not resolve: " + e.getMessage(), e);
+        }
     }
 
     private static void common(StoreConfig c, BiConsumer<String, String> property) {
