@@ -75,6 +75,32 @@ class ContainerSpecTest {
         }
     }
 
+    /**
+     * Every Ringmem container binds its pod IP, serves HTTP on every interface, and passes as {@code --cluster-secret}
+     * a file inside a read-only mount of a Secret volume (members beyond loopback refuse to start without one).
+     */
+    @OnEveryRender
+    void everyMemberBindsItsPodIpAndReadsTheClusterSecretFromASecretVolume(Manifests manifests) {
+        for (Manifests.Workload w : manifests.workloads()) {
+            for (V1Container c : Pods.containers(w.template().getSpec())) {
+                String where = manifests + " " + w.name() + "/" + c.getName();
+                assertEquals("$(POD_IP)", Pods.flagValue(c, "--bind"), where);
+                assertEquals("status.podIP", Pods.env(c).get("POD_IP").getValueFrom().getFieldRef().getFieldPath(), where);
+                assertEquals("0.0.0.0", Pods.flagValue(c, "--http-bind"), where);
+                String secret = Pods.flagValue(c, "--cluster-secret");
+                assertNotNull(secret, where + ": no --cluster-secret");
+                var mount = c.getVolumeMounts().stream().filter(m -> secret.startsWith(m.getMountPath() + "/")).findFirst()
+                        .orElseThrow(() -> new AssertionError(where + ": " + secret + " is not under a mount"));
+                assertTrue(Boolean.TRUE.equals(mount.getReadOnly()), where + ": the secret mount is writable");
+                var volume = w.template().getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
+                        .findFirst().orElseThrow();
+                assertNotNull(volume.getSecret(), where + ": " + mount.getName() + " is not a Secret volume");
+                assertNotNull(Pods.flagValue(c, "--retention"), where);
+                assertNotNull(Pods.flagValue(c, "--document-retention"), where);
+            }
+        }
+    }
+
     @OnEveryRender
     void envReferencesInArgsAreDefinedByTheContainer(Manifests manifests) {
         for (Manifests.Workload w : manifests.workloads()) {
