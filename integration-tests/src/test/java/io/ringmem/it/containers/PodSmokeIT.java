@@ -40,9 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * as the kubelet does), environment (config map and field references), ports, user, group, read-only root
  * filesystem, dropped capabilities, no privilege escalation, memory limit and volumes (the models read-only, /tmp
  * an emptyDir: a tmpfs of its size limit, the cluster secret: the run's secret file). The startup probe is the wait
- * strategy, liveness and readiness must answer 200 on their ports, and a job runs on a ring of three. One substitution, as there is no Kubernetes API
- * here: {@code --kubernetes-service S --kubernetes-namespace N} becomes {@code --members} of the pods' DNS names;
- * {@code status.podIP} is the pod's DNS name for the same reason. CPU limits are capped at the host's processors.
+ * strategy, liveness and readiness must answer 200 on their ports, and a job runs on a ring of three. One
+ * substitution, as there is no Kubernetes API here: {@code --kubernetes-service S --kubernetes-namespace N} becomes
+ * {@code --members} of the pods' DNS names; {@code status.podIP} is the pod's DNS name for the same reason. CPU
+ * limits are capped at the host's processors.
  */
 @ExtendWith(RequiresDocker.class)
 class PodSmokeIT {
@@ -142,7 +143,8 @@ class PodSmokeIT {
                         Boolean.TRUE.equals(mount.getReadOnly()) ? BindMode.READ_ONLY : BindMode.READ_WRITE);
             } else if (volume.getSecret() != null) {
                 // the cluster secret: the test run's secret file under the key the args name
-                c.withFileSystemBind(ClusterSecretFile.path().toString(), mount.getMountPath() + "/cluster-secret", BindMode.READ_ONLY);
+                c.withFileSystemBind(ClusterSecretFile.path().toString(), mount.getMountPath() + "/cluster-secret",
+                        BindMode.READ_ONLY);
             } else if (volume.getEmptyDir() != null) {
                 long size = Quantity.getAmountInBytes(volume.getEmptyDir().getSizeLimit()).longValue();
                 c.withTmpFs(Map.of(mount.getMountPath(), "rw,exec,nosuid,size=" + size));
