@@ -21,6 +21,8 @@ import io.javalin.http.HttpResponseException;
 import io.ringmem.api.ApiError;
 import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobStatus;
+import io.ringmem.coordinator.auth.AccessFilter;
+import io.ringmem.coordinator.auth.Caller;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -89,16 +91,21 @@ public final class RestApi {
 
     public void install(Javalin app) {
         app.post("/v1/jobs", ctx -> {
-            JobStatus status = service.submit(parse(ctx));
+            Caller caller = AccessFilter.caller(ctx); // before the body is read
+            JobStatus status = service.submit(parse(ctx), caller);
             ctx.header("Location", "/v1/jobs/" + status.id());
             send(ctx, 202, status);
         });
-        app.get("/v1/jobs", ctx -> send(ctx, 200, service.list()));
-        app.get("/v1/workers", ctx -> send(ctx, 200, service.workers()));
-        app.get("/v1/jobs/{id}", ctx -> send(ctx, 200, service.status(ctx.pathParam("id"))));
-        app.get("/v1/jobs/{id}/result", ctx -> send(ctx, 200, service.result(ctx.pathParam("id"))));
-        app.delete("/v1/jobs/{id}", ctx -> send(ctx, 200, service.cancel(ctx.pathParam("id"))));
+        app.get("/v1/jobs", ctx -> send(ctx, 200, service.list(AccessFilter.caller(ctx))));
+        app.get("/v1/workers", ctx -> {
+            AccessFilter.admin(ctx);
+            send(ctx, 200, service.workers());
+        });
+        app.get("/v1/jobs/{id}", ctx -> send(ctx, 200, service.status(ctx.pathParam("id"), AccessFilter.caller(ctx))));
+        app.get("/v1/jobs/{id}/result", ctx -> send(ctx, 200, service.result(ctx.pathParam("id"), AccessFilter.caller(ctx))));
+        app.delete("/v1/jobs/{id}", ctx -> send(ctx, 200, service.cancel(ctx.pathParam("id"), AccessFilter.caller(ctx))));
         app.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             if (e.status() == 413 || e.status() == 415) closeWith(ctx, e.status(), e.getMessage());
             else error(ctx, e.status(), e.getMessage());
         });
