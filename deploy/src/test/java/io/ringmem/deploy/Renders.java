@@ -22,10 +22,12 @@ final class Renders {
     static final String RELEASE = "ringmem";
     /** What ci/full-values.yaml names but leaves to the operator to create. */
     static final Set<String> FULL_EXTERNAL = Set.of("PersistentVolumeClaim/ringmem-hf-cache", "Secret/hf-token", "Secret/ringmem-auth",
-            "Secret/registry-credentials", "Secret/ringmem-tls");
+            "Secret/registry-credentials", "Secret/ringmem-tls", "Secret/ringmem-keys", "Secret/ringmem-rest-tls");
+    /** The API keys Secret: the operator creates it (docs/deploy.md), as no key may be committed or rendered. */
+    static final Set<String> DEFAULT_EXTERNAL = Set.of("Secret/ringmem-api-keys");
 
     /** What the docs' commands name but leave to the operator to create. */
-    static final Set<String> DOCS_EXTERNAL = Set.of("Secret/hf-token");
+    static final Set<String> DOCS_EXTERNAL = Set.of("Secret/hf-token", "Secret/ringmem-api-keys");
 
     private static final Map<String, Manifests> CACHE = new LinkedHashMap<>();
 
@@ -34,12 +36,12 @@ final class Renders {
 
     /** {@code kubectl kustomize deploy/k8s}. */
     static Manifests kustomize() {
-        return cached("kustomize deploy/k8s", () -> K8sTools.kubectl("kustomize", Manifests.DIR), Set.of());
+        return cached("kustomize deploy/k8s", () -> K8sTools.kubectl("kustomize", Manifests.DIR), DEFAULT_EXTERNAL);
     }
 
     /** {@code helm template} with the chart's default values. */
     static Manifests helmDefault() {
-        return cached("helm default values", () -> K8sTools.helm("template", RELEASE, CHART), Set.of());
+        return cached("helm default values", () -> K8sTools.helm("template", RELEASE, CHART), DEFAULT_EXTERNAL);
     }
 
     /** {@code helm template} with ci/full-values.yaml. */
