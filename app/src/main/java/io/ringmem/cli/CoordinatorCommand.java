@@ -116,9 +116,6 @@ final class CoordinatorCommand implements Callable<Integer> {
             }
             keys = Optional.of(ApiKeys.load(apiKeys, defaults));
             err.printf("ringmem: REST API needs an API key: %d keys from %s%n", keys.get().keys().size(), apiKeys);
-        } else {
-            err.println("ringmem: WARNING: --insecure-loopback: the REST API has NO authentication, rate limits or quotas; "
-                    + "it binds loopback only. Never use this where others can reach the machine.");
         }
         return new AccessSettings(keys, tls, Optional.ofNullable(auditLog));
     }
@@ -138,6 +135,10 @@ final class CoordinatorCommand implements Callable<Integer> {
                             d.probeTimeout(), d.quarantine(), concurrentJobs), maxRequestBytes, access);
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
+        }
+        if (insecureLoopback) {
+            err.println("ringmem: WARNING: --insecure-loopback: the REST API on " + httpHost + " has NO authentication, rate limits "
+                    + "or quotas. Never use this where others can reach the machine.");
         }
         try (LoadedModel loaded = model.load(err)) {
             CoordinatorNode node = CoordinatorNode.start(settings, loaded.config(), loaded.tokenizer(), line -> {
