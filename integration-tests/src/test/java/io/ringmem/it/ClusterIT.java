@@ -176,57 +176,6 @@ class ClusterIT {
 
     @Test
     @Order(2)
-    void multiDocumentJobScoresEveryDocument() throws Exception {
-        List<DocumentInput> docs = new ArrayList<>();
-        for (int d = 0; d < 3; d++) {
-            int len = 200 + 100 * d;
-            int[] ids = new int[len];
-            System.arraycopy(refIds, d * 50, ids, 0, len);
-            docs.add(DocumentInput.tokens("multi-" + d, ids));
-        }
-        docs.add(DocumentInput.text("multi-text", "Once upon a time, there was a little dog named Max. Max liked to run in the park."));
-        DocumentsResult result = score(job(docs, 2, 128), Duration.ofMinutes(3));
-        assertEquals(4, result.documents().size());
-        for (int d = 0; d < 3; d++) {
-            DocumentResult doc = result.documents().get(d);
-            assertEquals("multi-" + d, doc.id());
-            assertEquals(200 + 100 * d, doc.tokens());
-            assertEquals((200 + 100 * d + 127) / 128, doc.segments().size());
-            assertTrue(doc.meanNll() > 0 && doc.meanNll() < 10, doc.toString());
-        }
-        assertTrue(result.documents().get(3).tokens() > 10);
-    }
-
-    @Test
-    @Order(2)
-    void cliClientsSubmitFollowAndFetchResults() throws Exception {
-        Path text = cluster.logs().resolve("story.txt");
-        Files.writeString(text, "Once upon a time, there was a little girl named Lily. She liked to play with her red ball in the park.");
-        RingmemProcess.Finished submitted = RingmemProcess.run(cluster.logs(), "cli-submit", List.of("submit", "--url", cluster.url(),
-                "--workers", "2", "--segment-tokens", "8", "--wait", "--json", text.toString()), Duration.ofMinutes(3));
-        assertEquals(0, submitted.exitCode(), submitted.output());
-        JsonNode result = json.readTree(submitted.output().substring(submitted.output().indexOf('{')));
-        JsonNode doc = result.get("documents").get(0);
-        assertEquals("story.txt", doc.get("id").asText());
-        assertTrue(doc.get("segments").size() >= 2, doc.toString());
-        String id = result.get("id").asText();
-        RingmemProcess.Finished status = RingmemProcess.run(cluster.logs(), "cli-status",
-                List.of("status", "--url", cluster.url(), id), Duration.ofMinutes(1));
-        assertEquals(0, status.exitCode(), status.output());
-        assertTrue(status.output().contains("\"SUCCEEDED\""), status.output());
-        Path out = cluster.logs().resolve("result.json");
-        RingmemProcess.Finished fetched = RingmemProcess.run(cluster.logs(), "cli-result",
-                List.of("result", "--url", cluster.url(), "--out", out.toString(), id), Duration.ofMinutes(1));
-        assertEquals(0, fetched.exitCode(), fetched.output());
-        assertEquals(doc.get("meanNll").asDouble(), json.readTree(out.toFile()).get("documents").get(0).get("meanNll").asDouble(), 0.0);
-        RingmemProcess.Finished missing = RingmemProcess.run(cluster.logs(), "cli-missing",
-                List.of("status", "--url", cluster.url(), "job-nope"), Duration.ofMinutes(1));
-        assertEquals(1, missing.exitCode());
-        assertTrue(missing.output().contains("no job 'job-nope' (HTTP 404)"), missing.output());
-    }
-
-    @Test
-    @Order(2)
     void embedAskAndGenerateRunOnTheWorkersAndMetricsShowTheWork() throws Exception {
         DocumentsResult embed = score(JobRequest.builder("embed").documents(DocumentInput.tokens("embedded", Arrays.copyOf(refIds, 300)))
                 .workers(2).segmentTokens(128).build(), Duration.ofMinutes(3));
