@@ -77,12 +77,13 @@ class TlsTest {
             byte[] der = keys.getPrivate().getEncoded();
             if (pkcs8) return Files.writeString(file, pem("PRIVATE KEY", der));
             byte[] own = PrivateKeyInfo.getInstance(der).parsePrivateKey().toASN1Primitive().getEncoded();
-            return Files.writeString(file, pem(keys.getPrivate().getAlgorithm().equals("RSA") ? "RSA PRIVATE KEY" : "EC PRIVATE KEY", own));
+            String type = keys.getPrivate().getAlgorithm().equals("RSA") ? "RSA PRIVATE KEY" : "EC PRIVATE KEY";
+            return Files.writeString(file, pem(type, own));
         }
 
         static String pem(String type, byte[] der) {
-            return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                    + "\n-----END " + type + "-----\n";
+            Base64.Encoder lines = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+            return "-----BEGIN " + type + "-----\n" + lines.encodeToString(der) + "\n-----END " + type + "-----\n";
         }
     }
 
@@ -97,8 +98,8 @@ class TlsTest {
             String url = "https://127.0.0.1:" + c.port();
             RingmemClient client = RingmemClient.builder(url).apiKey(TestCoordinator.KEY).trustPem(tls.certificate())
                     .pollInterval(Duration.ofMillis(20)).build();
-            JobStatus submitted = client.submit(JobRequest.builder("score").documents(List.of(DocumentInput.tokens("d1", new int[]{1, 2, 3})))
-                    .workers(2).build());
+            JobStatus submitted = client.submit(JobRequest.builder("score")
+                    .documents(List.of(DocumentInput.tokens("d1", new int[]{1, 2, 3}))).workers(2).build());
             JobStatus done = client.awaitCompletion(submitted.id(), Duration.ofSeconds(60), st -> { });
             assertEquals(JobState.SUCCEEDED, done.state(), String.valueOf(done.error()));
             assertEquals(submitted.id(), client.result(submitted.id()).id());

@@ -167,8 +167,8 @@ class ClusterIT {
         assertTrue(noKey.output().strip().lines().filter(l -> l.startsWith("ringmem:")).count() == 1, "one line: " + noKey.output());
         List<JsonNode> audit = new ArrayList<>();
         for (String line : Files.readAllLines(cluster.logs().resolve("audit.jsonl"))) audit.add(json.readTree(line));
-        assertTrue(audit.stream().anyMatch(a -> a.get("action").asText().equals("submit") && a.get("job").asText().equals(id)
-                && a.get("key").asText().equals("it") && a.get("status").asInt() == 202), "the audit log has the submit: " + audit);
+        assertTrue(audit.stream().anyMatch(a -> a.get("action").asText().equals("submit") && a.path("job").asText().equals(id)
+                && a.path("key").asText().equals("it") && a.get("status").asInt() == 202), "the audit log has the submit: " + audit);
         assertTrue(audit.stream().anyMatch(a -> a.get("action").asText().equals("status") && a.path("key").isMissingNode()
                 && a.get("status").asInt() == 401), "and the refused status request");
         assertTrue(Files.readString(cluster.logs().resolve("audit.jsonl")).indexOf(ItKeys.KEY) < 0, "no key in the audit log");

@@ -30,7 +30,8 @@ class ApiKeysTest {
         assertEquals(Role.USER, alice.role());
         assertEquals(KeyLimits.DEFAULTS, alice.limits());
         assertEquals(Role.ADMIN, keys.authenticate(OPS).orElseThrow().role());
-        assertEquals(new KeyLimits(2.5, KeyLimits.DEFAULTS.burst(), 3), keys.authenticate("batch-secret-0123456789abcdef").orElseThrow().limits());
+        assertEquals(new KeyLimits(2.5, KeyLimits.DEFAULTS.burst(), 3),
+                keys.authenticate("batch-secret-0123456789abcdef").orElseThrow().limits());
         assertTrue(keys.authenticate(ALICE + "x").isEmpty());
         assertTrue(keys.authenticate(ALICE.substring(1)).isEmpty());
         assertTrue(keys.authenticate("").isEmpty());
@@ -45,7 +46,9 @@ class ApiKeysTest {
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
         for (String line : lines) {
             String[] f = line.split(":");
-            if (f.length > 1 && f[1].length() > 8) assertFalse(e.getMessage().contains(f[1]), "the secret is not echoed: " + e.getMessage());
+            if (f.length > 1 && f[1].length() > 8) {
+                assertFalse(e.getMessage().contains(f[1]), "the secret is not echoed: " + e.getMessage());
+            }
         }
         return e.getMessage();
     }
