@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,5 +81,17 @@ class HelmAuthTest {
         assertEquals("ringmem-api-keys", secretOf(coordinator(m), "api-keys"));
         String again = K8sTools.helm("template", Renders.RELEASE, Renders.CHART, "--set", "coordinator.apiKeys.generate=true");
         assertTrue(!again.equals(yaml), "each render without a cluster draws a new key");
+    }
+
+    @Test
+    void theServiceMonitorSendsTheMetricsKeyFromItsSecret() {
+        Manifests full = Renders.helmFull();
+        KubeModels.CustomObject sm = full.ofType(KubeModels.CustomObject.class).getFirst();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> endpoints = (List<Map<String, Object>>) sm.spec().get("endpoints");
+        for (Map<String, Object> e : endpoints) {
+            assertEquals(Map.of("type", "Bearer", "credentials", Map.of("name", "ringmem-metrics-key", "key", "key")), e.get("authorization"));
+            assertTrue(full.isExternal("Secret", "ringmem-metrics-key"));
+        }
     }
 }

@@ -22,7 +22,8 @@ final class Renders {
     static final String RELEASE = "ringmem";
     /** What ci/full-values.yaml names but leaves to the operator to create. */
     static final Set<String> FULL_EXTERNAL = Set.of("PersistentVolumeClaim/ringmem-hf-cache", "Secret/hf-token", "Secret/ringmem-auth",
-            "Secret/registry-credentials", "Secret/ringmem-tls", "Secret/ringmem-keys", "Secret/ringmem-rest-tls");
+            "Secret/registry-credentials", "Secret/ringmem-tls", "Secret/ringmem-keys", "Secret/ringmem-rest-tls",
+            "Secret/ringmem-metrics-key");
     /** The API keys Secret: the operator creates it (docs/deploy.md), as no key may be committed or rendered. */
     static final Set<String> DEFAULT_EXTERNAL = Set.of("Secret/ringmem-api-keys");
 
