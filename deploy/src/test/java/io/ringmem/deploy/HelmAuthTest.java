@@ -90,7 +90,8 @@ class HelmAuthTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> endpoints = (List<Map<String, Object>>) sm.spec().get("endpoints");
         for (Map<String, Object> e : endpoints) {
-            assertEquals(Map.of("type", "Bearer", "credentials", Map.of("name", "ringmem-metrics-key", "key", "key")), e.get("authorization"));
+            Map<String, Object> expected = Map.of("type", "Bearer", "credentials", Map.of("name", "ringmem-metrics-key", "key", "key"));
+            assertEquals(expected, e.get("authorization"));
             assertTrue(full.isExternal("Secret", "ringmem-metrics-key"));
         }
     }
