@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,22 +15,36 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A client of the coordinator's REST API (docs/cluster.md) on {@code java.net.http} and Jackson. Thread-safe.
  * Every failure is a {@link RingmemClientException}: a non-2xx answer carries its HTTP status and the server's
  * one-line {@code error}; no answer (unreachable, timed out, interrupted) has status 0.
+ *
+ * <p>Authentication: with an API key ({@link Builder#apiKey}) every request carries {@code Authorization: Bearer KEY};
+ * the key never appears in messages or {@link #toString}. HTTPS: the JDK's default trust store, or only the PEM
+ * certificates of {@link Builder#trustPem} (a private CA or a self-signed server certificate); host names are verified.
  */
 public final class RingmemClient {
     private final URI base;
     private final Duration requestTimeout;
     private final Duration pollInterval;
     private final HttpClient http;
+    private final Optional<String> apiKey;
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false); // a newer server may add fields
 
@@ -40,6 +55,11 @@ public final class RingmemClient {
      * @param pollInterval   pause between status requests in {@link #awaitCompletion}
      */
     public RingmemClient(URI base, Duration connectTimeout, Duration requestTimeout, Duration pollInterval) {
+        this(base, connectTimeout, requestTimeout, pollInterval, Optional.empty(), Optional.empty());
+    }
+
+    private RingmemClient(URI base, Duration connectTimeout, Duration requestTimeout, Duration pollInterval, Optional<String> apiKey,
+                          Optional<SSLContext> tls) {
         String s = base.toString();
         this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         if (this.base.getScheme() == null || !this.base.getScheme().startsWith("http") || this.base.getHost() == null) {
@@ -50,7 +70,89 @@ public final class RingmemClient {
         }
         this.requestTimeout = requestTimeout;
         this.pollInterval = pollInterval;
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        if (apiKey.isPresent() && (apiKey.get().isEmpty() || !apiKey.get().chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw new IllegalArgumentException("the API key must be non-empty printable ASCII without spaces");
+        }
+        this.apiKey = apiKey;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout);
+        tls.ifPresent(b::sslContext);
+        this.http = b.build();
+    }
+
+    /** A builder for {@code url}: 10 s connect timeout, 60 s request timeout, 250 ms polling, no key, default trust. */
+    public static Builder builder(String url) {
+        try {
+            return new Builder(URI.create(url));
+        } catch (IllegalArgumentException e) {
+            throw badUrl(url);
+        }
+    }
+
+    /** Options of a {@link RingmemClient}. */
+    public static final class Builder {
+        private final URI base;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(60);
+        private Duration pollInterval = Duration.ofMillis(250);
+        private Optional<String> apiKey = Optional.empty();
+        private Optional<SSLContext> tls = Optional.empty();
+
+        private Builder(URI base) {
+            this.base = base;
+        }
+
+        /** The API key sent as {@code Authorization: Bearer KEY} (null: none). */
+        public Builder apiKey(String key) {
+            this.apiKey = Optional.ofNullable(key).map(String::strip);
+            return this;
+        }
+
+        /** Trusts only the certificates in this PEM file (a CA, or the server's self-signed certificate). */
+        public Builder trustPem(Path pemFile) {
+            this.tls = Optional.of(trusting(pemFile));
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = d;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = d;
+            return this;
+        }
+
+        public Builder pollInterval(Duration d) {
+            this.pollInterval = d;
+            return this;
+        }
+
+        public RingmemClient build() {
+            return new RingmemClient(base, connectTimeout, requestTimeout, pollInterval, apiKey, tls);
+        }
+    }
+
+    /** An SSL context whose trust store holds exactly the PEM certificates of {@code file}. */
+    static SSLContext trusting(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + i++, c);
+            }
+            if (i == 0) throw new IllegalArgumentException("the TLS CA file " + file + " holds no PEM certificate");
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the TLS CA file " + file + ": " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("the TLS CA file " + file + " is not PEM certificates: " + e.getMessage(), e);
+        }
     }
 
     /** A client with a 10 s connect timeout, 60 s request timeout and 250 ms polling. */
@@ -66,6 +168,11 @@ public final class RingmemClient {
 
     private static IllegalArgumentException badUrl(String url) {
         return new IllegalArgumentException("the coordinator URL must be an http(s) URL such as http://127.0.0.1:8080, got '" + url + "'");
+    }
+
+    @Override
+    public String toString() {
+        return "RingmemClient[" + base + (apiKey.isPresent() ? ", with an API key" : "") + "]";
     }
 
     public URI base() {
@@ -198,7 +305,10 @@ public final class RingmemClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout).header("Accept", "application/json");
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout)
+                .header("Accept", "application/json");
+        apiKey.ifPresent(k -> b.header("Authorization", "Bearer " + k));
+        return b;
     }
 
     private <T> T send(HttpRequest request, TypeReference<T> type) {
@@ -217,6 +327,9 @@ public final class RingmemClient {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new RingmemClientException(0, "cannot reach the coordinator at " + base + " (is it running?)", e);
+        } catch (SSLHandshakeException e) {
+            throw new RingmemClientException(0, "TLS handshake with " + base + " failed (is --tls-ca the server's CA?): "
+                    + e.getMessage(), e);
         } catch (HttpTimeoutException e) {
             throw new RingmemClientException(0, request.method() + " " + request.uri().getPath() + " timed out at " + base, e);
         } catch (IOException e) {

@@ -217,4 +217,34 @@ class RingmemClientTest {
         assertTrue(e.getMessage().contains("http(s) URL"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RingmemClient.of("http://exa mple"));
     }
+
+    @Test
+    void anApiKeyGoesAsABearerHeaderOnEveryRequestAndNowhereElse() throws Exception {
+        String key = "k-0123456789abcdef0123456789";
+        List<String> seen = new ArrayList<>();
+        routes.put("GET /v1/jobs", x -> {
+            synchronized (seen) {
+                seen.add(x.getRequestHeaders().getFirst("Authorization"));
+            }
+            reply(x, 200, "[]");
+        });
+        routes.put("GET /health/ready", x -> {
+            synchronized (seen) {
+                seen.add(x.getRequestHeaders().getFirst("Authorization"));
+            }
+            reply(x, 401, "{\"error\":\"invalid API key\"}");
+        });
+        RingmemClient c = RingmemClient.builder("http://127.0.0.1:" + server.getAddress().getPort()).apiKey(" " + key + "\n").build();
+        assertTrue(c.list().isEmpty());
+        RingmemClientException refused = assertThrows(RingmemClientException.class, c::health);
+        assertEquals(401, refused.status());
+        assertEquals("invalid API key", refused.getMessage());
+        assertEquals(List.of("Bearer " + key, "Bearer " + key), seen, "the key is stripped of blanks and sent each time");
+        assertFalse(c.toString().contains(key), c.toString());
+        assertFalse(refused.getMessage().contains(key));
+        RingmemClient none = client(Duration.ofSeconds(5));
+        none.list();
+        assertNull(seen.getLast(), "no key, no header");
+        assertThrows(IllegalArgumentException.class, () -> RingmemClient.builder("http://127.0.0.1:1").apiKey("two words").build());
+    }
 }

@@ -93,6 +93,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     workers, model.blockTokens, JobLimits.defaults().withMaxJobTokens(Long.MAX_VALUE), // local files: no job cap
                     RunnerSettings.defaults(), progress::log, progress::update)) {
                 err.printf("ringmem: embedded cluster up: %d worker(s) on loopback TCP, %d kernel thread(s) each%n", workers, threads);
+                err.println("ringmem: embedded mode: jobs run in-process with no REST API, so no API keys are used");
                 String id = cluster.service().submit(request).id();
                 JobRecord done = progress.awaitFinished(cluster.service(), id);
                 progress.end();

@@ -3,6 +3,7 @@ package io.ringmem.cli;
 import io.ringmem.RingmemException;
 import io.ringmem.api.RingmemClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,8 +17,8 @@ import java.util.concurrent.Callable;
 /** {@code ringmem result}: a finished job's result JSON, printed or written to a file. */
 @Command(name = "result", mixinStandardHelpOptions = true, description = "Fetch a finished job's result.")
 final class ResultCommand implements Callable<Integer> {
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "coordinator URL (default: ${DEFAULT-VALUE})")
-    String url;
+    @Mixin
+    ClientOptions coordinator;
 
     @Option(names = "--out", paramLabel = "FILE", description = "write the result here instead of stdout")
     Path outFile;
@@ -30,7 +31,7 @@ final class ResultCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RingmemClient client = CoordinatorCalls.client(url);
+        RingmemClient client = coordinator.client();
         String text = client.json().writerWithDefaultPrettyPrinter().writeValueAsString(CoordinatorCalls.call(() -> client.result(id)));
         if (outFile == null) {
             spec.commandLine().getOut().println(text);

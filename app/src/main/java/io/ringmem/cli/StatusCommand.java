@@ -2,8 +2,8 @@ package io.ringmem.cli;
 
 import io.ringmem.api.RingmemClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
 /** {@code ringmem status}: a job's status (state, progress, error) as JSON. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a job's status.")
 final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "coordinator URL (default: ${DEFAULT-VALUE})")
-    String url;
+    @Mixin
+    ClientOptions coordinator;
 
     @Parameters(paramLabel = "JOB_ID")
     String id;
@@ -23,7 +23,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RingmemClient client = CoordinatorCalls.client(url);
+        RingmemClient client = coordinator.client();
         spec.commandLine().getOut().println(client.json().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(CoordinatorCalls.call(() -> client.status(id))));
         return 0;

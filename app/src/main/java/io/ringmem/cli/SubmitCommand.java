@@ -8,6 +8,7 @@ import io.ringmem.api.JobStatus;
 import io.ringmem.api.RingmemClient;
 import io.ringmem.segment.SegmentConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,8 +26,8 @@ import java.util.concurrent.Callable;
 /** {@code ringmem submit}: sends a job to a coordinator; with {@code --wait}, follows it and prints the result. */
 @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit a job to a coordinator's REST API.")
 final class SubmitCommand implements Callable<Integer> {
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "coordinator URL (default: ${DEFAULT-VALUE})")
-    String url;
+    @Mixin
+    ClientOptions coordinator;
 
     @Option(names = "--task", defaultValue = "score", description = "score, embed, ask or generate (default: ${DEFAULT-VALUE})")
     String task;
@@ -81,7 +82,7 @@ final class SubmitCommand implements Callable<Integer> {
         }
         JobRequest request = JobRequest.builder(task).documents(docs.isEmpty() ? null : docs).workers(workers)
                 .segmentTokens(segmentTokens).kvCodec(kvCodec).question(question).prompt(prompt).maxTokens(maxTokens).build();
-        RingmemClient client = CoordinatorCalls.client(url);
+        RingmemClient client = coordinator.client();
         JobStatus status = CoordinatorCalls.call(() -> client.submit(request));
         String id = status.id();
         if (!waitForResult) {

@@ -4,7 +4,16 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ringmem.RingmemException;
 
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -37,6 +46,16 @@ public final class ServiceHttp implements AutoCloseable {
      */
     public static ServiceHttp start(String host, int port, long maxRequestBytes, BooleanSupplier ready,
                                     PrometheusMeterRegistry metrics, Consumer<Javalin> routes) {
+        return start(host, port, maxRequestBytes, Optional.empty(), ready, metrics, routes);
+    }
+
+    /**
+     * As {@link #start(String, int, long, BooleanSupplier, PrometheusMeterRegistry, Consumer)}, serving HTTPS only
+     * when {@code tls} is present (TLS 1.2 and 1.3 with Jetty's default ciphers; no plain-HTTP port is opened).
+     */
+    public static ServiceHttp start(String host, int port, long maxRequestBytes, Optional<ServerTls> tls, BooleanSupplier ready,
+                                    PrometheusMeterRegistry metrics, Consumer<Javalin> routes) {
+        SslContextFactory.Server ssl = tls.map(ServiceHttp::sslFactory).orElse(null);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
@@ -45,6 +64,7 @@ public final class ServiceHttp implements AutoCloseable {
             // Jetty's own refusals (414, 431, bad URIs) and sendError pages as {"error": "..."}, not HTML
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
+            if (ssl != null) config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, ssl, host, port));
         });
         app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
         app.get("/health/ready", ctx -> {
@@ -54,13 +74,33 @@ public final class ServiceHttp implements AutoCloseable {
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         routes.accept(app);
         try {
-            if (host == null || host.isBlank()) app.start(port);
+            if (ssl != null) app.start(); // the HTTPS connector is the only one
+            else if (host == null || host.isBlank()) app.start(port);
             else app.start(host, port);
         } catch (RuntimeException e) {
             throw new RingmemException("cannot serve HTTP on " + (host == null ? "" : host) + ":" + port + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         }
         return new ServiceHttp(app);
+    }
+
+    private static SslContextFactory.Server sslFactory(ServerTls tls) {
+        SslContextFactory.Server f = new SslContextFactory.Server();
+        f.setKeyStore(tls.keyStore());
+        f.setKeyStorePassword(new String(tls.keyPassword()));
+        f.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        return f;
+    }
+
+    private static ServerConnector httpsConnector(Server server, HttpConfiguration httpConfig, SslContextFactory.Server ssl,
+                                                  String host, int port) {
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false); // one certificate: clients check the host name, the server need not
+        httpConfig.addCustomizer(secure);
+        ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(httpConfig));
+        if (host != null && !host.isBlank()) c.setHost(host);
+        c.setPort(port);
+        return c;
     }
 
     public int port() {

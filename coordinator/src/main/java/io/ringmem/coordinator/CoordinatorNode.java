@@ -7,6 +7,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ringmem.api.ClusterInfo;
 import io.ringmem.cluster.HazelcastDocumentStates;
 import io.ringmem.cluster.ServiceHttp;
+import io.ringmem.coordinator.auth.AccessFilter;
+import io.ringmem.coordinator.auth.AuditLog;
+import io.ringmem.coordinator.auth.RateLimiter;
 import io.ringmem.model.ModelConfig;
 import io.ringmem.protocol.ClusterNames;
 import io.ringmem.store.hazelcast.HazelcastMemoryStore;
@@ -26,18 +29,21 @@ public final class CoordinatorNode implements AutoCloseable {
     private final JobRunner runner;
     private final ServiceHttp http;
     private final CoordinatorService service;
+    private final AuditLog audit;
 
-    private CoordinatorNode(HazelcastInstance member, JobRunner runner, ServiceHttp http, CoordinatorService service) {
+    private CoordinatorNode(HazelcastInstance member, JobRunner runner, ServiceHttp http, CoordinatorService service, AuditLog audit) {
         this.member = member;
         this.runner = runner;
         this.http = http;
         this.service = service;
+        this.audit = audit;
     }
 
     public static CoordinatorNode start(CoordinatorSettings s, ModelConfig config, Tokenizer tokenizer, Consumer<String> log) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HazelcastInstance member = Hazelcast.newHazelcastInstance(s.cluster().memberConfig("ringmem-coordinator",
                 Map.of(ClusterNames.ATTR_ROLE, ClusterNames.ROLE_COORDINATOR), new ConcurrentHashMap<>()));
+        AuditLog audit = null;
         try {
             JobStore store = new HazelcastJobStore(member);
             HazelcastWorkerGateway gateway = new HazelcastWorkerGateway(member, s.modelName());
@@ -51,14 +57,18 @@ public final class CoordinatorNode implements AutoCloseable {
                     doc -> states.deleteDocument(doc) + blocks.deleteDocument(doc));
             RestApi api = new RestApi(service, log, s.maxRequestBytes());
             metrics.gauge("ringmem.workers", gateway, g -> g.workers().size());
-            ServiceHttp http = ServiceHttp.start(s.httpHost(), s.httpPort(), s.maxRequestBytes(),
+            audit = s.access().auditFile().map(f -> AuditLog.toFile(f, log)).orElseGet(() -> AuditLog.to(System.out, log));
+            AccessFilter access = new AccessFilter(s.access().keys(), new RateLimiter(), audit);
+            ServiceHttp http = ServiceHttp.start(s.httpHost(), s.httpPort(), s.maxRequestBytes(), s.access().tls(),
                     () -> member.getLifecycleService().isRunning(), metrics, app -> {
+                        access.install(app);
                         api.install(app);
                         app.get("/v1/cluster", ctx -> ctx.json(new ClusterInfo(member.getCluster().getMembers().size(),
                                 gateway.workers().size(), member.getPartitionService().isClusterSafe())));
                     });
-            return new CoordinatorNode(member, runner, http, service);
+            return new CoordinatorNode(member, runner, http, service, audit);
         } catch (RuntimeException | Error e) {
+            if (audit != null) audit.close();
             member.shutdown();
             throw e;
         }
@@ -80,6 +90,7 @@ public final class CoordinatorNode implements AutoCloseable {
     public void close() {
         runner.close();
         http.close();
+        audit.close();
         if (member.getLifecycleService().isRunning()) member.shutdown();
     }
 }

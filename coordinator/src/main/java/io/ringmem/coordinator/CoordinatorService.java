@@ -9,6 +9,7 @@ import io.ringmem.api.JobResult;
 import io.ringmem.api.JobState;
 import io.ringmem.api.JobStatus;
 import io.ringmem.api.WorkerInfo;
+import io.ringmem.coordinator.auth.Caller;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,13 @@ import java.util.UUID;
 
 /**
  * The coordinator's operations, as the REST API and the embedded mode call them: submit (validate, store, wake
- * the runner), status, result, cancel, list (paged), delete a document's data. Refusals are {@link ApiException}s with a 4xx status.
+ * the runner), status, result, cancel, list (paged), delete a document's data. Refusals are {@link ApiException}s with a
+ * 4xx status.
+ *
+ * <p>Tenancy: every operation acts for a {@link Caller}. A job is owned by the caller that submitted it; a
+ * non-admin caller sees, reads and cancels only its own jobs, and another's job is a 404 exactly like an unknown
+ * one (its existence is not revealed). A caller may have at most {@code maxActiveJobs} jobs QUEUED or RUNNING
+ * (429 beyond). The overloads without a caller act as {@link Caller#LOCAL} (admin, unlimited): the embedded mode.
  */
 public final class CoordinatorService {
     private final JobStore store;
@@ -52,8 +59,19 @@ public final class CoordinatorService {
         this.metrics = metrics;
     }
 
-    /** Validates and queues a job; returns its status. */
+    /** Seconds a client over its active-job quota is told to wait ({@code Retry-After}). */
+    static final long QUOTA_RETRY_AFTER_SECONDS = 5;
+
+    private final Object quotaLock = new Object();
+
+    /** Validates and queues a job for {@link Caller#LOCAL}; returns its status. */
     public JobStatus submit(JobRequest request) {
+        return submit(request, Caller.LOCAL);
+    }
+
+    /** Validates and queues a job owned by {@code caller}; 429 when the caller has its quota of active jobs. */
+    public JobStatus submit(JobRequest request, Caller caller) {
+        if (caller.limits().maxActiveJobs() < Integer.MAX_VALUE) checkQuota(caller);
         String id = "job-" + UUID.randomUUID().toString().substring(0, 13);
         JobSpec spec;
         try {
@@ -77,24 +95,53 @@ public final class CoordinatorService {
                 spec.temperature(), spec.topP(), spec.seed(), spec.tokenNll());
         long now = System.currentTimeMillis();
         JobRecord job = new JobRecord(id, store.nextSeq(), JobState.QUEUED, now, now, stored, docIds, segments,
-                new int[segments.length], 0, null);
-        store.put(job);
+                new int[segments.length], 0, null, caller.id());
+        if (caller.limits().maxActiveJobs() < Integer.MAX_VALUE) {
+            synchronized (quotaLock) { // check and store together: concurrent submits of one key cannot pass the quota
+                checkQuota(caller);
+                store.put(job);
+            }
+        } else {
+            store.put(job);
+        }
         metrics.submitted();
         runner.poke();
         return status(job);
     }
 
+    private void checkQuota(Caller caller) {
+        long active = store.list().stream().filter(j -> j.owner().equals(caller.id()) && !j.state().finished()).count();
+        if (active >= caller.limits().maxActiveJobs()) {
+            throw new ApiException(429, "key '" + caller.id() + "' has " + active + " active jobs, its quota is "
+                    + caller.limits().maxActiveJobs() + "; wait for one to finish", QUOTA_RETRY_AFTER_SECONDS);
+        }
+    }
+
     public JobRecord record(String id) {
-        return store.get(id).orElseThrow(() -> new ApiException(404, "no job '" + id + "'"));
+        return record(id, Caller.LOCAL);
+    }
+
+    /** The job if {@code caller} may see it; 404 for an unknown job and for another tenant's job alike. */
+    public JobRecord record(String id, Caller caller) {
+        return store.get(id).filter(j -> caller.mayAccess(j.owner()))
+                .orElseThrow(() -> new ApiException(404, "no job '" + id + "'"));
     }
 
     public JobStatus status(String id) {
-        return status(record(id));
+        return status(id, Caller.LOCAL);
+    }
+
+    public JobStatus status(String id, Caller caller) {
+        return status(record(id, caller));
     }
 
     /** The result of a finished job; 409 while it is not. */
     public JobResult result(String id) {
-        JobRecord job = record(id);
+        return result(id, Caller.LOCAL);
+    }
+
+    public JobResult result(String id, Caller caller) {
+        JobRecord job = record(id, caller);
         if (job.state() != JobState.SUCCEEDED) {
             throw new ApiException(409, "job '" + id + "' is " + job.state() + (job.error() == null ? "" : ": " + job.error())
                     + (job.state().finished() ? "; it has no result" : "; the result is not ready yet"));
@@ -108,7 +155,11 @@ public final class CoordinatorService {
     }
 
     public JobStatus cancel(String id) {
-        JobRecord job = record(id);
+        return cancel(id, Caller.LOCAL);
+    }
+
+    public JobStatus cancel(String id, Caller caller) {
+        JobRecord job = record(id, caller);
         if (job.state().finished()) return status(job);
         store.requestCancel(id);
         if (job.state() == JobState.QUEUED) {
@@ -121,7 +172,12 @@ public final class CoordinatorService {
     }
 
     public List<JobStatus> list() {
-        return store.list().stream().map(this::status).toList();
+        return list(Caller.LOCAL);
+    }
+
+    /** The caller's jobs (an admin's: every job), newest first. */
+    public List<JobStatus> list(Caller caller) {
+        return store.list().stream().filter(j -> caller.mayAccess(j.owner())).map(this::status).toList();
     }
 
     /**
@@ -133,6 +189,11 @@ public final class CoordinatorService {
      * @param after raw page token or null; 400 when malformed
      */
     public JobPage page(String limit, String after) {
+        return page(limit, after, Caller.LOCAL);
+    }
+
+    /** {@link #page(String, String)} of the jobs the caller may see (an admin's: every job). */
+    public JobPage page(String limit, String after, Caller caller) {
         int n = JobPage.DEFAULT_LIMIT;
         if (limit != null) {
             try {
@@ -153,7 +214,7 @@ public final class CoordinatorService {
             }
         }
         long bound = before;
-        List<JobRecord> older = store.list().stream().filter(j -> j.seq() < bound).toList();
+        List<JobRecord> older = store.list().stream().filter(j -> j.seq() < bound && caller.mayAccess(j.owner())).toList();
         List<JobRecord> page = older.subList(0, Math.min(n, older.size()));
         Optional<String> next = older.size() > n ? Optional.of(Long.toString(page.getLast().seq())) : Optional.empty();
         return new JobPage(page.stream().map(this::status).toList(), next);
@@ -162,7 +223,8 @@ public final class CoordinatorService {
     /**
      * Removes everything stored for a document: its KV blocks and their index, carried states, block summaries and
      * in-flight shards, and in every job that names it its submitted token ids and per-segment outcomes. 409 while a
-     * queued or running job names it; 404 when nothing was stored for it.
+     * queued or running job names it; 404 when nothing was stored for it. Document ids are one namespace for all
+     * tenants, so the REST API lets only an admin key call this.
      */
     public DocumentDeletion deleteDocument(String documentId) {
         if (documentId == null || !JobValidator.DOCUMENT_ID.matcher(documentId).matches()) {

@@ -1,6 +1,7 @@
 package io.ringmem.coordinator;
 
 import io.ringmem.cluster.ClusterOptions;
+import io.ringmem.coordinator.auth.AccessSettings;
 
 import java.util.Objects;
 
@@ -11,10 +12,13 @@ import java.util.Objects;
  * @param httpHost  interface of the REST API (blank: all)
  * @param httpPort  REST port (0: any free one)
  * @param maxRequestBytes largest REST request body (413 beyond, refused before it is buffered)
+ * @param access    API keys, TLS and audit log of the REST API; without keys {@code httpHost} must be loopback
  */
 public record CoordinatorSettings(String modelName, ClusterOptions cluster, String httpHost, int httpPort,
-                                  JobLimits limits, RunnerSettings runner, long maxRequestBytes) {
+                                  JobLimits limits, RunnerSettings runner, long maxRequestBytes, AccessSettings access) {
     public CoordinatorSettings {
+        Objects.requireNonNull(access, "access");
+        access.checkBind(httpHost);
         if (maxRequestBytes < 1) throw new IllegalArgumentException("--max-request-bytes must be >= 1, got " + maxRequestBytes);
         Objects.requireNonNull(modelName, "modelName");
         Objects.requireNonNull(cluster, "cluster");
@@ -25,7 +29,7 @@ public record CoordinatorSettings(String modelName, ClusterOptions cluster, Stri
 
     /** With request bodies of {@link RestApi#DEFAULT_MAX_REQUEST_BYTES} at most. */
     public CoordinatorSettings(String modelName, ClusterOptions cluster, String httpHost, int httpPort, JobLimits limits,
-                               RunnerSettings runner) {
-        this(modelName, cluster, httpHost, httpPort, limits, runner, RestApi.DEFAULT_MAX_REQUEST_BYTES);
+                               RunnerSettings runner, AccessSettings access) {
+        this(modelName, cluster, httpHost, httpPort, limits, runner, RestApi.DEFAULT_MAX_REQUEST_BYTES, access);
     }
 }

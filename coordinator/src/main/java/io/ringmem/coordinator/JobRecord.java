@@ -15,11 +15,24 @@ import java.util.List;
  * @param segments     per document, its segment count
  * @param segmentsDone per document, segments finished (their outcomes and states are stored)
  * @param attempts     failed segment attempts so far (retries after worker failures)
+ * @param owner        id of the API key that submitted the job ({@code local} for the embedded mode and the loopback
+ *                     development mode); only it, or an admin key, sees the job
  */
 public record JobRecord(String id, long seq, JobState state, long submittedAt, long updatedAt, JobSpec spec,
-                        List<String> documentIds, int[] segments, int[] segmentsDone, int attempts, String error) implements Serializable {
+                        List<String> documentIds, int[] segments, int[] segmentsDone, int attempts, String error,
+                        String owner) implements Serializable {
+    /** The owner of jobs submitted by the process itself (embedded mode, development mode). */
+    public static final String LOCAL_OWNER = "local";
+
     public JobRecord {
         documentIds = List.copyOf(documentIds);
+        if (owner == null || owner.isEmpty()) owner = LOCAL_OWNER;
+    }
+
+    /** A job of {@link #LOCAL_OWNER}. */
+    public JobRecord(String id, long seq, JobState state, long submittedAt, long updatedAt, JobSpec spec,
+                     List<String> documentIds, int[] segments, int[] segmentsDone, int attempts, String error) {
+        this(id, seq, state, submittedAt, updatedAt, spec, documentIds, segments, segmentsDone, attempts, error, LOCAL_OWNER);
     }
 
     public int segmentsTotal() {
@@ -41,13 +54,15 @@ public record JobRecord(String id, long seq, JobState state, long submittedAt, l
     }
 
     public JobRecord withState(JobState s, String err) {
-        return new JobRecord(id, seq, s, submittedAt, System.currentTimeMillis(), spec, documentIds, segments, segmentsDone, attempts, err);
+        return new JobRecord(id, seq, s, submittedAt, System.currentTimeMillis(), spec, documentIds, segments, segmentsDone, attempts, err,
+                owner);
     }
 
     public JobRecord withSegmentDone(int document, int done) {
         int[] d = segmentsDone.clone();
         d[document] = done;
-        return new JobRecord(id, seq, state, submittedAt, System.currentTimeMillis(), spec, documentIds, segments, d, attempts, error);
+        return new JobRecord(id, seq, state, submittedAt, System.currentTimeMillis(), spec, documentIds, segments, d, attempts, error,
+                owner);
     }
 
     /** The same job with a resolved ring size (a request without one gets the ready workers at its start). */
@@ -55,11 +70,11 @@ public record JobRecord(String id, long seq, JobState state, long submittedAt, l
         JobSpec s = new JobSpec(spec.task(), spec.documents(), p, spec.settings(), spec.question(), spec.maxTokens(),
                 spec.temperature(), spec.topP(), spec.seed(), spec.tokenNll());
         return new JobRecord(id, seq, state, submittedAt, System.currentTimeMillis(), s, documentIds, segments, segmentsDone,
-                attempts, error);
+                attempts, error, owner);
     }
 
     public JobRecord withFailedAttempt() {
         return new JobRecord(id, seq, state, submittedAt, System.currentTimeMillis(), spec, documentIds, segments, segmentsDone,
-                attempts + 1, error);
+                attempts + 1, error, owner);
     }
 }

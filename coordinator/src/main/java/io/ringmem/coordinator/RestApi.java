@@ -22,6 +22,8 @@ import io.ringmem.api.ApiError;
 import io.ringmem.api.JobPage;
 import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobStatus;
+import io.ringmem.coordinator.auth.AccessFilter;
+import io.ringmem.coordinator.auth.Caller;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -90,21 +92,29 @@ public final class RestApi {
 
     public void install(Javalin app) {
         app.post("/v1/jobs", ctx -> {
-            JobStatus status = service.submit(parse(ctx));
+            Caller caller = AccessFilter.caller(ctx); // before the body is read
+            JobStatus status = service.submit(parse(ctx), caller);
             ctx.header("Location", "/v1/jobs/" + status.id());
             send(ctx, 202, status);
         });
         app.get("/v1/jobs", ctx -> {
-            JobPage page = service.page(ctx.queryParam("limit"), ctx.queryParam("after"));
+            JobPage page = service.page(ctx.queryParam("limit"), ctx.queryParam("after"), AccessFilter.caller(ctx));
             page.next().ifPresent(n -> ctx.header(JobPage.NEXT_HEADER, n));
             send(ctx, 200, page.jobs());
         });
-        app.delete("/v1/documents/{id}", ctx -> send(ctx, 200, service.deleteDocument(ctx.pathParam("id"))));
-        app.get("/v1/workers", ctx -> send(ctx, 200, service.workers()));
-        app.get("/v1/jobs/{id}", ctx -> send(ctx, 200, service.status(ctx.pathParam("id"))));
-        app.get("/v1/jobs/{id}/result", ctx -> send(ctx, 200, service.result(ctx.pathParam("id"))));
-        app.delete("/v1/jobs/{id}", ctx -> send(ctx, 200, service.cancel(ctx.pathParam("id"))));
+        app.delete("/v1/documents/{id}", ctx -> {
+            AccessFilter.admin(ctx); // document ids are one namespace for every tenant
+            send(ctx, 200, service.deleteDocument(ctx.pathParam("id")));
+        });
+        app.get("/v1/workers", ctx -> {
+            AccessFilter.admin(ctx);
+            send(ctx, 200, service.workers());
+        });
+        app.get("/v1/jobs/{id}", ctx -> send(ctx, 200, service.status(ctx.pathParam("id"), AccessFilter.caller(ctx))));
+        app.get("/v1/jobs/{id}/result", ctx -> send(ctx, 200, service.result(ctx.pathParam("id"), AccessFilter.caller(ctx))));
+        app.delete("/v1/jobs/{id}", ctx -> send(ctx, 200, service.cancel(ctx.pathParam("id"), AccessFilter.caller(ctx))));
         app.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             if (e.status() == 413 || e.status() == 415) closeWith(ctx, e.status(), e.getMessage());
             else error(ctx, e.status(), e.getMessage());
         });

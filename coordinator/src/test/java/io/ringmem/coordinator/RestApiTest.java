@@ -125,7 +125,7 @@ class RestApiTest {
 
     @Test
     void workersWithoutWorkersIsAnEmptyList() throws Exception {
-        TestCoordinator.Response r = coordinator.get("/v1/workers");
+        TestCoordinator.Response r = coordinator.send("GET", "/v1/workers", null, TestCoordinator.ADMIN_KEY);
         assertEquals(200, r.status());
         assertTrue(r.json().isArray());
         assertEquals(0, r.json().size());
@@ -293,7 +293,7 @@ class RestApiTest {
                 if (r instanceof ShardTask t && t.documentId().equals("bad")) throw new IllegalStateException("cannot read document");
                 return FakeGateway.answer(w, r);
             };
-            TestCoordinator.Response ws = c.get("/v1/workers");
+            TestCoordinator.Response ws = c.send("GET", "/v1/workers", null, TestCoordinator.ADMIN_KEY);
             assertEquals(200, ws.status());
             assertEquals(2, ws.json().size());
             assertEquals("worker-1", ws.json().get(0).get("name").asText());

@@ -40,6 +40,8 @@ class RestLimitsTest {
             Duration.ofSeconds(1), 4, Duration.ofSeconds(1), Duration.ofMinutes(10), 1);
     private static LoadedModel model;
     private static TestCoordinator coordinator;
+    /** The header line of the test key, for requests written by hand. */
+    private static final String AUTH = "Authorization: Bearer " + TestCoordinator.KEY + "\r\n";
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @BeforeAll
@@ -80,7 +82,7 @@ class RestLimitsTest {
     @Test
     void aDeclaredBodyOverTheLimitIs413BeforeItIsRead() throws Exception {
         // 500 MB announced, 64 KiB sent (Jetty dispatches once content starts): the answer comes without the rest
-        String head = "POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        String head = "POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\n" + AUTH + "Content-Type: application/json\r\n"
                 + "Content-Length: 500000000\r\n\r\n{\"task\":\"score\",\"documents\":[{\"id\":\"d\",\"text\":\"";
         String response = raw(head + "a".repeat(64 << 10));
         assertTrue(response.startsWith("HTTP/1.1 413 "), response);
@@ -98,7 +100,7 @@ class RestLimitsTest {
             s.setSoTimeout(30_000);
             CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> readAll(s));
             OutputStream out = s.getOutputStream();
-            out.write(("POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            out.write(("POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\n" + AUTH + "Content-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             byte[] chunk = new byte[64 << 10];
             Arrays.fill(chunk, (byte) 'a');
@@ -233,7 +235,7 @@ class RestLimitsTest {
     void badRequestLinesAndPathsAre400Json() throws Exception {
         for (String line : new String[]{"GET /v1/../../etc/passwd HTTP/1.1", "GET /v1/jobs/%zz HTTP/1.1", "NONSENSE",
                 "GET /v1/jobs/%2e%2e/%2e%2e/x HTTP/1.1"}) {
-            String response = raw(line + "\r\nHost: localhost\r\n\r\n");
+            String response = raw(line + "\r\nHost: localhost\r\n" + AUTH + "\r\n");
             String status = line.contains("%2e") ? "HTTP/1.1 404 " : "HTTP/1.1 400 "; // a dot segment encoded is a name
             assertTrue(response.startsWith(status), line + ": " + response);
             assertTrue(response.toLowerCase(Locale.ROOT).contains("content-type: application/json"), line + ": " + response);
@@ -249,6 +251,7 @@ class RestLimitsTest {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        b.header("Authorization", "Bearer " + TestCoordinator.KEY);
         return client.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

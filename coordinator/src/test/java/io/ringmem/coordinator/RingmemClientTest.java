@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +51,8 @@ class RingmemClientTest {
             return FakeGateway.answer(w, r);
         };
         coordinator = new TestCoordinator(workers, model.tokenizer(), model.config().vocabSize(), SETTINGS, Set.of("d1")::contains);
-        client = new RingmemClient(URI.create("http://127.0.0.1:" + coordinator.http.port()), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), Duration.ofMillis(20));
+        client = RingmemClient.builder("http://127.0.0.1:" + coordinator.http.port()).apiKey(TestCoordinator.KEY)
+                .connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).build();
     }
 
     @AfterAll
@@ -162,7 +161,10 @@ class RingmemClientTest {
 
     @Test
     void workersAndHealth() {
-        assertEquals(List.of("worker-1", "worker-2"), client.workers().stream().map(w -> w.name()).toList());
+        RingmemClient admin = RingmemClient.builder("http://127.0.0.1:" + coordinator.http.port()).apiKey(TestCoordinator.ADMIN_KEY).build();
+        assertEquals(List.of("worker-1", "worker-2"), admin.workers().stream().map(w -> w.name()).toList());
+        RingmemClientException user = assertThrows(RingmemClientException.class, client::workers);
+        assertEquals(403, user.status(), "the ring addresses are for admin keys only");
         assertTrue(client.health());
     }
 }

@@ -19,6 +19,7 @@ import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Role;
 import io.kubernetes.client.openapi.models.V1RoleBinding;
@@ -40,6 +41,7 @@ final class KubeModels {
     static final Map<String, Class<? extends KubernetesObject>> TYPES = Map.ofEntries(
             Map.entry("v1/ServiceAccount", V1ServiceAccount.class),
             Map.entry("v1/ConfigMap", V1ConfigMap.class),
+            Map.entry("v1/Secret", V1Secret.class),
             Map.entry("v1/Service", V1Service.class),
             Map.entry("v1/PersistentVolumeClaim", V1PersistentVolumeClaim.class),
             Map.entry("apps/v1/StatefulSet", V1StatefulSet.class),

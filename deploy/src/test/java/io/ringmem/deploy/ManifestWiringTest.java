@@ -15,6 +15,7 @@ import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PolicyRule;
@@ -175,7 +176,8 @@ class ManifestWiringTest {
             }
             for (V1Volume v : spec.getVolumes()) {
                 if (v.getSecret() == null) continue;
-                assertTrue(manifests.isExternal("Secret", v.getSecret().getSecretName()), w.name() + ": unknown Secret " + v.getSecret());
+                assertTrue(manifests.resolves(V1Secret.class, "Secret", v.getSecret().getSecretName()),
+                        w.name() + ": unknown Secret " + v.getSecret());
                 assertTrue(Pods.containers(spec).stream().flatMap(c -> c.getVolumeMounts().stream())
                         .filter(m -> m.getName().equals(v.getName())).allMatch(m -> Boolean.TRUE.equals(m.getReadOnly())),
                         w.name() + ": secret volume " + v.getName() + " mounted writable");

@@ -22,13 +22,20 @@ final class Renders {
     static final String RELEASE = "ringmem";
     /** What ci/full-values.yaml names but leaves to the operator to create. */
     static final Set<String> FULL_EXTERNAL = Set.of("PersistentVolumeClaim/ringmem-hf-cache", "Secret/hf-token", "Secret/ringmem-auth",
-            "Secret/registry-credentials", "Secret/ringmem-tls", Renders.CLUSTER_SECRET);
+            "Secret/registry-credentials", "Secret/ringmem-tls", "Secret/ringmem-keys", "Secret/ringmem-rest-tls",
+            "Secret/ringmem-metrics-key", Renders.CLUSTER_SECRET);
 
     /** The cluster secret every render names and the operator creates once (docs/deploy.md). */
     static final String CLUSTER_SECRET = "Secret/ringmem-cluster-secret";
 
+    /**
+     * The API keys Secret and the cluster secret: the operator creates them (docs/deploy.md), as no key may be committed
+     * or rendered.
+     */
+    static final Set<String> DEFAULT_EXTERNAL = Set.of("Secret/ringmem-api-keys", CLUSTER_SECRET);
+
     /** What the docs' commands name but leave to the operator to create. */
-    static final Set<String> DOCS_EXTERNAL = Set.of("Secret/hf-token", CLUSTER_SECRET);
+    static final Set<String> DOCS_EXTERNAL = Set.of("Secret/hf-token", "Secret/ringmem-api-keys", CLUSTER_SECRET);
 
     private static final Map<String, Manifests> CACHE = new LinkedHashMap<>();
 
@@ -37,12 +44,12 @@ final class Renders {
 
     /** {@code kubectl kustomize deploy/k8s}. */
     static Manifests kustomize() {
-        return cached("kustomize deploy/k8s", () -> K8sTools.kubectl("kustomize", Manifests.DIR), Set.of(CLUSTER_SECRET));
+        return cached("kustomize deploy/k8s", () -> K8sTools.kubectl("kustomize", Manifests.DIR), DEFAULT_EXTERNAL);
     }
 
     /** {@code helm template} with the chart's default values. */
     static Manifests helmDefault() {
-        return cached("helm default values", () -> K8sTools.helm("template", RELEASE, CHART), Set.of(CLUSTER_SECRET));
+        return cached("helm default values", () -> K8sTools.helm("template", RELEASE, CHART), DEFAULT_EXTERNAL);
     }
 
     /** {@code helm template} with ci/full-values.yaml. */

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -135,8 +136,10 @@ class ClusterIT {
     void cliClientsSubmitFollowAndFetchResults() throws Exception {
         Path text = cluster.logs().resolve("story.txt");
         Files.writeString(text, "Once upon a time, there was a little girl named Lily. She liked to play with her red ball in the park.");
+        Path keyFile = Files.writeString(cluster.logs().resolve("cli.key"), ItKeys.KEY + "\n");
         RingmemProcess.Finished submitted = RingmemProcess.run(cluster.logs(), "cli-submit", List.of("submit", "--url", cluster.url(),
-                "--workers", "2", "--segment-tokens", "8", "--wait", "--json", text.toString()), Duration.ofMinutes(3));
+                "--api-key-file", keyFile.toString(), "--workers", "2", "--segment-tokens", "8", "--wait", "--json", text.toString()),
+                Duration.ofMinutes(3));
         assertEquals(0, submitted.exitCode(), submitted.output());
         JsonNode result = json.readTree(submitted.output().substring(submitted.output().indexOf('{')));
         JsonNode doc = result.get("documents").get(0);
@@ -144,18 +147,31 @@ class ClusterIT {
         assertTrue(doc.get("segments").size() >= 2, doc.toString());
         String id = result.get("id").asText();
         RingmemProcess.Finished status = RingmemProcess.run(cluster.logs(), "cli-status",
-                List.of("status", "--url", cluster.url(), id), Duration.ofMinutes(1));
+                List.of("status", "--url", cluster.url(), id), Map.of("RINGMEM_API_KEY", ItKeys.KEY), Duration.ofMinutes(1));
         assertEquals(0, status.exitCode(), status.output());
         assertTrue(status.output().contains("\"SUCCEEDED\""), status.output());
         Path out = cluster.logs().resolve("result.json");
         RingmemProcess.Finished fetched = RingmemProcess.run(cluster.logs(), "cli-result",
-                List.of("result", "--url", cluster.url(), "--out", out.toString(), id), Duration.ofMinutes(1));
+                List.of("result", "--url", cluster.url(), "--api-key-file", keyFile.toString(), "--out", out.toString(), id),
+                Duration.ofMinutes(1));
         assertEquals(0, fetched.exitCode(), fetched.output());
         assertEquals(doc.get("meanNll").asDouble(), json.readTree(out.toFile()).get("documents").get(0).get("meanNll").asDouble(), 0.0);
         RingmemProcess.Finished missing = RingmemProcess.run(cluster.logs(), "cli-missing",
-                List.of("status", "--url", cluster.url(), "job-nope"), Duration.ofMinutes(1));
+                List.of("status", "--url", cluster.url(), "--api-key-file", keyFile.toString(), "job-nope"), Duration.ofMinutes(1));
         assertEquals(1, missing.exitCode());
         assertTrue(missing.output().contains("no job 'job-nope' (HTTP 404)"), missing.output());
+        RingmemProcess.Finished noKey = RingmemProcess.run(cluster.logs(), "cli-no-key",
+                List.of("status", "--url", cluster.url(), id), Duration.ofMinutes(1));
+        assertEquals(1, noKey.exitCode());
+        assertTrue(noKey.output().contains("authentication required") && noKey.output().contains("(HTTP 401)"), noKey.output());
+        assertTrue(noKey.output().strip().lines().filter(l -> l.startsWith("ringmem:")).count() == 1, "one line: " + noKey.output());
+        List<JsonNode> audit = new ArrayList<>();
+        for (String line : Files.readAllLines(cluster.logs().resolve("audit.jsonl"))) audit.add(json.readTree(line));
+        assertTrue(audit.stream().anyMatch(a -> a.get("action").asText().equals("submit") && a.path("job").asText().equals(id)
+                && a.path("key").asText().equals("it") && a.get("status").asInt() == 202), "the audit log has the submit: " + audit);
+        assertTrue(audit.stream().anyMatch(a -> a.get("action").asText().equals("status") && a.path("key").isMissingNode()
+                && a.get("status").asInt() == 401), "and the refused status request");
+        assertTrue(Files.readString(cluster.logs().resolve("audit.jsonl")).indexOf(ItKeys.KEY) < 0, "no key in the audit log");
     }
 
     @Test

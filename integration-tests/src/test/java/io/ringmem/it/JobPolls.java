@@ -19,9 +19,10 @@ public final class JobPolls {
     private JobPolls() {
     }
 
-    /** A client of the coordinator at {@code base} with the integration tests' timeouts. */
+    /** A client of the coordinator at {@code base} with the integration tests' timeouts and API key ({@link ItKeys}). */
     public static RingmemClient client(URI base) {
-        return new RingmemClient(base, Duration.ofSeconds(10), Duration.ofSeconds(30), POLL);
+        return RingmemClient.builder(base.toString()).apiKey(ItKeys.KEY).connectTimeout(Duration.ofSeconds(10))
+                .requestTimeout(Duration.ofSeconds(30)).pollInterval(POLL).build();
     }
 
     /** Polls until the job is SUCCEEDED, FAILED or CANCELLED; returns that status. */

@@ -90,7 +90,8 @@ final class LocalCluster implements AutoCloseable {
     void startCoordinator() throws Exception {
         List<String> args = new ArrayList<>(List.of("coordinator", "--model", model.toString(), "--members", String.join(",", members),
                 "--hz-port", Integer.toString(coordinatorHz), "--bind", "127.0.0.1", "--http-port", Integer.toString(coordinatorHttp),
-                "--failure-seconds", "6", "--step-timeout", "30", "--cluster-secret", secret.toString()));
+                "--failure-seconds", "6", "--step-timeout", "30", "--api-keys", ItKeys.writeFile(logs).toString(),
+                "--audit-log", logs.resolve("audit.jsonl").toString(), "--cluster-secret", secret.toString()));
         args.addAll(extraCoordinatorArgs);
         coordinator = RingmemProcess.start("coordinator" + (restarts++ == 0 ? "" : "-" + restarts), logs, args);
         coordinator.awaitLine("coordinator ready", Duration.ofSeconds(120));

@@ -32,9 +32,17 @@ public final class RawHttp {
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** Requests to {@code base}, for example {@code http://localhost:32768}. */
+    private final boolean withKey;
+
+    /** Requests to {@code base}, for example {@code http://localhost:32768}, with the tests' API key ({@link ItKeys}). */
     public RawHttp(URI base) {
+        this(base, true);
+    }
+
+    /** @param withKey send {@code Authorization: Bearer} with {@link ItKeys#KEY} (false: as an outsider without a key) */
+    public RawHttp(URI base, boolean withKey) {
         this.base = base;
+        this.withKey = withKey;
     }
 
     public Response get(String path) throws IOException {
@@ -55,6 +63,7 @@ public final class RawHttp {
 
     private Response send(HttpRequest.Builder request) throws IOException {
         try {
+            if (withKey) request.header("Authorization", "Bearer " + ItKeys.KEY);
             HttpResponse<String> r = http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body(), parse(r.body()));
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,20 +27,33 @@ final class RingmemProcess implements AutoCloseable {
     }
 
     static RingmemProcess start(String name, Path logDir, List<String> args) throws IOException {
+        return start(name, logDir, args, Map.of());
+    }
+
+    /** @param env added to the inherited environment */
+    static RingmemProcess start(String name, Path logDir, List<String> args, Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ItPaths.java().toString(), "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=4",
                 "--add-modules", "jdk.incubator.vector,java.se", "--sun-misc-unsafe-memory-access=allow",
                 "--enable-native-access=ALL-UNNAMED", "-jar", ItPaths.jar().toString()));
         cmd.addAll(args);
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        b.environment().putAll(env);
+        Process p = b.start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly)); // never outlive the test JVM
         return new RingmemProcess(name, p, log);
     }
 
     /** Runs a short-lived command (a CLI client) to completion; returns its exit code and combined output. */
     static Finished run(Path logDir, String name, List<String> args, Duration timeout) throws IOException, InterruptedException {
-        RingmemProcess p = start(name, logDir, args);
+        return run(logDir, name, args, Map.of(), timeout);
+    }
+
+    /** {@link #run(Path, String, List, Duration)} with {@code env} added to the environment. */
+    static Finished run(Path logDir, String name, List<String> args, Map<String, String> env, Duration timeout)
+            throws IOException, InterruptedException {
+        RingmemProcess p = start(name, logDir, args, env);
         if (!p.process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             p.kill();
             throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s:\n" + p.tail());

@@ -16,6 +16,7 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,6 +78,23 @@ class BadRequestIT {
         int[] ids = Arrays.copyOf(HfReference.tinyStories512().repeated(2), MAX_DOCUMENT_TOKENS);
         String id = cluster.client().submit(score(DocumentInput.tokens("d", ids))).id();
         assertFalse(id.isBlank(), "no job id");
+    }
+
+    @Test
+    void requestsWithoutAKeyAre401AndChangeNothing() throws Exception {
+        RingmemClient client = cluster.client();
+        int jobsBefore = client.list().size();
+        RawHttp.Response submit = cluster.outsider().post("/v1/jobs", body(score(DocumentInput.text("d", "Once upon a time"))));
+        assertEquals(401, submit.status(), submit.body());
+        assertTrue(submit.error().startsWith("authentication required"), submit.body());
+        for (String path : List.of("/v1/jobs", "/v1/workers", "/v1/cluster", "/metrics")) {
+            assertEquals(401, cluster.outsider().get(path).status(), path);
+        }
+        assertEquals(200, cluster.outsider().get("/health/ready").status(), "the probes stay open");
+        RingmemClientException wrong = assertThrows(RingmemClientException.class, () -> RingmemClient.builder(client.base().toString())
+                .apiKey("not-the-key-0123456789abcdef0123").build().list());
+        assertEquals(401, wrong.status());
+        assertEquals(jobsBefore, client.list().size(), "a refused request created a job");
     }
 
     @Test

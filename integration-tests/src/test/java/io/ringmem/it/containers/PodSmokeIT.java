@@ -9,6 +9,7 @@ import io.ringmem.api.JobRequest.DocumentInput;
 import io.ringmem.api.JobState;
 import io.ringmem.api.JobStatus;
 import io.ringmem.api.RingmemClient;
+import io.ringmem.it.ItKeys;
 import io.ringmem.it.ItPaths;
 import io.ringmem.it.JobPolls;
 import io.ringmem.it.RawHttp;
@@ -141,10 +142,14 @@ class PodSmokeIT {
                 // the models claim: the test data's models folder
                 c.withFileSystemBind(ItPaths.models().toString(), mount.getMountPath(),
                         Boolean.TRUE.equals(mount.getReadOnly()) ? BindMode.READ_ONLY : BindMode.READ_WRITE);
-            } else if (volume.getSecret() != null) {
+            } else if (volume.getSecret() != null && "ringmem-cluster-secret".equals(volume.getSecret().getSecretName())) {
                 // the cluster secret: the test run's secret file under the key the args name
                 c.withFileSystemBind(ClusterSecretFile.path().toString(), mount.getMountPath() + "/cluster-secret",
                         BindMode.READ_ONLY);
+            } else if (volume.getSecret() != null) {
+                // the API keys Secret: a directory holding the tests' keys file under the Secret's key name
+                assertTrue(volume.getSecret().getItems() == null || volume.getSecret().getItems().isEmpty(), "the whole Secret is mounted");
+                c.withFileSystemBind(ItKeys.hostDirectory().toString(), mount.getMountPath(), BindMode.READ_ONLY);
             } else if (volume.getEmptyDir() != null) {
                 long size = Quantity.getAmountInBytes(volume.getEmptyDir().getSizeLimit()).longValue();
                 c.withTmpFs(Map.of(mount.getMountPath(), "rw,exec,nosuid,size=" + size));

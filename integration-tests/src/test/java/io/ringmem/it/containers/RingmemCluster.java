@@ -90,6 +90,11 @@ final class RingmemCluster implements Startable {
         return new RawHttp(coordinatorUri());
     }
 
+    /** Plain HTTP to the coordinator's published port without an API key, as an outsider would send. */
+    RawHttp outsider() {
+        return new RawHttp(coordinatorUri(), false);
+    }
+
     private URI coordinatorUri() {
         return URI.create("http://" + coordinator.getHost() + ":" + hostPort(coordinator, RingmemContainers.COORDINATOR_HTTP_PORT));
     }

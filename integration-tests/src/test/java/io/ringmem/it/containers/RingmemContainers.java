@@ -1,5 +1,6 @@
 package io.ringmem.it.containers;
 
+import io.ringmem.it.ItKeys;
 import io.ringmem.it.ItPaths;
 
 import java.time.Duration;
@@ -80,12 +81,17 @@ final class RingmemContainers {
         return hosts.stream().map(h -> h + ":" + HZ_PORT).collect(Collectors.joining(","));
     }
 
-    /** A coordinator: {@code coordinator --model /models/MODEL --members ... --http-port 8080} plus {@code extraArgs}. */
+    /**
+     * A coordinator: {@code coordinator --model /models/MODEL --members ... --http-port 8080 --api-keys FILE} plus
+     * {@code extraArgs}, the keys file ({@link ItKeys}) bound read-only as a mounted Secret would be.
+     */
     static GenericContainer<?> coordinator(Network network, String members, List<String> extraArgs) {
         List<String> args = new ArrayList<>(List.of("coordinator", "--model", "/models/" + MODEL, "--members", members,
-                "--hz-port", String.valueOf(HZ_PORT), "--http-port", String.valueOf(COORDINATOR_HTTP_PORT)));
+                "--hz-port", String.valueOf(HZ_PORT), "--http-port", String.valueOf(COORDINATOR_HTTP_PORT),
+                "--api-keys", ItKeys.CONTAINER_FILE));
         args.addAll(extraArgs);
-        return member(network, COORDINATOR, COORDINATOR_HTTP_PORT, args);
+        return member(network, COORDINATOR, COORDINATOR_HTTP_PORT, args)
+                .withFileSystemBind(ItKeys.hostDirectory().toString(), ItKeys.CONTAINER_DIR, BindMode.READ_ONLY);
     }
 
     /** Worker {@code index}: its ring server on 7070, advertised under its network alias. */
