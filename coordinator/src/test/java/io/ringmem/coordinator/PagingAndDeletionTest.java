@@ -92,23 +92,29 @@ class PagingAndDeletionTest {
     void deletingADocumentRemovesItsTokensAndRefusesWhileAJobUsesIt() throws Exception {
         String keep = submit("kept-doc");
         String job = submit("deleted-doc");
-        TestCoordinator.Response busy = coordinator.send("DELETE", "/v1/documents/deleted-doc", null);
+        TestCoordinator.Response user = coordinator.send("DELETE", "/v1/documents/deleted-doc", null);
+        assertEquals(403, user.status(), "document ids are shared by every tenant: admins only. " + user.body());
+        TestCoordinator.Response busy = delete("deleted-doc");
         assertEquals(409, busy.status(), busy.body());
         assertTrue(busy.error().contains(job), busy.body());
 
         assertEquals(200, coordinator.send("DELETE", "/v1/jobs/" + job, null).status());
         coordinator.awaitState(job, JobState.CANCELLED);
         assertTrue(coordinator.member.getMap(ClusterNames.DOCUMENTS).containsKey(job + "#0"));
-        TestCoordinator.Response r = coordinator.send("DELETE", "/v1/documents/deleted-doc", null);
+        TestCoordinator.Response r = delete("deleted-doc");
         assertEquals(200, r.status(), r.body());
         assertEquals("deleted-doc", r.json().get("document").asText());
         assertEquals(1, r.json().get("removed").asInt(), r.body());
         assertFalse(coordinator.member.getMap(ClusterNames.DOCUMENTS).containsKey(job + "#0"), "tokens left behind");
         assertTrue(coordinator.member.getMap(ClusterNames.DOCUMENTS).containsKey(keep + "#0"), "another document's tokens removed");
 
-        assertEquals(404, coordinator.send("DELETE", "/v1/documents/deleted-doc", null).status(), "nothing left to delete");
-        assertEquals(400, coordinator.send("DELETE", "/v1/documents/bad%20id", null).status());
+        assertEquals(404, delete("deleted-doc").status(), "nothing left to delete");
+        assertEquals(400, delete("bad%20id").status());
         coordinator.send("DELETE", "/v1/jobs/" + keep, null);
+    }
+
+    private static TestCoordinator.Response delete(String doc) throws Exception {
+        return coordinator.send("DELETE", "/v1/documents/" + doc, null, TestCoordinator.ADMIN_KEY);
     }
 
     @Test

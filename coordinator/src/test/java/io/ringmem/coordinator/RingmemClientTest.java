@@ -86,10 +86,13 @@ class RingmemClientTest {
         RingmemClientException bad = assertThrows(RingmemClientException.class, () -> client.jobs(0, Optional.empty()));
         assertEquals(400, bad.status());
 
-        DocumentDeletion d = client.deleteDocument("pg-doc-0");
+        RingmemClientException user = assertThrows(RingmemClientException.class, () -> client.deleteDocument("pg-doc-0"));
+        assertEquals(403, user.status(), "a user key may not delete a document");
+        RingmemClient admin = RingmemClient.builder("http://127.0.0.1:" + coordinator.http.port()).apiKey(TestCoordinator.ADMIN_KEY).build();
+        DocumentDeletion d = admin.deleteDocument("pg-doc-0");
         assertEquals("pg-doc-0", d.document());
         assertTrue(d.removed() >= 2, "token ids and the outcome: " + d);
-        RingmemClientException gone = assertThrows(RingmemClientException.class, () -> client.deleteDocument("pg-doc-0"));
+        RingmemClientException gone = assertThrows(RingmemClientException.class, () -> admin.deleteDocument("pg-doc-0"));
         assertEquals(404, gone.status());
     }
 
