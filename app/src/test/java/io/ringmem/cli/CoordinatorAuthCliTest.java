@@ -33,7 +33,11 @@ class CoordinatorAuthCliTest {
     @Test
     void refusesToStartWithoutKeysUnlessLoopbackDevelopmentModeIsAskedFor(@TempDir Path dir) throws Exception {
         oneLine(coordinator(), "--api-keys FILE is required");
-        oneLine(coordinator("--insecure-loopback", "--bind", "0.0.0.0"), "may only bind a loopback address");
+        // the REST API's own bind (--http-bind; --bind 0.0.0.0 would first need a cluster secret for Hazelcast)
+        oneLine(coordinator("--insecure-loopback", "--http-bind", "0.0.0.0"), "may only bind a loopback address");
+        Path secret = Files.writeString(dir.resolve("secret"), "a cluster secret of enough bytes\n");
+        oneLine(coordinator("--insecure-loopback", "--bind", "0.0.0.0", "--cluster-secret", secret.toString()),
+                "may only bind a loopback address");
         Path keys = Files.writeString(dir.resolve("keys"), "alice:" + "s".repeat(32) + "\n");
         oneLine(coordinator("--insecure-loopback", "--api-keys", keys.toString()), "exclude each other");
     }
