@@ -80,6 +80,14 @@ class PagingAndDeletionTest {
                 "the job submitted while paging is not on a later page");
         assertTrue(pages >= 3);
 
+        TestCoordinator.Response other = coordinator.send("GET", "/v1/jobs?limit=1000", null, TestCoordinator.OTHER_KEY);
+        assertEquals(200, other.status(), other.body());
+        for (JsonNode j : other.json()) assertFalse(submitted.contains(j.get("id").asText()), "another tenant's job on a page");
+        TestCoordinator.Response admin = coordinator.send("GET", "/v1/jobs?limit=1000", null, TestCoordinator.ADMIN_KEY);
+        List<String> everyJob = new ArrayList<>();
+        for (JsonNode j : admin.json()) everyJob.add(j.get("id").asText());
+        assertTrue(everyJob.containsAll(submitted), "an admin pages over every job");
+
         for (String bad : List.of("limit=0", "limit=1001", "limit=x", "after=abc", "limit=2&after=1.5")) {
             TestCoordinator.Response r = coordinator.get("/v1/jobs?" + bad);
             assertEquals(400, r.status(), bad + ": " + r.body());
