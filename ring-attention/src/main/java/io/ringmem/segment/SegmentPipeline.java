@@ -36,13 +36,10 @@ public final class SegmentPipeline {
     private final KeyRotation rotation; // null with document positions
 
     /**
-     * @param seg resolved settings: {@link Positions#WINDOW} or {@link Positions#DOCUMENT}
-     *            ({@link SegmentConfig#resolvedFor}), with a context for {@code WINDOW}
+     * @param seg settings; {@link #extraFor} and {@link #finish} need them resolved for the document
+     *            ({@link SegmentConfig#resolvedFor}: {@link Positions#WINDOW} or {@link Positions#DOCUMENT})
      */
     public SegmentPipeline(LlamaModel model, SegmentConfig seg, int blockTokens) {
-        if (seg.positions() == Positions.AUTO) {
-            throw new IllegalArgumentException("positions 'auto' must be resolved for the document first (SegmentConfig.resolvedFor)");
-        }
         this.model = model;
         this.seg = seg.contextTokens() > 0 ? seg : seg.withPositions(seg.positions(), model.config().maxPositions());
         this.rotation = seg.positions() == Positions.WINDOW ? new KeyRotation(model) : null;
@@ -74,6 +71,9 @@ public final class SegmentPipeline {
      * segment (nothing carried: its tokens sit at their document positions under either policy).
      */
     WindowLayout layout(SegmentState state) {
+        if (seg.positions() == Positions.AUTO) {
+            throw new IllegalArgumentException("positions 'auto' must be resolved for the document first (SegmentConfig.resolvedFor)");
+        }
         return rotation == null || state.segmentsDone() == 0 ? null : WindowLayout.of(seg, state.nextPosition());
     }
 
