@@ -26,6 +26,16 @@ public enum Positions {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The warning for exact attention over {@code tokens} tokens on a model trained for {@code context} positions, or
+     * null when the document fits (or the context is unknown, 0).
+     */
+    public static String exactWarning(int tokens, int context) {
+        if (context <= 0 || tokens <= context) return null;
+        return "exact attention over " + tokens + " tokens runs past the model's trained context of " + context
+                + " tokens: positions beyond it are out of distribution (segment mode keeps them inside: --mode segments)";
+    }
+
     /** A policy by its name (auto, window, document; case-insensitive); IllegalArgumentException naming the choices. */
     public static Positions parse(String name) {
         for (Positions p : values()) if (p.wireName().equalsIgnoreCase(name.strip())) return p;

@@ -3,6 +3,7 @@ package io.ringmem.segment;
 import io.ringmem.kv.KvCodecs;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * Settings of segment mode, the one definition the CLI ({@code score --mode segments}, {@code analyze}), the REST
@@ -143,6 +144,26 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
         Positions p = positions;
         if (p == Positions.AUTO) p = context > 0 && documentTokens > context ? Positions.WINDOW : Positions.DOCUMENT;
         return withPositions(p, context);
+    }
+
+    /**
+     * What a caller should be told about positions when a document of {@code documentTokens} tokens runs under these
+     * resolved settings: document positions past the trained context, or segments longer than it (their own
+     * distances then leave it under either policy). Empty when the context is unknown (0) or nothing applies.
+     */
+    public List<String> positionWarnings(int documentTokens) {
+        if (contextTokens == 0 || documentTokens <= contextTokens) return List.of();
+        int longest = Math.min(documentTokens, segmentTokens);
+        if (longest > contextTokens) {
+            return List.of("segments of " + longest + " tokens are longer than the model's trained context of " + contextTokens
+                    + " tokens: positions inside a segment reach " + (longest - 1) + ", out of distribution; use segments of at most "
+                    + Math.max(1, contextTokens - sinkTokens - windowTokens - (retrieveTopK > 0 ? blockTokens : 0)) + " tokens");
+        }
+        if (positions == Positions.DOCUMENT) {
+            return List.of("document positions: the document's " + documentTokens + " tokens run past the model's trained context of "
+                    + contextTokens + " tokens, so later positions are out of distribution (positions window keeps them inside)");
+        }
+        return List.of();
     }
 
     /**
