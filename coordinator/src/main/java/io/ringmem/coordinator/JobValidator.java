@@ -200,7 +200,7 @@ public final class JobValidator {
         if (r.windowTokens() != null) range("windowTokens", r.windowTokens(), 0, s, ofSegment);
         if (r.kvBlockTokens() != null) range("kvBlockTokens", r.kvBlockTokens(), 1, s, ofSegment);
         if (r.retrieveTopK() != null) range("retrieveTopK", r.retrieveTopK(), 0, limits.maxRetrieveTopK(), "");
-        if (r.contextTokens() != null) range("contextTokens", r.contextTokens(), 1, Integer.MAX_VALUE, "");
+        if (r.contextTokens() != null && r.contextTokens() < 1) throw bad("contextTokens must be >= 1, got " + r.contextTokens());
         SegmentConfig c;
         try {
             c = SegmentConfig.builder().segmentTokens(r.segmentTokens()).codec(r.kvCodec()).windowTokens(r.windowTokens())
