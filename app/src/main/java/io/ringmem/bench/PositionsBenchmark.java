@@ -19,8 +19,8 @@ import java.util.List;
  * What the positions policy does past the trained context C: mean NLL per C-token window of one document in exact
  * mode, in segment mode with document positions and in segment mode with window positions, for each segment size
  * (default settings otherwise: 4 sinks, window S/4, top-4 int8 retrieval of 64-token blocks). Also the cost of the
- * window policy: seconds per segment with each policy, measured alternately in the same run (best of
- * {@code repeats}), and their ratio. Run with {@code bin/ringmem bench positions}.
+ * window policy: seconds per segment with each policy, measured alternately in the same run (each repeat runs both,
+ * the first policy alternating; best of {@code repeats}), and their ratio. Run with {@code bin/ringmem bench positions}.
  */
 public final class PositionsBenchmark {
     /**
@@ -48,11 +48,12 @@ public final class PositionsBenchmark {
     }
 
     /**
-     * A sample of the model's own text from BOS (temperature 0.8, seed 7, up to {@code C} tokens, ending at the stop
-     * token if it comes), repeated whole as long as the document stays within {@code tokens} (at least twice).
+     * A sample of the model's own text from BOS (temperature 0.8, seed 7, up to {@code min(context, tokens)} tokens,
+     * ending at the stop token if it comes), repeated whole as long as the document stays within {@code tokens} (at
+     * least twice).
      */
-    public static int[] repeatedSample(LlamaModel model, RunConfig run, int bos, int eos, int tokens) {
-        int[] one = new Generator(model, run.withRanks(1)).generate(new int[]{bos}, model.config().maxPositions() - 1,
+    public static int[] repeatedSample(LlamaModel model, RunConfig run, int bos, int eos, int tokens, int context) {
+        int[] one = new Generator(model, run.withRanks(1)).generate(new int[]{bos}, Math.max(1, Math.min(context, tokens) - 1),
                 new Sampler(0.8, 1.0, 7), id -> id == eos, id -> true);
         int copies = Math.max(2, tokens / one.length);
         int[] out = new int[copies * one.length];
@@ -85,7 +86,8 @@ public final class PositionsBenchmark {
             double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
             SegmentScoreResult[] last = new SegmentScoreResult[2];
             for (int r = 0; r < repeats; r++) {
-                for (int p = 0; p < 2; p++) {
+                for (int i = 0; i < 2; i++) {
+                    int p = (r + i) % 2; // alternate which policy runs first
                     Positions policy = p == 0 ? Positions.DOCUMENT : Positions.WINDOW;
                     SegmentScoreResult res = new SegmentedScorer(model, run, base.withPositions(policy, context),
                             new InMemoryKvBlockStore(model.config().layers())).score(ids, x -> { });

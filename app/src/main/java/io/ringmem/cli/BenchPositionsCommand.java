@@ -27,8 +27,8 @@ final class BenchPositionsCommand implements Runnable {
     ModelOptions options;
 
     @Option(names = "--tokens", defaultValue = "2048", paramLabel = "N",
-            description = "document length at most: the model's own sample (temperature 0.8, seed 7, from BOS) repeated whole"
-                    + " (default: ${DEFAULT-VALUE})")
+            description = "document length at most: the model's own sample (temperature 0.8, seed 7, from BOS, at most the"
+                    + " trained context) repeated whole (default: ${DEFAULT-VALUE})")
     int tokens;
 
     @Option(names = "--segments", split = ",", defaultValue = "512,256", paramLabel = "S,S",
@@ -61,7 +61,7 @@ final class BenchPositionsCommand implements Runnable {
             int c = context != null ? context : m.config().maxPositions();
             int bos = m.tokenizer() != null && m.tokenizer().bos() >= 0 ? m.tokenizer().bos() : 1;
             int eos = m.tokenizer() != null ? m.tokenizer().eos() : -1;
-            int[] ids = PositionsBenchmark.repeatedSample(model, options.runConfig(), bos, eos, tokens);
+            int[] ids = PositionsBenchmark.repeatedSample(model, options.runConfig(), bos, eos, tokens, c);
             String name = m.source().getFileName().toString();
             List<PositionsBenchmark.Row> rows = new ArrayList<>();
             List<PositionsBenchmark.Cost> costs = new ArrayList<>();

@@ -32,7 +32,7 @@ class PositionsBenchmarkTest {
             LlamaModel model = new LlamaModel(m.config(), m.weights(), k);
             RunConfig run = RunConfig.of(2, ShardSchedule.ZIGZAG);
             assertEquals(512, m.config().maxPositions());
-            int[] ids = PositionsBenchmark.repeatedSample(model, run, m.tokenizer().bos(), m.tokenizer().eos(), 2048);
+            int[] ids = PositionsBenchmark.repeatedSample(model, run, m.tokenizer().bos(), m.tokenizer().eos(), 2048, 512);
             assertEquals(1881, ids.length, "9 copies of the 209-token sample");
             List<PositionsBenchmark.Row> rows = new ArrayList<>();
             List<PositionsBenchmark.Cost> costs = new ArrayList<>();
