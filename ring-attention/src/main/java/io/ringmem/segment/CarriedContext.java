@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * layout ({@link Positions#DOCUMENT}) they are used as stored and the segment's queries sit at their document
  * positions: with every earlier token carried, a segment then computes exactly what one prefill over the whole
  * document computes. With a {@link WindowLayout} ({@link Positions#WINDOW}) every carried key is re-rotated for its
- * layout position ({@link KeyRotation}; sinks and window once here, retrieved blocks as they are read), the
+ * layout position ({@link KeyRotation}; sinks and window once here, retrieved blocks as they are read, in the
+ * retrieval slot their query chunk gave them), the
  * segment's queries sit at {@code global - offset} ({@link #rotaryOffset}), and retrieval scores the queries rotated
  * back to their document positions, so both policies choose blocks by the same rule. Masks always use document
  * positions. Retrieved tokens that are also sinks or in the window are dropped from the retrieved copy, so no key
@@ -93,10 +94,15 @@ final class CarriedContext implements ExtraContext {
 
     /** The block with key t moved from its document position to its layout position. */
     private KvBlock placed(KvBlock b) {
+        return placed(b, 0);
+    }
+
+    /** The block with key t moved to its layout position, retrieved keys in slot {@code slot}. */
+    private KvBlock placed(KvBlock b, int slot) {
         int[] deltas = new int[b.tokens()];
         for (int t = 0; t < deltas.length; t++) {
             int p = b.positions()[t];
-            deltas[t] = layout.rotaryOf(p, sinkEnd, windowStart) - p;
+            deltas[t] = layout.rotaryOf(p, sinkEnd, windowStart, slot) - p;
         }
         return rotation.withKeysRotated(b, kvHeads, deltas);
     }
@@ -113,9 +119,11 @@ final class CarriedContext implements ExtraContext {
             List<Long> ids = new ArrayList<>(topK);
             for (RetrievalIndex.Hit h : indexes[layer].topKMean(retrievalQueries(q, nq), nq, topK)) ids.add(h.blockId());
             Collections.sort(ids);
+            int slot = 0; // the chosen blocks fill the retrieval slots in block id (document) order
             for (KvBlockStore.StoredKvBlock b : store.getAll(layer, ids)) {
                 KvBlock kept = withoutCarried(layer, b.positions(), KvCodecs.decode(b.encoded()));
-                if (kept.tokens() > 0) out.add(kept);
+                if (kept.tokens() > 0) out.add(layout == null ? kept : placed(kept, slot));
+                slot++;
             }
         }
         return out;
@@ -123,7 +131,9 @@ final class CarriedContext implements ExtraContext {
 
     /**
      * Sinks and window for every query, then the union of the blocks the rank's query chunks retrieved, in block id
-     * order, each masked to the queries of the chunks that chose it. {@code qPos} must be ascending (a shard).
+     * order, each masked to the queries of the chunks that chose it. With a window layout a chunk's blocks fill its
+     * retrieval slots in block id order, so a block chosen by several chunks may sit in several slots: one part per
+     * (block, slot), slots ascending. {@code qPos} must be ascending (a shard).
      */
     @Override
     public List<Part> partsFor(int rank, int layer, float[] q, int[] qPos, int nq) {
@@ -132,22 +142,30 @@ final class CarriedContext implements ExtraContext {
         if (!retrieves(layer, nq)) return out;
         int width = indexes[layer].queryWidth();
         float[] scored = retrievalQueries(q, nq);
-        TreeMap<Long, List<int[]>> chosenBy = new TreeMap<>(); // block id → query ranges [from, to) of chunks
+        // block id → slot → query ranges [from, to) of the chunks that chose it there (slot 0 only without a layout)
+        TreeMap<Long, TreeMap<Integer, List<int[]>>> chosenBy = new TreeMap<>();
         for (int from = 0; from < nq; ) {
             int chunk = chunkOf(qPos[from]), to = from + 1;
             while (to < nq && chunkOf(qPos[to]) == chunk) to++;
             float[] chunkQ = Arrays.copyOfRange(scored, from * width, to * width);
-            for (RetrievalIndex.Hit h : indexes[layer].topKMean(chunkQ, to - from, topK)) {
-                chosenBy.computeIfAbsent(h.blockId(), id -> new ArrayList<>()).add(new int[]{from, to});
+            List<Long> ids = new ArrayList<>(topK);
+            for (RetrievalIndex.Hit h : indexes[layer].topKMean(chunkQ, to - from, topK)) ids.add(h.blockId());
+            Collections.sort(ids);
+            for (int j = 0; j < ids.size(); j++) {
+                chosenBy.computeIfAbsent(ids.get(j), id -> new TreeMap<>())
+                        .computeIfAbsent(layout == null ? 0 : j, x -> new ArrayList<>()).add(new int[]{from, to});
             }
             from = to;
         }
         List<KvBlockStore.StoredKvBlock> blocks = store.getAll(layer, new ArrayList<>(chosenBy.keySet()));
         int i = 0;
-        for (List<int[]> ranges : chosenBy.values()) {
+        for (TreeMap<Integer, List<int[]>> slots : chosenBy.values()) {
             KvBlockStore.StoredKvBlock b = blocks.get(i++);
             KvBlock kept = withoutCarried(layer, b.positions(), KvCodecs.decode(b.encoded()));
-            if (kept.tokens() > 0) out.add(new Part(kept, mask(qPos, nq, ranges)));
+            if (kept.tokens() == 0) continue;
+            for (var e : slots.entrySet()) {
+                out.add(new Part(layout == null ? kept : placed(kept, e.getKey()), mask(qPos, nq, e.getValue())));
+            }
         }
         return out;
     }
@@ -191,9 +209,8 @@ final class CarriedContext implements ExtraContext {
             if (positions[i] >= sinkEnd && positions[i] < windowStart) keep[n++] = i;
         }
         keep = Arrays.copyOf(keep, n);
-        KvBlock kept = new KvBlock(layer, -1, TokenSelector.gather(positions, keep), TokenSelector.gather(kv.k(), keep, width),
+        return new KvBlock(layer, -1, TokenSelector.gather(positions, keep), TokenSelector.gather(kv.k(), keep, width),
                 TokenSelector.gather(kv.v(), keep, width));
-        return layout == null || n == 0 ? kept : placed(kept);
     }
 
     /** How many of the ascending {@code positions} are below {@code end}. */

@@ -74,7 +74,8 @@ public final class SegmentPipeline {
         if (seg.positions() == Positions.AUTO) {
             throw new IllegalArgumentException("positions 'auto' must be resolved for the document first (SegmentConfig.resolvedFor)");
         }
-        return rotation == null || state.segmentsDone() == 0 ? null : WindowLayout.of(seg, state.nextPosition());
+        if (rotation == null || state.segmentsDone() == 0) return null;
+        return WindowLayout.of(seg, state.nextPosition(), state.summaries().isEmpty() ? 0 : state.summaries().get(0).size());
     }
 
     /** Memory tokens per segment (0 when not used). */

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Window positions against an oracle ({@link WindowReference}) on a tiny seeded random model: 2 layers, 4 heads / 2
  * KV heads, head dim 8, rotate-half RoPE, trained context 48; a 90-token document in segments of 16 (sinks 2, blocks
- * of 4, window 4, every block retrieved with codec none, so every earlier token is carried). Tolerance: 2e-4 nats per
+ * of 4, window 4, every block retrieved with codec none, so every earlier token is carried), context 120 (no
+ * clamping) and 40 (clamped). Tolerance: 2e-4 nats per
  * token (the pipeline is fp32 with stored keys re-rotated; the oracle rotates unrotated keys once and sums in double).
  */
 class WindowPositionsTest {
@@ -64,21 +65,29 @@ class WindowPositionsTest {
 
     @Test
     void windowPositionsEqualTheExplicitContextOracle() {
-        // context 48: L = 2 + 4 + 4 = 10 and S = 16 fit, so every carried key keeps its layout distance
-        double[] expected = new WindowReference(CONFIG, weights, 16, 2, 4, 4, 48).score(ids);
+        // context 120: L = 2 + (every block stored, at most 5 · 4 = 20) · 4 + 4 ≤ 86 and S = 16 fit, so every carried
+        // key keeps its layout distance
+        double[] expected = new WindowReference(CONFIG, weights, 16, 2, 4, 1000, 4, 120).score(ids);
         for (int workers : new int[]{1, 2}) {
-            SegmentScoreResult r = run(settings("auto", null), workers);
-            assertEquals(Positions.WINDOW, r.positions(), "90 tokens > context 48: auto is window");
-            assertEquals(48, r.contextTokens());
+            SegmentScoreResult r = run(settings("window", 120), workers);
+            assertEquals(Positions.WINDOW, r.positions());
+            assertEquals(120, r.contextTokens());
             for (int i = 0; i < expected.length; i++) assertEquals(expected[i], r.nll()[i], TOLERANCE, "P=" + workers + " NLL at " + i);
         }
     }
 
     @Test
+    void autoIsWindowPastTheModelsContext() {
+        SegmentScoreResult r = run(settings("auto", null), 1);
+        assertEquals(Positions.WINDOW, r.positions(), "90 tokens > the model's context of 48");
+        assertEquals(48, r.contextTokens());
+    }
+
+    @Test
     void aContextTooShortForTheLayoutClampsTheFarthestKeys() {
-        // context 20: room C - S = 4 < L = 10, so distances clamp at 4 (sinks, retrieved and part of the window share 0)
-        double[] expected = new WindowReference(CONFIG, weights, 16, 2, 4, 4, 20).score(ids);
-        SegmentScoreResult r = run(settings("window", 20), 2);
+        // context 40: room C - S = 24 < L (up to 86), so distances clamp at 24 (the farthest keys share position 0)
+        double[] expected = new WindowReference(CONFIG, weights, 16, 2, 4, 1000, 4, 40).score(ids);
+        SegmentScoreResult r = run(settings("window", 40), 2);
         for (int i = 0; i < expected.length; i++) assertEquals(expected[i], r.nll()[i], TOLERANCE, "NLL at " + i);
     }
 
@@ -109,11 +118,11 @@ class WindowPositionsTest {
 
     @Test
     void everyQueryKeyDistanceStaysInsideTheContext() {
-        for (int context : new int[]{26, 30, 48, 200}) {
-            WindowLayout layout = new WindowLayout(160, 16, 2, 4, 4, context);
+        for (int context : new int[]{17, 26, 30, 48, 200}) {
+            WindowLayout layout = new WindowLayout(160, 16, 2, 4, 2, 4, context);
             int rotaryStart = 160 - layout.offset();
             for (int p = 0; p < 160; p++) {
-                int key = layout.rotaryOf(p, 2, 156);
+                int key = layout.rotaryOf(p, 2, 156, p % 2);
                 for (int i = 0; i < 16; i++) {
                     int d = rotaryStart + i - key;
                     assertTrue(d >= 1 && d <= context - 1, "context " + context + ": key " + p + " query " + i + " distance " + d);

@@ -14,22 +14,24 @@ import java.util.Arrays;
  * earlier token's key, kept unrotated (before RoPE) since its own segment ran, rotated directly for its layout
  * position, plus the segment's own keys rotated at {@code dMax + i}; then one naive causal softmax in double
  * precision. No ring, no merges, no stored rotated keys, no re-rotation: the positions are computed here from the
- * layout's definition (docs: sinks, one shared retrieved slot, window, segment), not by {@link WindowLayout}.
+ * layout's definition (docs: sinks, one retrieval slot per block in document order, window, segment), not by {@link WindowLayout}.
  */
 final class WindowReference {
     private final ModelConfig c;
     private final ModelWeights w;
     private final ScalarKernels k = new ScalarKernels();
     private final RopeTable rope;
-    private final int segment, sinks, slot, window, context;
+    private final int segment, sinks, block, topK, window, context;
 
-    WindowReference(ModelConfig config, ModelWeights weights, int segment, int sinks, int slot, int window, int context) {
+    /** Every stored block retrieved: {@code topK} must be at least the number of blocks the document stores. */
+    WindowReference(ModelConfig config, ModelWeights weights, int segment, int sinks, int block, int topK, int window, int context) {
         this.c = config;
         this.w = weights;
         this.rope = new RopeTable(config);
         this.segment = segment;
         this.sinks = sinks;
-        this.slot = slot;
+        this.block = block;
+        this.topK = topK;
         this.window = window;
         this.context = context;
     }
@@ -41,7 +43,9 @@ final class WindowReference {
         double[] nll = new double[n - 1];
         for (int start = 0; start < n; start += segment) {
             int end = Math.min(n, start + segment), s = end - start;
-            int span = sinks + slot + window, dMax = start == 0 ? 0 : Math.max(1, Math.min(span, context - segment));
+            int perSegment = (segment + block - 1) / block, stored = start / segment * perSegment;
+            int span = sinks + Math.min(topK, stored) * block + window;
+            int dMax = start == 0 ? 0 : Math.max(1, Math.min(span, context - segment));
             int[] carried = new int[start]; // every earlier position, its rotary position below
             int[] carriedRot = new int[start];
             for (int p = 0; p < start; p++) {
@@ -49,7 +53,10 @@ final class WindowReference {
                 int d;
                 if (p >= start - window) d = start - p; // the previous segment's last window, true distance
                 else if (p < sinks) d = span - p;       // sinks, farthest
-                else d = span - sinks - (p % segment) % slot; // retrieved: one shared slot, in-block order kept
+                else { // retrieved: every stored block, its slot its index in document order, in-block order kept
+                    int slot = p / segment * perSegment + p % segment / block;
+                    d = span - sinks - slot * block - p % segment % block;
+                }
                 carriedRot[p] = dMax - Math.max(1, Math.min(d, dMax));
             }
             int[] segRot = new int[s];
