@@ -11,6 +11,9 @@ import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
 import io.ringmem.segment.SegmentedScorer;
 
+import com.sun.management.OperatingSystemMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,8 +36,13 @@ public final class PositionsBenchmark {
                       double secondsPerSegment) {
     }
 
-    /** Window over document seconds per segment, for one segment size (same run, best of the repeats). */
-    public record Cost(int segmentTokens, double documentSeconds, double windowSeconds, double ratio) {
+    /**
+     * Window over document cost per segment, for one segment size (same run, best of the repeats after one untimed
+     * warm-up round): wall seconds, and process CPU seconds (all threads; less disturbed by other processes on a
+     * shared machine).
+     */
+    public record Cost(int segmentTokens, double documentSeconds, double windowSeconds, double ratio,
+                       double documentCpuSeconds, double windowCpuSeconds, double cpuRatio) {
     }
 
     /** Receives results as they are measured. */
@@ -43,6 +51,8 @@ public final class PositionsBenchmark {
 
         void cost(Cost cost);
     }
+
+    private static final OperatingSystemMXBean CPU = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private PositionsBenchmark() {
     }
@@ -59,6 +69,24 @@ public final class PositionsBenchmark {
         int[] out = new int[copies * one.length];
         for (int c = 0; c < copies; c++) System.arraycopy(one, 0, out, c * one.length, one.length);
         return out;
+    }
+
+    /**
+     * Distinct samples of the model's own text from BOS (temperature 0.8, seeds 7, 8, …, each up to
+     * {@code min(context, tokens)} tokens, ending at the stop token if it comes), concatenated as long as the
+     * document stays within {@code tokens} (at least two): every piece is text the model wrote inside its trained
+     * context, but the document is longer than it.
+     */
+    public static int[] distinctSamples(LlamaModel model, RunConfig run, int bos, int eos, int tokens, int context) {
+        int[] out = new int[0];
+        for (int seed = 7; ; seed++) {
+            int[] one = new Generator(model, run.withRanks(1)).generate(new int[]{bos}, Math.max(1, Math.min(context, tokens) - 1),
+                    new Sampler(0.8, 1.0, seed), id -> id == eos, id -> true);
+            if (out.length + one.length > tokens && seed > 8) return out;
+            int[] next = Arrays.copyOf(out, out.length + one.length);
+            System.arraycopy(one, 0, next, out.length, one.length);
+            out = next;
+        }
     }
 
     /** Mean NLL per window of {@code context} predictions. */
@@ -83,15 +111,20 @@ public final class PositionsBenchmark {
         List<Cost> costs = new ArrayList<>();
         for (int s : segmentSizes) {
             SegmentConfig base = SegmentConfig.builder().segmentTokens(s).memoryTokens(false).contextTokens(context).build();
-            double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+            double[] best = {Double.MAX_VALUE, Double.MAX_VALUE}, bestCpu = {Double.MAX_VALUE, Double.MAX_VALUE};
             SegmentScoreResult[] last = new SegmentScoreResult[2];
-            for (int r = 0; r < repeats; r++) {
+            for (int r = 0; r <= repeats; r++) { // round 0 warms up, untimed
                 for (int i = 0; i < 2; i++) {
                     int p = (r + i) % 2; // alternate which policy runs first
                     Positions policy = p == 0 ? Positions.DOCUMENT : Positions.WINDOW;
+                    long cpu0 = CPU.getProcessCpuTime();
                     SegmentScoreResult res = new SegmentedScorer(model, run, base.withPositions(policy, context),
                             new InMemoryKvBlockStore(model.config().layers())).score(ids, x -> { });
-                    best[p] = Math.min(best[p], res.nanos() / 1e9 / res.segments());
+                    double cpu = (CPU.getProcessCpuTime() - cpu0) / 1e9;
+                    if (r > 0) {
+                        best[p] = Math.min(best[p], res.nanos() / 1e9 / res.segments());
+                        bestCpu[p] = Math.min(bestCpu[p], cpu / res.segments());
+                    }
                     last[p] = res;
                 }
             }
@@ -100,7 +133,7 @@ public final class PositionsBenchmark {
                 out.row(new Row("segments S=" + s, res.positions().wireName(), s, res.meanNll(), perWindow(res.nll(), context),
                         best[p]));
             }
-            costs.add(new Cost(s, best[0], best[1], best[1] / best[0]));
+            costs.add(new Cost(s, best[0], best[1], best[1] / best[0], bestCpu[0], bestCpu[1], bestCpu[1] / bestCpu[0]));
         }
         costs.forEach(out::cost);
     }

@@ -1,5 +1,6 @@
 package io.ringmem.cli;
 
+import io.ringmem.RingmemException;
 import io.ringmem.backend.Backend;
 import io.ringmem.bench.Machine;
 import io.ringmem.bench.PositionsBenchmark;
@@ -31,6 +32,11 @@ final class BenchPositionsCommand implements Runnable {
                     + " trained context) repeated whole (default: ${DEFAULT-VALUE})")
     int tokens;
 
+    @Option(names = "--source", defaultValue = "repeated", paramLabel = "repeated|samples",
+            description = "repeated: one sample repeated whole; samples: distinct samples (seeds 7, 8, ...) concatenated"
+                    + " (default: ${DEFAULT-VALUE})")
+    String source;
+
     @Option(names = "--segments", split = ",", defaultValue = "512,256", paramLabel = "S,S",
             description = "segment sizes (default: ${DEFAULT-VALUE})")
     List<Integer> segments;
@@ -40,7 +46,7 @@ final class BenchPositionsCommand implements Runnable {
     Integer context;
 
     @Option(names = "--repeats", defaultValue = "3", paramLabel = "R",
-            description = "runs per policy and segment size for the timing, alternating (default: ${DEFAULT-VALUE})")
+            description = "timed runs per policy and segment size, alternating, after one warm-up round (default: ${DEFAULT-VALUE})")
     int repeats;
 
     @Option(names = "--json", description = "print one JSON object instead of the table")
@@ -61,13 +67,17 @@ final class BenchPositionsCommand implements Runnable {
             int c = context != null ? context : m.config().maxPositions();
             int bos = m.tokenizer() != null && m.tokenizer().bos() >= 0 ? m.tokenizer().bos() : 1;
             int eos = m.tokenizer() != null ? m.tokenizer().eos() : -1;
-            int[] ids = PositionsBenchmark.repeatedSample(model, options.runConfig(), bos, eos, tokens, c);
+            int[] ids = switch (source.toLowerCase(Locale.ROOT)) {
+                case "repeated" -> PositionsBenchmark.repeatedSample(model, options.runConfig(), bos, eos, tokens, c);
+                case "samples" -> PositionsBenchmark.distinctSamples(model, options.runConfig(), bos, eos, tokens, c);
+                default -> throw new RingmemException("unknown --source '" + source + "': use repeated or samples");
+            };
             String name = m.source().getFileName().toString();
             List<PositionsBenchmark.Row> rows = new ArrayList<>();
             List<PositionsBenchmark.Cost> costs = new ArrayList<>();
             if (!json) {
-                out.printf("%s, %d tokens (its own sample repeated), trained context %d: mean NLL per %d-token window%n%n",
-                        name, ids.length, c, c);
+                out.printf("%s, %d tokens (%s), trained context %d: mean NLL per %d-token window%n%n", name, ids.length,
+                        source.equalsIgnoreCase("samples") ? "distinct samples of its own" : "its own sample repeated", c, c);
                 out.println("| setting | positions | mean NLL | per window | s / segment |");
                 out.println("|---|---|---:|---|---:|");
                 out.flush();
@@ -88,8 +98,9 @@ final class BenchPositionsCommand implements Runnable {
                 public void cost(PositionsBenchmark.Cost cost) {
                     costs.add(cost);
                     if (json) return;
-                    out.printf(Locale.ROOT, "%nS=%d: %.4f s per segment with window positions, %.4f s with document positions:"
-                            + " ratio %.3f%n", cost.segmentTokens(), cost.windowSeconds(), cost.documentSeconds(), cost.ratio());
+                    out.printf(Locale.ROOT, "%nS=%d: per segment, window / document positions: wall %.4f / %.4f s (ratio %.3f),"
+                            + " CPU %.4f / %.4f s (ratio %.3f)%n", cost.segmentTokens(), cost.windowSeconds(), cost.documentSeconds(),
+                            cost.ratio(), cost.windowCpuSeconds(), cost.documentCpuSeconds(), cost.cpuRatio());
                     out.flush();
                 }
             });
@@ -98,6 +109,7 @@ final class BenchPositionsCommand implements Runnable {
                 settings.put("model", name);
                 settings.put("tokens", ids.length);
                 settings.put("contextTokens", c);
+                settings.put("source", source.toLowerCase(Locale.ROOT));
                 settings.put("segments", segments);
                 settings.put("cost", costs);
                 new BenchReport("positions", Machine.detect(), settings, "document positions in the same run", rows).print(out);
