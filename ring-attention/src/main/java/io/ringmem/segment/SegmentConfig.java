@@ -157,7 +157,8 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
         if (longest > contextTokens) {
             return List.of("segments of " + longest + " tokens are longer than the model's trained context of " + contextTokens
                     + " tokens: positions inside a segment reach " + (longest - 1) + ", out of distribution; use segments of at most "
-                    + Math.max(1, contextTokens - sinkTokens - windowTokens - (retrieveTopK > 0 ? blockTokens : 0)) + " tokens");
+                    + contextTokens + " tokens (the context minus the carried sinks, retrieved blocks and window keeps every"
+                    + " carried key at its full distance)");
         }
         if (positions == Positions.DOCUMENT) {
             return List.of("document positions: the document's " + documentTokens + " tokens run past the model's trained context of "

@@ -117,6 +117,23 @@ class WindowPositionsTest {
     }
 
     @Test
+    void warningsNameTheContextWherePositionsLeaveIt() {
+        SegmentConfig auto = settings("auto", null);
+        assertEquals(List.of(), auto.resolvedFor(90, 48).positionWarnings(90), "window positions, segments of 16 fit");
+        assertEquals(List.of(), auto.resolvedFor(40, 48).positionWarnings(40), "inside the context");
+        assertEquals(List.of(), auto.resolvedFor(90, 0).positionWarnings(90), "unknown context");
+        List<String> doc = settings("document", null).resolvedFor(90, 48).positionWarnings(90);
+        assertEquals(1, doc.size());
+        assertTrue(doc.get(0).contains("90 tokens run past the model's trained context of 48"), doc.get(0));
+        List<String> longSegments = SegmentConfig.builder().segmentTokens(64).build().resolvedFor(90, 48).positionWarnings(90);
+        assertEquals(1, longSegments.size());
+        assertTrue(longSegments.get(0).startsWith("segments of 64 tokens are longer than the model's trained context of 48"),
+                longSegments.get(0));
+        assertTrue(Positions.exactWarning(90, 48).contains("trained context of 48"));
+        assertEquals(null, Positions.exactWarning(48, 48));
+    }
+
+    @Test
     void everyQueryKeyDistanceStaysInsideTheContext() {
         for (int context : new int[]{17, 26, 30, 48, 200}) {
             WindowLayout layout = new WindowLayout(160, 16, 2, 4, 2, 4, context);
