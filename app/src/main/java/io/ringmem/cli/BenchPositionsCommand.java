@@ -61,23 +61,24 @@ final class BenchPositionsCommand implements Runnable {
         BenchArgs.allAtLeast(segments, 1, "--segments");
         BenchArgs.atLeast(repeats, 1, "--repeats");
         if (context != null) BenchArgs.atLeast(context, 1, "--context-tokens");
+        String kind = source.toLowerCase(Locale.ROOT);
+        if (!kind.equals("repeated") && !kind.equals("samples")) {
+            throw new RingmemException("unknown --source '" + source + "': use repeated or samples");
+        }
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         try (LoadedModel m = options.load(err); Backend k = options.createBackend()) {
             LlamaModel model = new LlamaModel(m.config(), m.weights(), k);
             int c = context != null ? context : m.config().maxPositions();
             int bos = m.tokenizer() != null && m.tokenizer().bos() >= 0 ? m.tokenizer().bos() : 1;
             int eos = m.tokenizer() != null ? m.tokenizer().eos() : -1;
-            int[] ids = switch (source.toLowerCase(Locale.ROOT)) {
-                case "repeated" -> PositionsBenchmark.repeatedSample(model, options.runConfig(), bos, eos, tokens, c);
-                case "samples" -> PositionsBenchmark.distinctSamples(model, options.runConfig(), bos, eos, tokens, c);
-                default -> throw new RingmemException("unknown --source '" + source + "': use repeated or samples");
-            };
+            int[] ids = kind.equals("samples") ? PositionsBenchmark.distinctSamples(model, options.runConfig(), bos, eos, tokens, c)
+                    : PositionsBenchmark.repeatedSample(model, options.runConfig(), bos, eos, tokens, c);
             String name = m.source().getFileName().toString();
             List<PositionsBenchmark.Row> rows = new ArrayList<>();
             List<PositionsBenchmark.Cost> costs = new ArrayList<>();
             if (!json) {
                 out.printf("%s, %d tokens (%s), trained context %d: mean NLL per %d-token window%n%n", name, ids.length,
-                        source.equalsIgnoreCase("samples") ? "distinct samples of its own" : "its own sample repeated", c, c);
+                        kind.equals("samples") ? "distinct samples of its own" : "its own sample repeated", c, c);
                 out.println("| setting | positions | mean NLL | per window | s / segment |");
                 out.println("|---|---|---:|---|---:|");
                 out.flush();
@@ -109,7 +110,7 @@ final class BenchPositionsCommand implements Runnable {
                 settings.put("model", name);
                 settings.put("tokens", ids.length);
                 settings.put("contextTokens", c);
-                settings.put("source", source.toLowerCase(Locale.ROOT));
+                settings.put("source", kind);
                 settings.put("segments", segments);
                 settings.put("cost", costs);
                 new BenchReport("positions", Machine.detect(), settings, "document positions in the same run", rows).print(out);
