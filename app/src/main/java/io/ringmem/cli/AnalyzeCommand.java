@@ -102,6 +102,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                             + (done.error() == null ? "" : ": " + done.error()));
                 }
                 JsonNode result = json.valueToTree(cluster.service().result(id));
+                for (JsonNode d : result.path("documents")) { // once per document, also in the report's "warnings"
+                    for (JsonNode w : d.path("warnings")) err.println("ringmem: warning: '" + d.path("id").asText() + "': " + w.asText());
+                }
                 ObjectNode report = Report.of(json, result, model.modelName(), tokenNll);
                 if (plot != null) Report.plots(result, plot, err);
                 String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(report);

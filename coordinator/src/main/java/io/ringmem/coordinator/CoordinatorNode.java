@@ -50,7 +50,7 @@ public final class CoordinatorNode implements AutoCloseable {
             JobRunner runner = new JobRunner(store, gateway, s.runner(), tokenizer, meters, log, job -> { });
             HazelcastDocumentStates states = new HazelcastDocumentStates(member);
             JobValidator validator = new JobValidator(s.modelName(), config.vocabSize(), tokenizer, s.limits(),
-                    doc -> states.hasState(doc));
+                    doc -> states.hasState(doc), config.maxPositions());
             CoordinatorService service = new CoordinatorService(store, validator, runner, meters, gateway);
             RestApi api = new RestApi(service, log, s.maxRequestBytes());
             metrics.gauge("ringmem.workers", gateway, g -> g.workers().size());

@@ -46,11 +46,17 @@ public final class SegmentedScorer {
         this.store = store;
     }
 
-    /** @param progress receives the number of segments finished */
+    /**
+     * Scores under the settings resolved for this document ({@link SegmentConfig#resolvedFor}: positions
+     * {@code auto} becomes window positions when the document is longer than the model's trained context).
+     *
+     * @param progress receives the number of segments finished
+     */
     public SegmentScoreResult score(int[] ids, IntConsumer progress) {
         int n = ids.length;
         if (n < 2) throw new RingmemException("scoring needs at least 2 tokens, got " + n);
         ModelConfig c = model.config();
+        SegmentConfig seg = this.seg.resolvedFor(n, c.maxPositions());
         double[] nll = new double[n - 1];
         int segments = (n + seg.segmentTokens() - 1) / seg.segmentTokens();
         double[] segMean = new double[segments];
@@ -80,6 +86,6 @@ public final class SegmentedScorer {
         }
         return new SegmentScoreResult(n, run.ranks(), nll, segments, store.storedBytes(),
                 encodedBytes == 0 ? 1 : (double) rawBytes / encodedBytes, segMean, System.nanoTime() - t0,
-                pipeline.memoryTokens(), memoryStates);
+                pipeline.memoryTokens(), memoryStates, seg.positions(), seg.contextTokens());
     }
 }
