@@ -1,0 +1,97 @@
+package io.ringmem.cuda;
+
+import io.ringmem.kernel.AttentionShape;
+import io.ringmem.model.RopeLayout;
+
+/**
+ * Typed launches of the kernels in {@code src/main/cuda}, one method per kernel, each validating its shape and
+ * computing its {@link Launch}. Callers are inside {@link CudaContext#call}. Launches are asynchronous on the
+ * compute stream; {@link DeviceBuffer#download} waits for them.
+ */
+final class CudaOps {
+    private final CudaContext ctx;
+
+    CudaOps(CudaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** c (m, n) = a (m, k) · wᵀ (+ c when accumulate) for device weights w (n, k) in bf16 or fp32. */
+    void gemm(DeviceBuffer a, int m, DeviceWeights w, DeviceBuffer c, boolean accumulate) {
+        int acc = accumulate ? 1 : 0;
+        if (w.bf16()) {
+            ctx.launch("gemm", "gemm_f32a_bf16_tc", Launch.gemmTensorCore(m, w.rows(), w.cols()), a, w.data(), c, m,
+                    w.rows(), w.cols(), acc);
+        } else {
+            ctx.launch("gemm", "gemm_f32", Launch.gemmF32(m, w.rows(), w.cols()), a, w.data(), c, m, w.rows(), w.cols(), acc);
+        }
+    }
+
+    /** out (n, dim) = rmsnorm(x) · weight; out may be x. */
+    void rmsnorm(DeviceBuffer x, DeviceBuffer weight, float eps, int n, int dim, DeviceBuffer out) {
+        ctx.launch("norm", "rmsnorm_f32", Launch.blockPerRow(n), x, weight, eps, n, dim, out);
+    }
+
+    /** Rotates x (n, heads, 2·half) in place with cos, sin (n, half). */
+    void rope(DeviceBuffer x, int n, int heads, int half, DeviceBuffer cos, DeviceBuffer sin, RopeLayout layout) {
+        int code = layout == RopeLayout.ADJACENT_PAIRS ? 0 : 1;
+        ctx.launch("elementwise", "rope_f32", Launch.elementwise((long) n * heads * half), x, n, heads, half, cos, sin, code);
+    }
+
+    /** gate = silu(gate) · up over len elements. */
+    void swiglu(DeviceBuffer gate, DeviceBuffer up, long len) {
+        ctx.launch("elementwise", "swiglu_f32", Launch.elementwise(len), gate, up, len);
+    }
+
+    /** out (count, dim) = rows of x (n, dim). */
+    void gatherRows(DeviceBuffer x, DeviceBuffer rows, int count, int dim, DeviceBuffer out) {
+        ctx.launch("elementwise", "gather_rows_f32", Launch.elementwise((long) count * dim), x, rows, count, dim, out);
+    }
+
+    /**
+     * Flash attention: q (nq, heads, d), k and v (nk, kvHeads, d), positions qPos (nq), kPos (nk); writes out
+     * (nq, heads, d) and lse (nq, heads).
+     */
+    void attention(AttentionShape s, DeviceBuffer q, DeviceBuffer qPos, int nq, DeviceBuffer k, DeviceBuffer v,
+                   DeviceBuffer kPos, int nk, boolean causal, DeviceBuffer out, DeviceBuffer lse) {
+        AttentionKernel kernel = AttentionKernel.forHeadDim(s.headDim());
+        Launch g = Launch.attention(nq, s.heads());
+        int c = causal ? 1 : 0;
+        if (nk == 0) throw new IllegalArgumentException("attention over an empty KV block is handled on the host");
+        if (kernel.headDimArg()) {
+            ctx.launch("attention", kernel.function(), g, q, k, v, qPos, kPos, nq, nk, s.heads(), s.kvHeads(), s.headDim(),
+                    s.scale(), c, out, lse);
+        } else {
+            ctx.launch("attention", kernel.function(), g, q, k, v, qPos, kPos, nq, nk, s.heads(), s.kvHeads(), s.scale(), c,
+                    out, lse);
+        }
+    }
+
+    /** Merges (out2, lse2) into (out1, lse1): rows of d values. */
+    void merge(DeviceBuffer out1, DeviceBuffer lse1, DeviceBuffer out2, DeviceBuffer lse2, int rows, int d) {
+        ctx.launch("merge", "attn_merge", Launch.warpPerRow(rows), out1, lse1, out2, lse2, rows, d);
+    }
+
+    /** Per row of logits (n, vocab): nll (n); logits replaced by log-probabilities when asked. */
+    void logSoftmaxNll(DeviceBuffer logits, DeviceBuffer targets, int n, int vocab, DeviceBuffer nll, boolean writeLogProbs) {
+        ctx.launch("norm", "log_softmax_nll", Launch.blockPerRow(n), logits, targets, n, vocab, nll, writeLogProbs ? 1 : 0);
+    }
+
+    /** out (n, dim) = rows ids of an fp32 embedding table (vocab, dim). */
+    void embed(DeviceBuffer table, DeviceBuffer ids, int n, int dim, int vocab, DeviceBuffer out) {
+        ctx.launch("elementwise", "embed_f32", Launch.elementwise((long) n * dim), table, ids, n, dim, vocab, out);
+    }
+
+    /** int8 codes of x (rows, d): scales, mins (rows), codes (rows·d bytes); bad set to 1 on non-finite input. */
+    void int8Encode(DeviceBuffer x, int rows, int d, DeviceBuffer scales, DeviceBuffer mins, DeviceBuffer codes,
+                    DeviceBuffer bad) {
+        ctx.launch("kvquant", "kv_int8_encode", Launch.warpPerRow(rows), x, rows, d, scales, mins, codes, bad);
+    }
+
+    /** KIVI int4 keys k (m, w), m a multiple of 32: scales, mins (m/32, w), packed codes (m·w/2 bytes). */
+    void int4EncodeKeys(DeviceBuffer k, int m, int w, DeviceBuffer scales, DeviceBuffer mins, DeviceBuffer packed,
+                        DeviceBuffer bad) {
+        if (m % 32 != 0 || w % 2 != 0) throw new IllegalArgumentException("int4 keys need m % 32 == 0 and even w: " + m + ", " + w);
+        ctx.launch("kvquant", "kv_int4_encode_keys", Launch.elementwise((long) (m / 32) * (w / 2)), k, m, w, scales, mins,
+                packed, bad);
+    }
+}
