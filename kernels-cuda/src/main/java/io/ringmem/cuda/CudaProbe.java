@@ -63,11 +63,11 @@ public final class CudaProbe {
             if (why.isPresent()) return no(info.name() + ": " + why.get());
             return new Outcome(Availability.yes(), Optional.of(info));
         } catch (UnsatisfiedLinkError e) {
-            return no("the JCuda native library could not be loaded (no CUDA driver here?): " + e.getMessage());
+            return no("the JCuda native library could not be loaded: " + NativeErrors.summary(e.getMessage()));
         } catch (NoClassDefFoundError e) {
-            return no("JCuda failed to initialize earlier in this JVM: " + e.getMessage());
+            return no("JCuda failed to initialize earlier in this JVM: " + NativeErrors.summary(e.getMessage()));
         } catch (CudaException e) {
-            return no("the CUDA driver reported " + e.getMessage());
+            return no("the CUDA driver reported " + NativeErrors.summary(e.getMessage()));
         } catch (RuntimeException | LinkageError e) {
             return no("CUDA probe failed: " + e);
         }
