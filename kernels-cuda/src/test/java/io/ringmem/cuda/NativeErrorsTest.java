@@ -9,18 +9,18 @@ class NativeErrorsTest {
 
     @Test
     void innermostLinkerMessage() {
-        String jcuda = """
-                Error while loading native library "JCudaDriver-12.6.0-linux-x86_64"
-                Operating system name: Linux
-                ---(start of nested stack traces)---
-                Stack trace from the attempt to load the library as a file:
-                java.lang.UnsatisfiedLinkError: no JCudaDriver-12.6.0-linux-x86_64 in java.library.path: /usr/lib
-                \tat java.base/java.lang.ClassLoader.loadLibrary(ClassLoader.java:2285)
-                Stack trace from the attempt to load the library as a resource:
-                java.lang.UnsatisfiedLinkError: /tmp/libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot open shared object file: No such file or directory
-                \tat java.base/jdk.internal.loader.NativeLibraries.load(Native Method)
-                ---(end of nested stack traces)---
-                """;
+        String ule = "UnsatisfiedLinkError: ";
+        String jcuda = String.join("\n",
+                "Error while loading native library \"JCudaDriver-12.6.0-linux-x86_64\"",
+                "Operating system name: Linux",
+                "---(start of nested stack traces)---",
+                "Stack trace from the attempt to load the library as a file:",
+                ule + "no JCudaDriver-12.6.0-linux-x86_64 in java.library.path: /usr/lib",
+                "\tat ClassLoader.loadLibrary(ClassLoader.java:2285)",
+                "Stack trace from the attempt to load the library as a resource:",
+                ule + "/tmp/libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot open shared object file: No such file or directory",
+                "\tat NativeLibraries.load(Native Method)",
+                "---(end of nested stack traces)---");
         assertEquals("libcuda.so.1: cannot open shared object file: No such file or directory", NativeErrors.summary(jcuda));
     }
 
