@@ -44,6 +44,11 @@ public final class CudaBackend implements Backend {
         return name;
     }
 
+    @Override
+    public String describe() {
+        return name + " (" + (bf16 ? "bf16" : "fp32") + " weights) on " + ctx.info().describe();
+    }
+
     /** The device this backend runs on. */
     public DeviceInfo device() {
         return ctx.info();
