@@ -94,4 +94,27 @@ final class CudaOps {
         ctx.launch("kvquant", "kv_int4_encode_keys", Launch.elementwise((long) (m / 32) * (w / 2)), k, m, w, scales, mins,
                 packed, bad);
     }
+
+    /** KIVI int4 values v (rows, d), d even: scales, mins (rows, ceil(d / min(32, d))), packed codes (rows·d/2 bytes). */
+    void int4EncodeValues(DeviceBuffer v, int rows, int d, DeviceBuffer scales, DeviceBuffer mins, DeviceBuffer packed,
+                          DeviceBuffer bad) {
+        if (d % 2 != 0) throw new IllegalArgumentException("int4 values need an even head dim, got " + d);
+        int vg = Math.min(32, d), nvg = (d + vg - 1) / vg;
+        ctx.launch("kvquant", "kv_int4_encode_values", Launch.elementwise((long) rows * nvg), v, rows, d, scales, mins, packed, bad);
+    }
+
+    /** x (rows, d) = decoded int8 codes. */
+    void int8Decode(DeviceBuffer scales, DeviceBuffer mins, DeviceBuffer codes, int rows, int d, DeviceBuffer x) {
+        ctx.launch("kvquant", "kv_int8_decode", Launch.elementwise((long) rows * d), scales, mins, codes, rows, d, x);
+    }
+
+    /** k (m, w) = decoded int4 keys. */
+    void int4DecodeKeys(DeviceBuffer scales, DeviceBuffer mins, DeviceBuffer packed, int m, int w, DeviceBuffer k) {
+        ctx.launch("kvquant", "kv_int4_decode_keys", Launch.elementwise((long) m * w / 2), scales, mins, packed, m, w, k);
+    }
+
+    /** v (rows, d) = decoded int4 values. */
+    void int4DecodeValues(DeviceBuffer scales, DeviceBuffer mins, DeviceBuffer packed, int rows, int d, DeviceBuffer v) {
+        ctx.launch("kvquant", "kv_int4_decode_values", Launch.elementwise((long) rows * d / 2), scales, mins, packed, rows, d, v);
+    }
 }

@@ -65,6 +65,23 @@ final class DeviceBuffer implements AutoCloseable {
         if (count > 0) JCudaDriver.cuMemcpyDtoH(Pointer.to(host), ptr(), 4L * count);
     }
 
+    void download(byte[] host, int count) {
+        check(count);
+        ctx.syncCompute();
+        if (count > 0) JCudaDriver.cuMemcpyDtoH(Pointer.to(host), ptr(), count);
+    }
+
+    void download(int[] host, int count) {
+        check(4L * count);
+        ctx.syncCompute();
+        if (count > 0) JCudaDriver.cuMemcpyDtoH(Pointer.to(host), ptr(), 4L * count);
+    }
+
+    /** Sets every byte to 0. */
+    void zero() {
+        JCudaDriver.cuMemsetD8(ptr(), (byte) 0, bytes);
+    }
+
     private void check(long n) {
         if (n > bytes) throw new IllegalArgumentException(n + " bytes do not fit a device buffer of " + bytes);
     }
