@@ -5,6 +5,7 @@ import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
@@ -111,6 +112,25 @@ final class CudaContext implements AutoCloseable {
             case Float f -> Pointer.to(new float[]{f});
             default -> throw new IllegalArgumentException("unsupported kernel argument " + a.getClass().getSimpleName());
         };
+    }
+
+    /** Milliseconds the compute stream spends on what {@code work} launches, measured with CUDA events. */
+    float elapsedMs(Runnable work) {
+        CUevent start = new CUevent(), stop = new CUevent();
+        JCudaDriver.cuEventCreate(start, 0);
+        JCudaDriver.cuEventCreate(stop, 0);
+        try {
+            JCudaDriver.cuEventRecord(start, compute);
+            work.run();
+            JCudaDriver.cuEventRecord(stop, compute);
+            JCudaDriver.cuEventSynchronize(stop);
+            float[] ms = new float[1];
+            JCudaDriver.cuEventElapsedTime(ms, start, stop);
+            return ms[0];
+        } finally {
+            JCudaDriver.cuEventDestroy(start);
+            JCudaDriver.cuEventDestroy(stop);
+        }
     }
 
     void syncCompute() {
