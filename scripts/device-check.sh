@@ -67,14 +67,15 @@ junit() {
   timeout "$limit" "$JAVA" "${flags[@]}" -jar "$console" execute --class-path "$classpath" --details=summary \
     --disable-banner --reports-dir "$OUT/junit-$name" "$@" > "$OUT/junit-$name.txt" 2>&1
   local rc=$?
-  python3 - "$OUT/junit-$name" > "$OUT/junit-$name.counts" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
-t = f = e = s = 0
-for p in glob.glob(sys.argv[1] + "/*.xml"):
-    for suite in ET.parse(p).getroot().iter("testsuite"):
-        t += int(suite.get("tests", 0)); f += int(suite.get("failures", 0))
-        e += int(suite.get("errors", 0)); s += int(suite.get("skipped", 0))
-print(t, f, e, s)
+  # the console's summary: tests successful, tests failed + aborted, containers failed, skipped tests + containers
+  python3 - "$OUT/junit-$name.txt" > "$OUT/junit-$name.counts" <<'PY'
+import re, sys
+text = open(sys.argv[1], errors="replace").read()
+def n(what):
+    m = re.search(r"\[\s*(\d+) " + what + r"\s*\]", text)
+    return int(m.group(1)) if m else 0
+print(n("tests successful"), n("tests failed") + n("tests aborted"), n("containers failed") + n("containers aborted"),
+      n("tests skipped") + n("containers skipped"))
 PY
   read -r tests failures errors skipped < "$OUT/junit-$name.counts" || true
   echo "$rc ${tests:-0} ${failures:-0} ${errors:-0} ${skipped:-0}"
@@ -82,14 +83,14 @@ PY
 
 # 2. host tests (no GPU needed): the bundle is complete and the probe answers
 read -r rc t f e s <<< "$(junit host 90 "${selectors[@]}" --exclude-tag gpu)"
-if [ "$rc" -eq 0 ] && [ "$t" -gt 0 ]; then step host-tests ok "$t passed"; else fail host-tests "rc $rc: $t tests, $f failures, $e errors (see junit-host.txt)"; fi
+if [ "$rc" -eq 0 ] && [ "$t" -gt 0 ]; then step host-tests ok "$t passed"; else fail host-tests "rc $rc: $t passed, $f failed, $e containers failed (see junit-host.txt)"; fi
 
 if [ -n "$gpu" ]; then
   # 3. gpu tests
   read -r rc t f e s <<< "$(junit gpu 200 "${selectors[@]}" --include-tag gpu)"
   if [ "$rc" -eq 124 ]; then fail gpu-tests "timed out after 200 s";
   elif [ "$rc" -eq 0 ] && [ "$t" -gt 0 ] && [ "$s" -eq 0 ]; then step gpu-tests ok "$t passed";
-  else fail gpu-tests "rc $rc: $t tests, $f failures, $e errors, $s skipped (see junit-gpu.txt)"; fi
+  else fail gpu-tests "rc $rc: $t passed, $f failed, $e containers failed, $s skipped (see junit-gpu.txt)"; fi
   # 4. benchmarks, ours then PyTorch's, in this same call
   left=$(( 440 - ($(date +%s) - start) ))
   if [ "$left" -gt 60 ]; then
