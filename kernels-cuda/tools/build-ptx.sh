@@ -34,7 +34,7 @@ for cu in "$src"/*.cu; do
     "$nvcc" "${flags[@]}" -arch=compute_80 -ptx "$cu" -o "$ptx80" &&
     "$nvcc" "${flags[@]}" -arch=sm_90 -cubin -Xptxas -v,-warn-spills,-warn-lmem-usage "$cu" -o "$cubin" > "$log" 2>&1
   ) || { echo "[kernels-cuda] nvcc failed on $name.cu:"; cat "$log" 2>/dev/null; rm -f "$ptx90" "$ptx80" "$cubin"; status=1; continue; }
-  if grep -Eq "bytes spill (stores|loads)" "$log" && grep -E "bytes spill (stores|loads)" "$log" | grep -vq " 0 bytes spill"; then
+  if grep -Eq "(^|[^0-9])[1-9][0-9]* bytes spill (stores|loads)" "$log"; then
     echo "[kernels-cuda] register spills in $name.cu (see $log)"; grep -E "spill" "$log"; rm -f "$cubin"; status=1
   fi
   # one line per kernel: name, registers, static shared memory
