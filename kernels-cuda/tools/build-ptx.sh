@@ -3,6 +3,7 @@
 #   <name>.sm_90.ptx       PTX for sm_90 (H100/H200), loaded by the driver with cuModuleLoadData
 #   <name>.compute_80.ptx  the portable fallback: PTX for compute_80, JIT-compiled by the driver on sm_80 and newer
 #   <ptxas-dir>/<name>.sm_90.cubin + .log   ptxas -v output for sm_90: registers, shared memory, spills
+#   <ptxas-dir>/<name>.sm_80.cubin          the compute_80 PTX assembled for sm_80 (the fallback is valid PTX)
 # The build fails on any nvcc/ptxas error or on a register spill. Without nvcc it prints one line and exits 0:
 # the jar then carries no PTX and the CUDA backend reports itself unavailable.
 # Usage: build-ptx.sh <cuda-src-dir> <ptx-out-dir> <ptxas-report-dir>
@@ -16,6 +17,11 @@ if [ -z "$nvcc" ]; then
   echo "[kernels-cuda] nvcc not found (PATH, \$CUDA_HOME, /usr/local/cuda): building without PTX; the cuda backend will be unavailable"
   exit 0
 fi
+# ptxas beside nvcc, else the one nvcc itself would use (nvcc may be a wrapper script, as /usr/local/bin/nvcc here)
+ptxas="$(dirname "$(readlink -f "$nvcc")")/ptxas"
+[ -x "$ptxas" ] || ptxas=$(command -v ptxas || true)
+for c in "${CUDA_HOME:-}/bin/ptxas" /usr/local/cuda/bin/ptxas; do [ -x "$ptxas" ] || ptxas=$c; done
+[ -x "$ptxas" ] || { echo "[kernels-cuda] ptxas not found beside $nvcc"; exit 1; }
 mkdir -p "$out" "$rep"
 flags=(-std=c++17 -O3 -I "$src" --expt-relaxed-constexpr)
 summary="$rep/ptxas-summary.txt"
@@ -32,7 +38,8 @@ for cu in "$src"/*.cu; do
   (
     "$nvcc" "${flags[@]}" -arch=sm_90 -ptx "$cu" -o "$ptx90" &&
     "$nvcc" "${flags[@]}" -arch=compute_80 -ptx "$cu" -o "$ptx80" &&
-    "$nvcc" "${flags[@]}" -arch=sm_90 -cubin -Xptxas -v,-warn-spills,-warn-lmem-usage "$cu" -o "$cubin" > "$log" 2>&1
+    "$nvcc" "${flags[@]}" -arch=sm_90 -cubin -Xptxas -v,-warn-spills,-warn-lmem-usage "$cu" -o "$cubin" > "$log" 2>&1 &&
+    "$ptxas" -arch=sm_80 "$ptx80" -o "$rep/$name.sm_80.cubin" >> "$log" 2>&1   # the fallback assembles for Ampere
   ) || { echo "[kernels-cuda] nvcc failed on $name.cu:"; cat "$log" 2>/dev/null; rm -f "$ptx90" "$ptx80" "$cubin"; status=1; continue; }
   if grep -Eq "(^|[^0-9])[1-9][0-9]* bytes spill (stores|loads)" "$log"; then
     echo "[kernels-cuda] register spills in $name.cu (see $log)"; grep -E "spill" "$log"; rm -f "$cubin"; status=1
