@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * context's lock and makes the context current on the calling thread, so a context is thread-safe; device work is
  * serialized per context (ranks sharing one GPU take turns on the compute stream).
  */
-final class CudaContext implements AutoCloseable {
+final class CudaContext implements AutoCloseable, Launcher {
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
     private final CUstream compute = new CUstream();
@@ -91,16 +91,32 @@ final class CudaContext implements AutoCloseable {
      * Launches {@code function} of {@code module} on the compute stream. Arguments: {@link DeviceBuffer},
      * {@link Integer}, {@link Long}, {@link Float}, in the kernel's parameter order.
      */
-    void launch(String module, String function, Launch g, Object... args) {
+    @Override
+    public void launch(String module, String function, Launch g, Object... args) {
         CUfunction f = functions.computeIfAbsent(function, name -> {
             CUfunction fn = new CUfunction();
             JCudaDriver.cuModuleGetFunction(fn, modules.get(module), name);
             return fn;
         });
+        StringBuilder kinds = new StringBuilder(args.length);
+        for (Object a : args) kinds.append(kind(a));
+        KernelSignatures.check(function, kinds.toString());
         NativePointerObject[] params = new NativePointerObject[args.length];
         for (int i = 0; i < args.length; i++) params[i] = param(args[i]);
         JCudaDriver.cuLaunchKernel(f, g.gridX(), g.gridY(), g.gridZ(), g.blockX(), g.blockY(), g.blockZ(),
                 g.sharedBytes(), compute, Pointer.to(params), null);
+    }
+
+    /** The signature letter of a launch argument (see {@link KernelSignatures}). */
+    static char kind(Object a) {
+        return switch (a) {
+            case DeviceBuffer b -> 'p';
+            case CUdeviceptr p -> 'p';
+            case Integer i -> 'i';
+            case Long l -> 'l';
+            case Float f -> 'f';
+            case null, default -> throw new IllegalArgumentException("unsupported kernel argument " + a);
+        };
     }
 
     private static Pointer param(Object a) {

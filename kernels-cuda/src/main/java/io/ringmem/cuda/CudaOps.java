@@ -5,13 +5,14 @@ import io.ringmem.model.RopeLayout;
 
 /**
  * Typed launches of the kernels in {@code src/main/cuda}, one method per kernel, each validating its shape and
- * computing its {@link Launch}. Callers are inside {@link CudaContext#call}. Launches are asynchronous on the
+ * computing its {@link Launch}. On a device the {@link Launcher} is a {@link CudaContext} and callers are inside
+ * {@link CudaContext#call}. Launches are asynchronous on the
  * compute stream; {@link DeviceBuffer#download} waits for them.
  */
 final class CudaOps {
-    private final CudaContext ctx;
+    private final Launcher ctx;
 
-    CudaOps(CudaContext ctx) {
+    CudaOps(Launcher ctx) {
         this.ctx = ctx;
     }
 

@@ -23,6 +23,20 @@ final class DeviceBuffer implements AutoCloseable {
         ctx.track(bytes);
     }
 
+    /**
+     * A handle that owns no device memory and belongs to no context, standing in for a buffer where only its
+     * identity matters: the host-side tests of {@link CudaOps}'s launches. Any copy through it throws.
+     */
+    static DeviceBuffer unallocated(long bytes) {
+        return new DeviceBuffer(bytes);
+    }
+
+    private DeviceBuffer(long bytes) {
+        this.ctx = null;
+        this.bytes = bytes;
+        this.closed = false;
+    }
+
     static DeviceBuffer floats(CudaContext ctx, long count) {
         return new DeviceBuffer(ctx, 4 * count);
     }
@@ -56,6 +70,7 @@ final class DeviceBuffer implements AutoCloseable {
 
     void upload(float[] host, int count) {
         check(4L * count);
+        requireContext();
         if (count > 0) JCudaDriver.cuMemcpyHtoD(ptr(), Pointer.to(host), 4L * count);
     }
 
@@ -79,10 +94,16 @@ final class DeviceBuffer implements AutoCloseable {
 
     /** Sets every byte to 0. */
     void zero() {
+        requireContext();
         JCudaDriver.cuMemsetD8(ptr(), (byte) 0, bytes);
     }
 
+    private void requireContext() {
+        if (ctx == null) throw new IllegalStateException("an unallocated stand-in buffer has no device memory");
+    }
+
     private void check(long n) {
+        requireContext();
         if (n > bytes) throw new IllegalArgumentException(n + " bytes do not fit a device buffer of " + bytes);
     }
 
@@ -90,6 +111,7 @@ final class DeviceBuffer implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        if (ctx == null) return;
         JCudaDriver.cuMemFree(ptr);
         ctx.track(-bytes);
     }
