@@ -12,17 +12,19 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The start-up check a device backend must pass before it is chosen: one small random Llama layer (dim 64, 4 heads
- * over 2 KV heads of dim 16, 37 tokens, both RoPE layouts) run through the whole seam on the candidate and on the
- * reference backend, comparing the attention {@code (out, lse)} (own block causal, and a host KV block), the hidden
+ * The start-up check a device backend must pass before it is chosen: small random Llama layers (4 heads over 2 KV
+ * heads of dim 16, 64 and 128, dim = 4·headDim, 37 tokens, both RoPE layouts) run through the whole seam on the
+ * candidate and on the reference backend, comparing the attention {@code (out, lse)} (own block causal, and a host KV block), the hidden
  * states after {@code finish} and the logits. The error is the largest absolute difference divided by
  * {@code max(1, largest reference magnitude)} of each compared tensor. Deterministic (seeded); takes milliseconds.
  *
- * <p>Not guaranteed: that a backend passing it is right on every shape (it checks one layer's shapes and exercises
- * each crossing once); the gpu-tagged tests and the device check cover the rest.
+ * <p>Not guaranteed: that a backend passing it is right on every shape (it checks three small layers and exercises
+ * each crossing once per layer); the gpu-tagged tests and the device check cover the rest.
  */
 public final class BackendSelfTest {
     private static final int TOKENS = 37;
+    /** One layer per head dim (16, 64, 128: each a different device attention kernel), RoPE layouts alternating. */
+    private static final int[] HEAD_DIMS = {16, 64, 128};
 
     /**
      * The outcome.
@@ -42,9 +44,11 @@ public final class BackendSelfTest {
         if (!(tolerance > 0)) throw new IllegalArgumentException("tolerance must be positive, got " + tolerance);
         double worst = 0;
         String where = "";
-        for (RopeLayout layout : RopeLayout.values()) {
-            ModelConfig c = new ModelConfig(64, 96, 1, 4, 2, 16, 97, 256, 1e-5f, 10_000, layout, null);
-            ModelWeights w = weights(c, new SplittableRandom(layout.ordinal() + 11));
+        for (int variant = 0; variant < HEAD_DIMS.length; variant++) {
+            int hd = HEAD_DIMS[variant];
+            RopeLayout layout = RopeLayout.values()[variant % 2];
+            ModelConfig c = new ModelConfig(4 * hd, 96, 1, 4, 2, hd, 97, 256, 1e-5f, 10_000, layout, null);
+            ModelWeights w = weights(c, new SplittableRandom(variant + 11));
             float[][] ref;
             float[][] got;
             try {
@@ -62,7 +66,7 @@ public final class BackendSelfTest {
                 double e = error(got[i], ref[i]);
                 if (!(e <= worst)) {
                     worst = e;
-                    where = names[i] + " (" + layout + ")";
+                    where = names[i] + " (head dim " + hd + ", " + layout + ")";
                 }
             }
         }
