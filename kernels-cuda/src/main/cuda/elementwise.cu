@@ -69,3 +69,9 @@ extern "C" __global__ void f32_to_bf16(const float* __restrict__ x, __nv_bfloat1
     long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x;
     if (i < len) out[i] = __float2bfloat16_rn(x[i]);
 }
+
+// x[i] = value. Elements: len.
+extern "C" __global__ void fill_f32(float* __restrict__ x, long long len, float value) {
+    long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < len) x[i] = value;
+}

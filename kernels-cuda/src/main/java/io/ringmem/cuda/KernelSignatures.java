@@ -27,6 +27,7 @@ final class KernelSignatures {
             Map.entry("embed_bf16", "ppiiip"),
             Map.entry("gather_rows_f32", "ppiip"),
             Map.entry("f32_to_bf16", "ppl"),
+            Map.entry("fill_f32", "plf"),
             Map.entry("kv_int8_encode", "piipppp"),
             Map.entry("kv_int8_decode", "pppiip"),
             Map.entry("kv_int4_encode_keys", "piipppp"),
