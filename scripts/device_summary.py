@@ -43,6 +43,10 @@ def main():
                 comparisons.append({"what": "causal attention %d tokens (ours %s vs SDPA bf16)" % (a["tokens"], a["dtype"]),
                                     "ours_tflops": a["tflops"], "torch_tflops": t["tflops"],
                                     "ratio": a["tflops"] / t["tflops"], "target": 0.8})
+        for p in ours.get("pipeline", []):
+            if p["blocks"] > 1:
+                comparisons.append({"what": "ring on one GPU: %d KV blocks through the pipeline vs 1 (%d tokens)" % (
+                    p["blocks"], p["tokens"]), "overhead": p["overhead"], "target_max": 0.10})
         runs = {r["ranks"]: r for r in ours.get("prefill", {}).get("runs", [])}
         tp = torch.get("prefill")
         if 1 in runs and tp:

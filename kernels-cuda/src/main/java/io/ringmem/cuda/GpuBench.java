@@ -13,6 +13,8 @@ import io.ringmem.ring.ShardSchedule;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -50,7 +52,10 @@ public final class GpuBench {
         try (CudaContext ctx = new CudaContext(probe.device().orElseThrow(), PtxCatalog.bundled())) {
             CudaOps ops = new CudaOps(ctx);
             root.set("gemm", gemm(ctx, ops, json));
-            root.set("attention", attention(ctx, ops, json, budget / 2));
+            ArrayNode attn = attention(ctx, ops, json, budget / 2);
+            root.set("attention", attn);
+            boolean fast = attn.size() > 1 && attn.get(1).has("ms") && attn.get(1).get("ms").asDouble() < 5000;
+            root.set("pipeline", pipeline(ctx, ops, json, fast ? 16_384 : 4096));
         }
         root.set("prefill", prefill(json, budget - (System.nanoTime() - t0) / 1e9));
         json.writeValue(Path.of(args[0]).toFile(), root);
@@ -114,6 +119,48 @@ public final class GpuBench {
             last = ms / 1e3;
             lastN = n;
             spent += 2 * last;
+        }
+        return out;
+    }
+
+    /**
+     * Ring overhead on one GPU: causal attention of all {@code n} queries over the KV split into P blocks that
+     * arrive from the host through {@link KvRingPipeline} (copy stream, double buffers, device merge), vs P = 1
+     * through the same path. Overhead = t(P) / t(1) - 1.
+     */
+    private static ArrayNode pipeline(CudaContext ctx, CudaOps ops, ObjectMapper json, int n) {
+        ArrayNode out = json.createArrayNode();
+        AttentionShape s = AttentionShape.of(32, 8, 128);
+        int w = 8 * 128;
+        float[] k = new float[n * w], v = new float[n * w];
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < k.length; i++) {
+            k[i] = (float) r.nextGaussian();
+            v[i] = (float) r.nextGaussian();
+        }
+        int[] pos = new int[n];
+        for (int i = 0; i < n; i++) pos[i] = i;
+        double base = 0;
+        for (int p : new int[]{1, 2, 4}) {
+            List<KvRingPipeline.HostBlock> blocks = new ArrayList<>();
+            int b = n / p;
+            for (int i = 0; i < p; i++) {
+                blocks.add(new KvRingPipeline.HostBlock(Arrays.copyOfRange(k, i * b * w, (i + 1) * b * w),
+                        Arrays.copyOfRange(v, i * b * w, (i + 1) * b * w), Arrays.copyOfRange(pos, i * b, (i + 1) * b), b));
+            }
+            float ms = ctx.call(() -> {
+                try (KvRingPipeline pipe = new KvRingPipeline(ctx, s, b); DeviceBuffer q = DeviceBuffer.floats(ctx, (long) n * 32 * 128);
+                     DeviceBuffer qp = DeviceBuffer.of(ctx, pos, n); DeviceBuffer o = DeviceBuffer.floats(ctx, (long) n * 32 * 128);
+                     DeviceBuffer l = DeviceBuffer.floats(ctx, (long) n * 32)) {
+                    q.zero();
+                    pipe.run(q, qp, n, blocks, true, o, l); // warm-up
+                    long t = System.nanoTime();
+                    pipe.run(q, qp, n, blocks, true, o, l);
+                    return (System.nanoTime() - t) / 1e6f;
+                }
+            });
+            if (p == 1) base = ms;
+            out.addObject().put("tokens", n).put("blocks", p).put("ms", ms).put("overhead", ms / base - 1);
         }
         return out;
     }
