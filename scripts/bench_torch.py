@@ -53,8 +53,8 @@ def attention():
     out = []
     for n in ATTN_TOKENS:
         for dtype in (torch.bfloat16, torch.float32):
-            if dtype == torch.float32 and n > 16384:
-                continue  # the fp32 math path materializes n x n scores
+            if dtype == torch.float32 and n > 4096:
+                continue  # fp32 SDPA has no flash kernel: one length is enough for the fp32-vs-fp32 view
             q = torch.randn(1, 32, n, 128, device="cuda", dtype=dtype)
             k = torch.randn(1, 8, n, 128, device="cuda", dtype=dtype)
             v = torch.randn(1, 8, n, 128, device="cuda", dtype=dtype)
