@@ -65,10 +65,11 @@ final class CudaDeviceModel implements DeviceModel {
             throw new IllegalArgumentException("rotary angles (" + angles.n() + ", " + angles.half() + ") do not cover " + n + " tokens");
         }
         return ctx.call(() -> {
-            DeviceBuffer q = DeviceBuffer.floats(ctx, (long) n * c.qDim());
-            DeviceBuffer k = DeviceBuffer.floats(ctx, (long) n * c.kvDim());
-            DeviceBuffer v = DeviceBuffer.floats(ctx, (long) n * c.kvDim());
+            List<DeviceBuffer> made = new ArrayList<>(3); // freed again if anything below fails
             try (DeviceBuffer x = DeviceBuffer.floats(ctx, (long) n * c.dim())) {
+                DeviceBuffer q = add(made, DeviceBuffer.floats(ctx, (long) n * c.qDim()));
+                DeviceBuffer k = add(made, DeviceBuffer.floats(ctx, (long) n * c.kvDim()));
+                DeviceBuffer v = add(made, DeviceBuffer.floats(ctx, (long) n * c.kvDim()));
                 ops.rmsnorm(a.data(), w.attnNorm(), c.normEps(), n, c.dim(), x);
                 ops.gemm(x, n, w.wq(), q, false);
                 ops.gemm(x, n, w.wk(), k, false);
@@ -83,9 +84,17 @@ final class CudaDeviceModel implements DeviceModel {
                     }
                 }
                 ctx.syncCompute();
+                return new CudaProjection(this, q, k, v, n);
+            } catch (RuntimeException e) {
+                for (DeviceBuffer b : made) b.close();
+                throw e;
             }
-            return new CudaProjection(this, q, k, v, n);
         });
+    }
+
+    private static DeviceBuffer add(List<DeviceBuffer> made, DeviceBuffer b) {
+        made.add(b);
+        return b;
     }
 
     @Override
@@ -205,7 +214,7 @@ final class CudaDeviceModel implements DeviceModel {
 
     @Override
     public void close() {
-        ctx.run(() -> {
+        ctx.runIfOpen(() -> { // after the backend (and its context) closed, the memory is gone already
             for (CudaLayer l : layers) l.close();
             finalNorm.close();
             output.close();
