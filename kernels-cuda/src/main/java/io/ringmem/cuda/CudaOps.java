@@ -27,6 +27,28 @@ final class CudaOps {
         }
     }
 
+    /** c (m, n) = a (m, k) · wᵀ (+ c) with a already in bf16 (from {@link #toBf16}) and bf16 weights w (n, k). */
+    void gemmBf16(DeviceBuffer aBf16, int m, DeviceWeights w, DeviceBuffer c, boolean accumulate) {
+        if (!w.bf16()) throw new IllegalArgumentException("gemm_bf16_tc needs bf16 weights");
+        ctx.launch("gemm", "gemm_bf16_tc", Launch.gemmTensorCore(m, w.rows(), w.cols()), aBf16, w.data(), c, m, w.rows(),
+                w.cols(), accumulate ? 1 : 0);
+    }
+
+    /** out[i] = bf16(x[i]) (round to nearest even) over len elements. */
+    void toBf16(DeviceBuffer x, DeviceBuffer out, long len) {
+        ctx.launch("elementwise", "f32_to_bf16", Launch.elementwise(len), x, out, len);
+    }
+
+    /** h[i] += y[i] over len elements. */
+    void add(DeviceBuffer h, DeviceBuffer y, long len) {
+        ctx.launch("elementwise", "add_f32", Launch.elementwise(len), h, y, len);
+    }
+
+    /** out (n, dim) = rows ids of a bf16 embedding table (vocab, dim). */
+    void embedBf16(DeviceBuffer table, DeviceBuffer ids, int n, int dim, int vocab, DeviceBuffer out) {
+        ctx.launch("elementwise", "embed_bf16", Launch.elementwise((long) n * dim), table, ids, n, dim, vocab, out);
+    }
+
     /** out (n, dim) = rmsnorm(x) · weight; out may be x. */
     void rmsnorm(DeviceBuffer x, DeviceBuffer weight, float eps, int n, int dim, DeviceBuffer out) {
         ctx.launch("norm", "rmsnorm_f32", Launch.blockPerRow(n), x, weight, eps, n, dim, out);

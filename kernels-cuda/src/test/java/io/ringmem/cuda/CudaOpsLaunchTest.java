@@ -83,7 +83,13 @@ class CudaOpsLaunchTest {
         assertEquals(Launch.elementwise(64 * 2), last().geometry()); // 48 channels: groups of 32 and 16
         ops.int4DecodeKeys(buf(), buf(), buf(), 64, 128, buf());
         ops.int4DecodeValues(buf(), buf(), buf(), 64, 48, buf());
-        assertEquals(14, calls.size());
+        ops.gemmBf16(buf(), 5, new DeviceWeights(buf(), 64, 32, true), buf(), false);
+        assertEquals("gemm_bf16_tc", last().function());
+        assertThrows(IllegalArgumentException.class, () -> ops.gemmBf16(buf(), 5, new DeviceWeights(buf(), 64, 32, false), buf(), false));
+        ops.toBf16(buf(), buf(), 100L);
+        ops.add(buf(), buf(), 100L);
+        ops.embedBf16(buf(), buf(), 9, 64, 2048, buf());
+        assertEquals(18, calls.size());
         assertThrows(IllegalArgumentException.class, () -> ops.int4EncodeKeys(buf(), 40, 128, buf(), buf(), buf(), buf()));
         assertThrows(IllegalArgumentException.class, () -> ops.int4EncodeValues(buf(), 4, 7, buf(), buf(), buf(), buf()));
     }

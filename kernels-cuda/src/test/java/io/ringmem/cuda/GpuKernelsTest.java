@@ -68,6 +68,22 @@ class GpuKernelsTest {
             for (int i = 0; i < expect.length; i++) expect[i] *= 2;
             assertClose(expect, got, m * n, FP32, (bf16 ? "bf16" : "fp32") + " GEMM");
         }
+        // the all-bf16 kernel: A converted on the device (f32_to_bf16), then C = A·Wᵀ + C via add_f32 of a copy
+        float[] got = new float[m * n];
+        ctx.run(() -> {
+            try (DeviceWeights dw = DeviceWeights.upload(ctx, Matrix.of(w, n, k), true);
+                 DeviceBuffer da = DeviceBuffer.of(ctx, a, m * k); DeviceBuffer ab = new DeviceBuffer(ctx, 2L * m * k);
+                 DeviceBuffer dc = DeviceBuffer.floats(ctx, (long) m * n); DeviceBuffer dd = DeviceBuffer.floats(ctx, (long) m * n)) {
+                ops.toBf16(da, ab, (long) m * k);
+                ops.gemmBf16(ab, m, dw, dc, false);
+                ops.gemmBf16(ab, m, dw, dd, false);
+                ops.add(dc, dd, (long) m * n);
+                dc.download(got, m * n);
+            }
+        });
+        float[] expect = expectBf16.clone();
+        for (int i = 0; i < expect.length; i++) expect[i] *= 2;
+        assertClose(expect, got, m * n, FP32, "all-bf16 GEMM");
     }
 
     @ParameterizedTest(name = "headDim={0}")
@@ -198,6 +214,9 @@ class GpuKernelsTest {
         int[] ids = {0, vocab - 1, 5, 2, 3, 3, 7, 1, 4};
         for (int t = 0; t < n; t++) System.arraycopy(table, ids[t] * dim, emb, t * dim, dim);
         float[] gotNll = new float[n], gotLp = new float[logits.length], gotEmb = new float[emb.length];
+        short[] bf16Table = Bf16.pack(Matrix.of(table, vocab, dim));
+        float[] emb16 = new float[emb.length], gotEmb16 = new float[emb.length];
+        for (int i = 0; i < emb.length; i++) emb16[i] = Bf16.round(emb[i]);
         ctx.run(() -> {
             try (DeviceBuffer dl = DeviceBuffer.of(ctx, logits, logits.length); DeviceBuffer dt = DeviceBuffer.of(ctx, target, n);
                  DeviceBuffer nll = DeviceBuffer.floats(ctx, n); DeviceBuffer tb = DeviceBuffer.of(ctx, table, table.length);
@@ -207,8 +226,13 @@ class GpuKernelsTest {
                 dl.download(gotLp, logits.length);
                 ops.embed(tb, di, n, dim, vocab, e);
                 e.download(gotEmb, emb.length);
+                try (DeviceBuffer tb16 = DeviceBuffer.of(ctx, bf16Table)) {
+                    ops.embedBf16(tb16, di, n, dim, vocab, e);
+                    e.download(gotEmb16, emb.length);
+                }
             }
         });
+        assertClose(emb16, gotEmb16, emb.length, 0, "bf16 embedding");
         assertEquals(Float.NaN, gotNll[n - 1], "a target outside the vocabulary gives NaN");
         expectNll[n - 1] = gotNll[n - 1] = 0;
         assertClose(expectNll, gotNll, n, FP32, "nll");
