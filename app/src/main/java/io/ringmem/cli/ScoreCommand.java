@@ -106,7 +106,7 @@ final class ScoreCommand implements Callable<Integer> {
             segmentSettings.config(); // bad segment options fail before the model loads
             segments.hazelcast();
         }
-        try (LoadedModel model = options.load(err); Backend backend = options.createBackend()) {
+        try (LoadedModel model = options.load(err); Backend backend = options.createBackend(err)) {
             int[] ids = input.ids != null ? TokenInput.fromIds(input.ids, model.config().vocabSize())
                     : TokenInput.fromText(input.text, model.tokenizer());
             if (ids.length < 2) throw new RingmemException("scoring needs at least 2 tokens; the input has " + ids.length);
