@@ -66,7 +66,7 @@ final class BenchPositionsCommand implements Runnable {
             throw new RingmemException("unknown --source '" + source + "': use repeated or samples");
         }
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        try (LoadedModel m = options.load(err); Backend k = options.createBackend()) {
+        try (LoadedModel m = options.load(err); Backend k = options.createBackend(err)) {
             LlamaModel model = new LlamaModel(m.config(), m.weights(), k);
             int c = context != null ? context : m.config().maxPositions();
             int bos = m.tokenizer() != null && m.tokenizer().bos() >= 0 ? m.tokenizer().bos() : 1;
