@@ -17,9 +17,15 @@ import java.util.List;
  */
 public record SegmentScoreResult(int tokens, int workers, double[] nll, int segments, long storeBytes,
                                  double compressionRatio, double[] segmentMeanNll, long nanos, int memoryTokens,
-                                 List<float[]> memoryStates) {
+                                 List<float[]> memoryStates, float[] embedding) {
     public SegmentScoreResult {
         memoryStates = List.copyOf(memoryStates);
+    }
+
+    /** A result without an embedding. */
+    public SegmentScoreResult(int tokens, int workers, double[] nll, int segments, long storeBytes, double compressionRatio,
+                              double[] segmentMeanNll, long nanos, int memoryTokens, List<float[]> memoryStates) {
+        this(tokens, workers, nll, segments, storeBytes, compressionRatio, segmentMeanNll, nanos, memoryTokens, memoryStates, null);
     }
 
     public double meanNll() {
