@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.TestData;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +28,12 @@ final class SparkTests {
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "2")
                 .getOrCreate();
+    }
+
+    /** {@code (id string, text string)}. */
+    static StructType textSchema() {
+        return DataTypes.createStructType(List.of(DataTypes.createStructField("id", DataTypes.StringType, true),
+                DataTypes.createStructField("text", DataTypes.StringType, true)));
     }
 
     static String tinyStories() {
