@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import scala.collection.immutable.ArraySeq;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -170,8 +171,9 @@ class LocalExecutionTest {
 
     @Test
     void badTokenIdsAndColumnsAreClear() {
-        Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create("out", List.of(1, 999_999)),
-                RowFactory.create("one", List.of(1)), RowFactory.create("nulls", Arrays.asList(1, null, 2))), TOKENS);
+        Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create("out", SparkTests.boxed(1, 999_999)),
+                RowFactory.create("one", SparkTests.boxed(1)),
+                RowFactory.create("nulls", ArraySeq.unsafeWrapArray(new Integer[]{1, null, 2}))), TOKENS);
         Map<String, Row> rows = SparkTests.byId(RingmemSpark.score(df).tokensColumn("ids").model(SparkTests.tinyStories()).threads(1)
                 .run().collectAsList());
         assertTrue(rows.get("out").<String>getAs("error").contains("token id 999999 is outside the vocabulary"));

@@ -94,7 +94,7 @@ class ServiceExecutionIT {
         Dataset<Row> df = spark.createDataFrame(List.<Row>of(RowFactory.create("a", "Once upon a time", null)), ROWS);
         SparkException e = assertThrows(SparkException.class, () -> RingmemSpark.score(df).execution(Execution.SERVICE)
                 .serviceUrl("http://127.0.0.1:" + port).maxAttempts(2).run().collectAsList());
-        assertTrue(e.getMessage().contains("ringmem service at http://127.0.0.1:" + port + ": failed 2 time(s): cannot reach the coordinator"),
-                e.getMessage());
+        String expected = "ringmem service at http://127.0.0.1:" + port + ": failed 2 time(s): cannot reach the coordinator";
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 }

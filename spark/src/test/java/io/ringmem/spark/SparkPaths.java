@@ -32,6 +32,13 @@ final class SparkPaths {
         return jar;
     }
 
+    /** The JVM flags Spark needs on Java 25 (system property {@code ringmem.spark.flags}, set by this module's pom). */
+    static List<String> sparkFlags() {
+        String f = System.getProperty("ringmem.spark.flags");
+        if (f == null || f.isBlank()) throw new IllegalStateException("ringmem.spark.flags is not set (spark/pom.xml sets it)");
+        return Arrays.asList(f.strip().split("\\s+"));
+    }
+
     /** The entries of this JVM's class path. */
     static List<String> classPath() {
         return Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));

@@ -7,6 +7,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.immutable.ArraySeq;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,8 +56,9 @@ final class SparkTests {
         return out;
     }
 
-    static List<Integer> boxed(int[] a) {
-        return Arrays.stream(a).boxed().toList();
+    /** An {@code array<int>} cell: a Scala Seq, which every Spark code path accepts in a Row. */
+    static ArraySeq<Integer> boxed(int... a) {
+        return ArraySeq.unsafeWrapArray(Arrays.stream(a).boxed().toArray(Integer[]::new));
     }
 
     static Map<String, Row> byId(List<Row> rows) {
