@@ -125,11 +125,16 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (Process p : processes.reversed()) { // worker (and its executors) first, then the master
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            p.waitFor(20, TimeUnit.SECONDS);
+            try {
+                p.waitFor(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

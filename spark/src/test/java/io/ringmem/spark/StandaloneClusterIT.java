@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The local execution on a real standalone cluster: Master, Worker and two executors as separate JVMs on 127.0.0.1 (see
  * {@link StandaloneCluster}), the driver in this JVM, the code shipped to the executors only as
- * {@code target/ringmem-spark.jar} (spark.jars). Results equal the same documents analyzed in this JVM, exactly.
+ * {@code target/ringmem-spark.jar} (spark.jars). The local execution equals the same documents analyzed in this JVM,
+ * exactly; the ring execution over the two executor JVMs equals one rank (1e-5) and the Hugging Face reference (1e-4).
  */
 class StandaloneClusterIT {
     private static final StructType ROWS = DataTypes.createStructType(List.of(
@@ -97,12 +98,32 @@ class StandaloneClusterIT {
     }
 
     @Test
-    void executorsAreSeparateJvms() {
-        spark.range(0, 4, 1, 4).count(); // executors are up once a job has run
+    void ringAcrossTwoExecutorJvmsEqualsOneRank() throws Exception {
+        JsonNode ref = SparkTests.reference();
+        int[] ids = SparkTests.ints(ref.get("ids"));
+        Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create("ref", SparkTests.boxed(ids))), ROWS);
+        RingmemAnalysis ring = RingmemSpark.score(df).tokensColumn("ids").model(SparkTests.tinyStories()).threads(1).tokenNll(true)
+                .execution(Execution.RING).ringSize(2);
+        Row r;
+        try {
+            r = ring.run().collectAsList().get(0);
+        } catch (RuntimeException e) {
+            throw new AssertionError("ring job failed; cluster logs:\n" + cluster.logs(), e);
+        }
         List<ProcessHandle> executors = cluster.executors();
-        assertEquals(2, executors.size(), "executor JVMs under the worker");
-        long driver = ProcessHandle.current().pid();
-        for (ProcessHandle e : executors) assertTrue(e.pid() != driver);
+        assertEquals(2, executors.size(), "executor JVMs under the worker (a barrier stage of 2 needs both)");
+        for (ProcessHandle e : executors) assertTrue(e.pid() != ProcessHandle.current().pid());
         assertEquals(3, spark.sparkContext().statusTracker().getExecutorInfos().length, "driver + 2 executors");
+
+        AnalysisSpec one = RingmemSpark.score(df).tokensColumn("ids").model(SparkTests.tinyStories()).threads(1).tokenNll(true)
+                .spec(); // P = 1 in this JVM: the exact single-process prefill (one 2048-token segment holds the document)
+        DocumentOutcome expected = LocalAnalysis.analyze(ExecutorModels.get(one), one, new InputDocument("ref", null, ids, null));
+        assertNull(r.getAs("error"));
+        assertEquals(expected.meanNll(), r.<Double>getAs("meanNll"), 1e-5);
+        List<Float> nll = r.getList(r.fieldIndex("nll"));
+        for (int i = 0; i < nll.size(); i++) {
+            assertEquals(expected.nll()[i], nll.get(i), 1e-5, "nll " + i);
+            assertEquals(ref.get("nll").get(i).asDouble(), nll.get(i), 1e-4, "reference nll " + i);
+        }
     }
 }
