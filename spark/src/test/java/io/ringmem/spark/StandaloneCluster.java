@@ -76,8 +76,27 @@ final class StandaloneCluster implements AutoCloseable {
         return home;
     }
 
+    /**
+     * Runs {@code spark-submit} against this cluster as a user would: {@code org.apache.spark.deploy.SparkSubmit} in a
+     * JVM of its own (the driver, client mode), {@code submitArgs} after {@code --master}; returns its exit status.
+     */
+    int submit(List<String> submitArgs, long timeoutSeconds) throws Exception {
+        List<String> args = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit", "--master", masterUrl()));
+        args.addAll(submitArgs);
+        Process p = launch("submit", dir.resolve("home"), args);
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new IllegalStateException("spark-submit did not finish within " + timeoutSeconds + " s:\n" + logs());
+        }
+        processes.remove(p);
+        return p.exitValue();
+    }
+
     private Process launch(String name, Path home, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(SparkPaths.java().toString(), "-Xmx384m", "-XX:+UseSerialGC"));
+        // Spark refuses a driver under 450 MB of heap; the daemons need less
+        String heap = name.equals("submit") ? "-Xmx768m" : "-Xmx384m";
+        List<String> cmd = new ArrayList<>(List.of(SparkPaths.java().toString(), heap, "-XX:+UseSerialGC"));
         cmd.addAll(SparkPaths.sparkFlags());
         cmd.addAll(List.of("-cp", home.resolve("jars") + "/*"));
         cmd.addAll(args);
@@ -104,7 +123,7 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** The executor JVMs the Worker has launched and that are alive. */
     List<ProcessHandle> executors() {
-        return processes.get(processes.size() - 1).descendants()
+        return processes.get(1).descendants()
                 .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
     }
 

@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -23,23 +21,43 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The local execution on a real standalone cluster: Master, Worker and two executors as separate JVMs on 127.0.0.1 (see
- * {@link StandaloneCluster}), the driver in this JVM, the code shipped to the executors only as
- * {@code target/ringmem-spark.jar} (spark.jars). The local execution equals the same documents analyzed in this JVM,
- * exactly; the ring execution over the two executor JVMs equals one rank (1e-5) and the Hugging Face reference (1e-4).
+ * A real standalone cluster: Master, Worker and executors as separate JVMs on 127.0.0.1 (see {@link StandaloneCluster}),
+ * the code shipped to the executors only as {@code target/ringmem-spark.jar}. {@code AnalyzeJob} submitted through
+ * {@code SparkSubmit} (its own driver JVM; text files in, Parquet out, local execution in segment mode) equals the same
+ * documents analyzed in this JVM, exactly; then, from a session in this JVM, the ring execution across the two executor
+ * JVMs equals one rank (1e-5) and the Hugging Face reference (1e-4).
  */
 class StandaloneClusterIT {
     private static final StructType ROWS = DataTypes.createStructType(List.of(
             DataTypes.createStructField("id", DataTypes.StringType, true),
             DataTypes.createStructField("ids", DataTypes.createArrayType(DataTypes.IntegerType, true), true)));
+    private static final Path DIR = Path.of("target", "spark-cluster").toAbsolutePath();
+    private static final String[] TEXTS = {
+        "Once upon a time, there was a little girl named Lily. She loved to play outside in the park.",
+        "Tom had a big red ball. He liked to throw it high in the sky and catch it with both hands.",
+        "The sun was warm and the birds were singing. A small dog ran across the green grass to find its friend.",
+        "One day, a cat saw a fish in the pond. The cat wanted the fish, but the water was cold."};
     private static StandaloneCluster cluster;
     private static SparkSession spark;
+    private static int submitStatus;
 
     @BeforeAll
     static void start() throws Exception {
         Path jar = Path.of("target", "ringmem-spark.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), jar + " is missing: it is built in the package phase");
         cluster = StandaloneCluster.start(2, "2g");
+        // first the ready-made job through spark-submit (its own driver JVM), while it has the cluster's cores to itself
+        Path input = Files.createDirectories(DIR.resolve("input"));
+        for (int i = 0; i < TEXTS.length; i++) Files.writeString(input.resolve("story-" + i + ".txt"), TEXTS[i]);
+        Files.writeString(input.resolve("blank.txt"), " \n");
+        String javaOptions = "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED";
+        submitStatus = cluster.submit(List.of("--class", "io.ringmem.spark.AnalyzeJob", "--conf", "spark.driver.host=127.0.0.1",
+                "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.cores=1",
+                "--conf", "spark.executor.memory=768m", "--conf", "spark.cores.max=2",
+                "--conf", "spark.executor.extraJavaOptions=" + javaOptions, jar.toString(),
+                "--input", input.toString(), "--output", DIR.resolve("out.parquet").toString(), "--overwrite", "--task", "embed",
+                "--model", SparkTests.tinyStories(), "--threads", "1", "--segment-tokens", "8", "--kv-block-tokens", "4",
+                "--token-nll"), 240);
         spark = SparkSession.builder().master(cluster.masterUrl()).appName("ringmem-standalone-it")
                 .config("spark.jars", jar.toString())
                 .config("spark.driver.host", "127.0.0.1")
@@ -48,7 +66,7 @@ class StandaloneClusterIT {
                 .config("spark.executor.cores", "1")
                 .config("spark.executor.memory", "768m")
                 .config("spark.cores.max", "2")
-                .config("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED")
+                .config("spark.executor.extraJavaOptions", javaOptions)
                 .getOrCreate();
     }
 
@@ -59,42 +77,28 @@ class StandaloneClusterIT {
     }
 
     @Test
-    void localExecutionOnExecutorJvmsEqualsThisJvm() throws Exception {
-        JsonNode ref = SparkTests.reference();
-        int[] ids = SparkTests.ints(ref.get("ids"));
-        List<Row> input = new ArrayList<>();
-        for (int i = 0; i < 4; i++) input.add(RowFactory.create("doc-" + i, SparkTests.boxed(Arrays.copyOf(ids, 128 + 64 * i))));
-        input.add(RowFactory.create("bad", SparkTests.boxed(7)));
-        Dataset<Row> df = spark.createDataFrame(input, ROWS).repartition(2);
-        RingmemAnalysis analysis = RingmemSpark.embed(df).tokensColumn("ids").model(SparkTests.tinyStories()).threads(1)
-                .segmentTokens(128).tokenNll(true);
-        Map<String, Row> rows;
-        try {
-            rows = SparkTests.byId(analysis.run().collectAsList());
-        } catch (RuntimeException e) {
-            throw new AssertionError("job failed; cluster logs:\n" + cluster.logs(), e);
-        }
-        assertEquals(5, rows.size());
-        assertEquals("the document has 1 token(s); scoring needs at least 2", rows.get("bad").getAs("error"));
-
-        AnalysisSpec spec = analysis.spec();
+    void sparkSubmitAnalyzeJobEqualsThisJvm() throws Exception {
+        assertEquals(0, submitStatus, "spark-submit exit status; logs:\n" + cluster.logs());
+        Map<String, Row> rows = SparkTests.byId(spark.read().parquet(DIR.resolve("out.parquet").toString()).collectAsList());
+        assertEquals(TEXTS.length + 1, rows.size());
+        assertEquals("the document is blank", rows.get("blank.txt").getAs("error"));
+        RingmemAnalysis same = RingmemSpark.embed(spark.createDataFrame(List.<Row>of(), SparkTests.textSchema()))
+                .model(SparkTests.tinyStories()).threads(1).segmentTokens(8).kvBlockTokens(4).tokenNll(true);
+        AnalysisSpec spec = same.spec();
         ExecutorModel here = ExecutorModels.get(spec);
-        for (Row in : input.subList(0, 4)) {
-            String id = in.getString(0);
-            int[] docIds = in.<Integer>getList(1).stream().mapToInt(Integer::intValue).toArray();
-            DocumentOutcome expected = LocalAnalysis.analyze(here, spec, new InputDocument(id, null, docIds, null));
+        for (int i = 0; i < TEXTS.length; i++) {
+            String id = "story-" + i + ".txt";
+            DocumentOutcome expected = LocalAnalysis.analyze(here, spec, new InputDocument(id, TEXTS[i], null, null));
             Row r = rows.get(id);
             assertNull(r.getAs("error"), id);
+            assertTrue(expected.segments() > 1, id + " runs in several segments: " + expected.tokens() + " tokens");
             assertEquals(expected.meanNll(), r.getAs("meanNll"), 0.0, id);
             assertEquals(expected.segments(), r.getAs("segments"), id);
             assertEquals(expected.storeBytes(), r.getAs("storeBytes"), id);
             List<Float> nll = r.getList(r.fieldIndex("nll")), embedding = r.getList(r.fieldIndex("embedding"));
-            for (int i = 0; i < nll.size(); i++) assertEquals(expected.nll()[i], nll.get(i), 0f, id + " nll " + i);
+            for (int k = 0; k < nll.size(); k++) assertEquals(expected.nll()[k], nll.get(k), 0f, id + " nll " + k);
             for (int d = 0; d < embedding.size(); d++) assertEquals(expected.embedding()[d], embedding.get(d), 0f, id + " embedding " + d);
         }
-        Row first = rows.get("doc-0"); // 128 tokens, one segment: exact, the Hugging Face reference
-        List<Float> nll = first.getList(first.fieldIndex("nll"));
-        for (int i = 0; i < nll.size(); i++) assertEquals(ref.get("nll").get(i).asDouble(), nll.get(i), 1e-4, "reference NLL " + i);
     }
 
     @Test
