@@ -10,7 +10,6 @@ import io.ringmem.api.RingmemClient;
 import io.ringmem.api.RingmemClientException;
 import io.ringmem.segment.SegmentConfig;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -28,11 +27,8 @@ final class ServiceCalls {
 
     ServiceCalls(AnalysisSpec spec) {
         ServiceSettings s = spec.service();
-        if (s.apiKey() != null) {
-            // TODO(auth): RingmemClient has no way to send a key yet; pass s.apiKey() here once it has one.
-            throw new IllegalStateException("apiKey: this RingmemClient cannot send API keys yet");
-        }
-        this.client = new RingmemClient(URI.create(s.url()), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMillis(100));
+        this.client = RingmemClient.builder(s.url()).apiKey(s.apiKey()).connectTimeout(Duration.ofSeconds(10))
+                .requestTimeout(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).build();
         this.spec = spec;
     }
 
@@ -80,6 +76,7 @@ final class ServiceCalls {
                         : JobRequest.DocumentInput.text(DOC, doc.text()))
                 .model(spec.modelName()).segmentTokens(s.segmentTokens()).kvCodec(s.codec()).retrieveTopK(s.retrieveTopK())
                 .sinkTokens(s.sinkTokens()).windowTokens(s.windowTokens()).kvBlockTokens(s.blockTokens()).kvKeepRatio(s.keepRatio())
-                .memoryTokens(s.memoryTokens()).tokenNll(spec.tokenNll()).build();
+                .memoryTokens(s.memoryTokens()).positions(s.positions().wireName())
+                .contextTokens(s.contextTokens() == 0 ? null : s.contextTokens()).tokenNll(spec.tokenNll()).build();
     }
 }

@@ -40,9 +40,10 @@ final class ServiceCluster implements AutoCloseable {
         }
         ServiceCluster c = new ServiceCluster(logs, http);
         try {
+            Path keys = Files.writeString(logs.resolve("api-keys"), "spark-it:" + KEY + ":admin:rate=100000,burst=100000,jobs=1000\n");
             Process coordinator = c.launch("coordinator", List.of("coordinator", "--model", model, "--members", String.join(",", members),
                     "--hz-port", Integer.toString(coordinatorHz), "--bind", "127.0.0.1", "--http-port", Integer.toString(http),
-                    "--failure-seconds", "6"));
+                    "--failure-seconds", "6", "--api-keys", keys.toString()));
             c.await("coordinator", coordinator, "coordinator ready");
             for (int i = 0; i < workers; i++) {
                 String name = "worker-" + (i + 1);
@@ -58,6 +59,9 @@ final class ServiceCluster implements AutoCloseable {
         }
         return c;
     }
+
+    /** The admin key of this cluster's coordinator (made up here: the cluster binds loopback and is thrown away). */
+    static final String KEY = "spark-it-admin-key-0123456789abcdef0123";
 
     String url() {
         return "http://127.0.0.1:" + http;
@@ -87,7 +91,7 @@ final class ServiceCluster implements AutoCloseable {
     }
 
     private void awaitWorkers(int n) throws InterruptedException {
-        RingmemClient client = RingmemClient.of(url());
+        RingmemClient client = RingmemClient.builder(url()).apiKey(KEY).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +57,7 @@ class ServiceExecutionIT {
         for (int i = 0; i < 6; i++) input.add(RowFactory.create("prefix-" + i, null, SparkTests.boxed(Arrays.copyOf(ids, 40 + 10 * i))));
         Dataset<Row> df = spark.createDataFrame(input, ROWS).repartition(2);
         Map<String, Row> service = SparkTests.byId(RingmemSpark.embed(df).tokensColumn("ids").execution(Execution.SERVICE)
-                .serviceUrl(cluster.url()).maxInFlight(2).tokenNll(true).run().collectAsList());
+                .serviceUrl(cluster.url()).apiKey(ServiceCluster.KEY).maxInFlight(2).tokenNll(true).run().collectAsList());
         Map<String, Row> local = SparkTests.byId(RingmemSpark.embed(df).tokensColumn("ids").model(SparkTests.tinyStories()).threads(1)
                 .tokenNll(true).run().collectAsList());
         assertEquals(7, service.size());
@@ -81,7 +82,7 @@ class ServiceExecutionIT {
         Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create("blank", "   ", null), RowFactory.create("null", null, null),
                 RowFactory.create("ok", "Once upon a time there was a cat.", null)), ROWS);
         Map<String, Row> rows = SparkTests.byId(RingmemSpark.score(df).textColumn("text").execution(Execution.SERVICE)
-                .serviceUrl(cluster.url()).run().collectAsList());
+                .serviceUrl(cluster.url()).apiKey(ServiceCluster.KEY).run().collectAsList());
         assertEquals("document 'doc' is empty", rows.get("blank").getAs("error"));
         assertEquals("the document is null", rows.get("null").getAs("error"));
         assertNull(rows.get("ok").getAs("error"));
@@ -96,5 +97,14 @@ class ServiceExecutionIT {
                 .serviceUrl("http://127.0.0.1:" + port).maxAttempts(2).run().collectAsList());
         String expected = "ringmem service at http://127.0.0.1:" + port + ": failed 2 time(s): cannot reach the coordinator";
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void refusedKeyFailsTheJobClearly() {
+        Dataset<Row> df = spark.createDataFrame(List.<Row>of(RowFactory.create("a", "Once upon a time", null)), ROWS);
+        SparkException e = assertThrows(SparkException.class, () -> RingmemSpark.score(df).execution(Execution.SERVICE)
+                .serviceUrl(cluster.url()).apiKey("not-a-key-of-this-cluster-0123456789").run().collectAsList());
+        assertTrue(e.getMessage().contains("ringmem service at " + cluster.url()), e.getMessage());
+        assertTrue(e.getMessage().contains("401") || e.getMessage().toLowerCase(Locale.ROOT).contains("key"), e.getMessage());
     }
 }
