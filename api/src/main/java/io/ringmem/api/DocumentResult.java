@@ -17,9 +17,24 @@ import java.util.List;
  * @param segments         per segment, in order
  * @param embedding        (dim) embed jobs: mean-pooled final hidden state of the document; else null
  * @param nll              (tokens - 1) per-token NLL when the request asked for {@code tokenNll}; else null
+ * @param positions        the positions policy that ran: window or document (null from servers that predate it)
+ * @param warnings         what the caller should know about the result's quality, for example positions past the
+ *                         model's trained context; empty when there is nothing
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DocumentResult(String id, int tokens, double meanNll, double perplexity, double seconds,
                              double tokensPerSecond, double ringWaitSeconds, long storeBytes, double compressionRatio,
-                             List<SegmentResult> segments, float[] embedding, double[] nll) {
+                             List<SegmentResult> segments, float[] embedding, double[] nll, String positions,
+                             List<String> warnings) {
+    public DocumentResult {
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** A result without a positions policy or warnings. */
+    public DocumentResult(String id, int tokens, double meanNll, double perplexity, double seconds, double tokensPerSecond,
+                          double ringWaitSeconds, long storeBytes, double compressionRatio, List<SegmentResult> segments,
+                          float[] embedding, double[] nll) {
+        this(id, tokens, meanNll, perplexity, seconds, tokensPerSecond, ringWaitSeconds, storeBytes, compressionRatio, segments,
+                embedding, nll, null, List.of());
+    }
 }

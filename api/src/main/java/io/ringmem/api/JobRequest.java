@@ -19,6 +19,9 @@ import java.util.List;
  * @param kvKeepRatio   token selection: share of each stored block's tokens kept, in (0, 1] (default 1)
  * @param memoryTokens  use the checkpoint's RMT memory tokens when it has them (default true)
  * @param tokenNll      include per-token NLL ("nll") in the result
+ * @param positions     positions policy of segment mode: auto (default: window when the document is longer than the
+ *                      model's trained context, else document), window or document
+ * @param contextTokens the trained context the window policy keeps distances inside (default: the model's)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,7 +29,7 @@ public record JobRequest(String task, String model, List<DocumentInput> document
                          Integer segmentTokens, String kvCodec, Integer retrieveTopK, Integer sinkTokens,
                          Integer windowTokens, Integer kvBlockTokens, Double kvKeepRatio, Boolean memoryTokens,
                          String question, String prompt, Integer maxTokens, Double temperature, Double topP, Long seed,
-                         Boolean tokenNll) {
+                         Boolean tokenNll, String positions, Integer contextTokens) {
 
     /** One document: {@code text} (tokenized by the coordinator, BOS added) or {@code tokens} (used as given). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -60,6 +63,8 @@ public record JobRequest(String task, String model, List<DocumentInput> document
         private Integer workers, segmentTokens, retrieveTopK, sinkTokens, windowTokens, kvBlockTokens, maxTokens;
         private Double kvKeepRatio, temperature, topP;
         private Boolean memoryTokens, tokenNll;
+        private String positions;
+        private Integer contextTokens;
         private Long seed;
 
         private Builder(String task) {
@@ -161,10 +166,22 @@ public record JobRequest(String task, String model, List<DocumentInput> document
             return this;
         }
 
+        /** Positions policy of segment mode: auto, window or document. */
+        public Builder positions(String v) {
+            positions = v;
+            return this;
+        }
+
+        public Builder contextTokens(Integer v) {
+            contextTokens = v;
+            return this;
+        }
+
         public JobRequest build() {
             List<DocumentInput> docs = documents == null ? null : Collections.unmodifiableList(new ArrayList<>(documents));
             return new JobRequest(task, model, docs, workers, segmentTokens, kvCodec, retrieveTopK, sinkTokens, windowTokens,
-                    kvBlockTokens, kvKeepRatio, memoryTokens, question, prompt, maxTokens, temperature, topP, seed, tokenNll);
+                    kvBlockTokens, kvKeepRatio, memoryTokens, question, prompt, maxTokens, temperature, topP, seed, tokenNll,
+                    positions, contextTokens);
         }
     }
 }

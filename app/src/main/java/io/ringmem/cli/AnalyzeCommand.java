@@ -87,7 +87,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
         ObjectMapper json = new ObjectMapper();
         long t0 = System.nanoTime();
-        try (LoadedModel loaded = model.load(err); Backend backend = model.createBackend(threads)) {
+        try (LoadedModel loaded = model.load(err); Backend backend = model.createBackend(threads, err)) {
             ProgressLine progress = new ProgressLine(err, t0);
             try (EmbeddedCluster cluster = EmbeddedCluster.start(model.modelName(), model.llama(loaded, backend), loaded.tokenizer(),
                     workers, model.blockTokens, JobLimits.defaults().withMaxJobTokens(Long.MAX_VALUE), // local files: no job cap
@@ -102,6 +102,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                             + (done.error() == null ? "" : ": " + done.error()));
                 }
                 JsonNode result = json.valueToTree(cluster.service().result(id));
+                for (JsonNode d : result.path("documents")) { // once per document, also in the report's "warnings"
+                    for (JsonNode w : d.path("warnings")) err.println("ringmem: warning: '" + d.path("id").asText() + "': " + w.asText());
+                }
                 ObjectNode report = Report.of(json, result, model.modelName(), tokenNll);
                 if (plot != null) Report.plots(result, plot, err);
                 String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(report);

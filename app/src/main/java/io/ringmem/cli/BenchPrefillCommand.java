@@ -50,7 +50,7 @@ final class BenchPrefillCommand implements Runnable {
         BenchArgs.allAtLeast(ranks, 1, "--ranks");
         BenchArgs.atLeast(reps, 1, "--reps");
         ShardSchedule schedule = ShardSchedule.parse(options.schedule);
-        try (LoadedModel m = options.load(spec.commandLine().getErr()); Backend k = options.createBackend()) {
+        try (LoadedModel m = options.load(spec.commandLine().getErr()); Backend k = options.createBackend(spec.commandLine().getErr())) {
             LlamaModel model = new LlamaModel(m.config(), m.weights(), k);
             if (!json) {
                 out.printf(Locale.ROOT, "prefill: kernels=%s, schedule=%s, median of %d run(s) after 1 warm-up%n", k.name(),

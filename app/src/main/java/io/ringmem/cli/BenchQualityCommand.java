@@ -57,7 +57,7 @@ final class BenchQualityCommand implements Runnable {
         BenchArgs.allAtLeast(segments, 1, "--segments");
         BenchArgs.atLeast(topK, 1, "--top-k");
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        try (LoadedModel m = options.load(err); Backend k = options.createBackend()) {
+        try (LoadedModel m = options.load(err); Backend k = options.createBackend(err)) {
             LlamaModel model = new LlamaModel(m.config(), m.weights(), k);
             int[] ids = switch (source.toLowerCase(Locale.ROOT)) {
                 case "random" -> new SplittableRandom(tokens).ints(tokens, 0, m.config().vocabSize()).toArray();

@@ -59,7 +59,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (!(topP > 0 && topP <= 1)) throw new RingmemException("--top-p must be in (0, 1], got " + topP);
         long s = seed != null ? seed : System.nanoTime();
         var run = options.runConfig();
-        try (LoadedModel model = options.load(err); Backend backend = options.createBackend()) {
+        try (LoadedModel model = options.load(err); Backend backend = options.createBackend(err)) {
             Tokenizer tok = model.tokenizer();
             if (tok == null) throw new RingmemException("the model has no tokenizer: give one with --tokenizer");
             int[] promptIds = promptIds(tok);

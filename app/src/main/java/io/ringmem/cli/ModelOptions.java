@@ -34,6 +34,15 @@ final class ModelOptions {
             description = "CPU kernels: vector (Vector API, multi-threaded) or scalar (reference) (default: ${DEFAULT-VALUE})")
     String kernels;
 
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda|auto",
+            description = "where the model runs: cpu (--kernels), cuda (fails unless a GPU passes the start-up self-test),"
+                    + " auto (cuda when its self-test passes, else cpu; the choice is logged) (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--gpu-precision", defaultValue = "bf16", paramLabel = "bf16|fp32",
+            description = "GPU weights: bf16 (tensor cores) or fp32 (default: ${DEFAULT-VALUE})")
+    String gpuPrecision;
+
     @Option(names = "--threads", paramLabel = "N", description = "kernel threads (default: available processors)")
     Integer threads;
 
@@ -48,8 +57,8 @@ final class ModelOptions {
     }
 
     /** The backend the model runs on; the caller closes it. */
-    Backend createBackend() {
-        return ModelSpec.backend(kernels, threads, Runtime.getRuntime().availableProcessors());
+    Backend createBackend(PrintWriter log) {
+        return ModelSpec.backend(device, kernels, gpuPrecision, threads, Runtime.getRuntime().availableProcessors(), log);
     }
 
     LoadedModel load(PrintWriter log) {

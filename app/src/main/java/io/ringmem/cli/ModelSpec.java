@@ -2,7 +2,6 @@ package io.ringmem.cli;
 
 import io.ringmem.RingmemException;
 import io.ringmem.backend.Backend;
-import io.ringmem.backend.BackendSettings;
 import io.ringmem.backend.Backends;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
@@ -56,17 +55,14 @@ final class ModelSpec {
     }
 
     /**
-     * The backend named by {@code --kernels} (a provider found through {@code ServiceLoader}: {@code vector},
-     * {@code scalar}, or one a plugged-in module registers), with {@code --threads} or else {@code defaultThreads}
-     * threads.
+     * The backend for {@code --device} (see {@link DeviceSelection}): on {@code cpu} the one named by
+     * {@code --kernels} (a provider found through {@code ServiceLoader}: {@code vector}, {@code scalar}, ...), on
+     * {@code cuda}/{@code auto} the CUDA backend after its self-test; with {@code --threads} or else
+     * {@code defaultThreads} threads.
      */
-    static Backend backend(String name, Integer threads, int defaultThreads) {
-        int t = threads(threads, defaultThreads);
-        try {
-            return Backends.discover().create(name, new BackendSettings(t));
-        } catch (IllegalArgumentException e) {
-            throw new RingmemException(e.getMessage());
-        }
+    static Backend backend(String device, String kernels, String precision, Integer threads, int defaultThreads,
+                           PrintWriter log) {
+        return DeviceSelection.select(Backends.discover(), device, kernels, precision, threads(threads, defaultThreads), log);
     }
 
     /** The op-level CPU kernels named by {@code --kernels}, for the benchmarks that time kernels, not blocks. */

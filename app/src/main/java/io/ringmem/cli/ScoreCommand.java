@@ -9,6 +9,7 @@ import io.ringmem.forward.ScoreResult;
 import io.ringmem.forward.Scorer;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.segment.SegmentConfig;
+import io.ringmem.segment.Positions;
 import io.ringmem.segment.SegmentScoreResult;
 import io.ringmem.segment.SegmentedScorer;
 import picocli.CommandLine.ArgGroup;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -60,7 +62,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     /** What both modes report. */
     private record Summary(String mode, double[] nll, double meanNll, double tokensPerSecond, int segments, long storeBytes,
-                           double compressionRatio) {
+                           double compressionRatio, String positions, List<String> warnings) {
     }
 
     private Summary exact(LlamaModel llama, io.ringmem.forward.RunConfig run, int[] ids, PrintWriter err, int layers) {
@@ -68,7 +70,9 @@ final class ScoreCommand implements Callable<Integer> {
         IntConsumer progress = ids.length < PROGRESS_MIN_TOKENS ? l -> { }
                 : l -> err.printf("ringmem: layer %d/%d done (%.1f s)%n", l, layers, (System.nanoTime() - t0) / 1e9);
         ScoreResult r = new Scorer(llama, run).score(ids, Set.of(), progress);
-        return new Summary("exact", r.nll(), r.meanNll(), r.tokensPerSecond(), 1, 0, 1.0);
+        String warning = Positions.exactWarning(ids.length, llama.config().maxPositions());
+        return new Summary("exact", r.nll(), r.meanNll(), r.tokensPerSecond(), 1, 0, 1.0, Positions.DOCUMENT.wireName(),
+                warning == null ? List.of() : List.of(warning));
     }
 
     private Summary segmented(LlamaModel llama, io.ringmem.forward.RunConfig run, int[] ids, PrintWriter err) {
@@ -89,7 +93,9 @@ final class ScoreCommand implements Callable<Integer> {
             r = new SegmentedScorer(llama, run, cfg, stores.store())
                     .score(ids, s -> err.printf("ringmem: segment %d/%d done (%.1f s)%n", s, total, (System.nanoTime() - t0) / 1e9));
         }
-        return new Summary("segments", r.nll(), r.meanNll(), r.tokensPerSecond(), r.segments(), r.storeBytes(), r.compressionRatio());
+        List<String> warnings = cfg.resolvedFor(ids.length, llama.config().maxPositions()).positionWarnings(ids.length);
+        return new Summary("segments", r.nll(), r.meanNll(), r.tokensPerSecond(), r.segments(), r.storeBytes(), r.compressionRatio(),
+                r.positions().wireName(), warnings);
     }
 
     @Override
@@ -100,18 +106,15 @@ final class ScoreCommand implements Callable<Integer> {
             segmentSettings.config(); // bad segment options fail before the model loads
             segments.hazelcast();
         }
-        try (LoadedModel model = options.load(err); Backend backend = options.createBackend()) {
+        try (LoadedModel model = options.load(err); Backend backend = options.createBackend(err)) {
             int[] ids = input.ids != null ? TokenInput.fromIds(input.ids, model.config().vocabSize())
                     : TokenInput.fromText(input.text, model.tokenizer());
             if (ids.length < 2) throw new RingmemException("scoring needs at least 2 tokens; the input has " + ids.length);
-            if (ids.length > model.config().maxPositions()) {
-                err.printf("ringmem: warning: %d tokens exceed the model's trained context of %d; scores past it are extrapolation%n",
-                        ids.length, model.config().maxPositions());
-            }
             err.printf("ringmem: scoring %d tokens on %d worker(s), %s schedule, %s kernels%n",
                     ids.length, run.ranks(), run.schedule().name().toLowerCase(Locale.ROOT), backend.name());
             LlamaModel llama = new LlamaModel(model.config(), model.weights(), backend);
             Summary r = segments.segmented() ? segmented(llama, run, ids, err) : exact(llama, run, ids, err, model.config().layers());
+            for (String w : r.warnings()) err.println("ringmem: warning: " + w);
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode o = mapper.createObjectNode();
@@ -126,11 +129,14 @@ final class ScoreCommand implements Callable<Integer> {
                 o.put("segments", r.segments());
                 o.put("storeBytes", r.storeBytes());
                 o.put("compressionRatio", r.compressionRatio());
+                o.put("positions", r.positions());
+                var warnings = o.putArray("warnings");
+                r.warnings().forEach(warnings::add);
                 out.println(mapper.writeValueAsString(o));
             } else {
-                out.printf("tokens          %d%nworkers         %d%nmode            %s (%d segment(s))%n"
-                        + "mean NLL        %.6f nats%nperplexity      %.4f%ntokens/second   %.1f%n",
-                        ids.length, run.ranks(), r.mode(), r.segments(), r.meanNll(), Math.exp(r.meanNll()), r.tokensPerSecond());
+                out.printf("tokens          %d%nworkers         %d%nmode            %s (%d segment(s))%npositions       %s%n"
+                        + "mean NLL        %.6f nats%nperplexity      %.4f%ntokens/second   %.1f%n", ids.length, run.ranks(), r.mode(),
+                        r.segments(), r.positions(), r.meanNll(), Math.exp(r.meanNll()), r.tokensPerSecond());
                 if (r.storeBytes() > 0) out.printf("store           %d bytes (compression %.2fx)%n", r.storeBytes(), r.compressionRatio());
             }
             out.flush();

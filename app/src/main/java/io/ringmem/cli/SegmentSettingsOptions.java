@@ -16,7 +16,8 @@ final class SegmentSettingsOptions {
     /** REST field names in {@link SegmentConfig}'s messages, as this command's flags. */
     private static final Map<String, String> FLAGS = Map.of("segmentTokens", "--segment-tokens", "kvCodec", "--kv-codec",
             "retrieveTopK", "--retrieve-top-k", "sinkTokens", "--sink-tokens", "windowTokens", "--window-tokens",
-            "kvBlockTokens", "--kv-block-tokens", "kvKeepRatio", "--kv-keep-ratio");
+            "kvBlockTokens", "--kv-block-tokens", "kvKeepRatio", "--kv-keep-ratio", "contextTokens", "--context-tokens",
+            "positions", "--positions");
 
     @Option(names = "--segment-tokens", paramLabel = "S",
             description = "tokens per segment; a document of at most S tokens is exact (default: "
@@ -49,6 +50,17 @@ final class SegmentSettingsOptions {
                     + "(default: 1)")
     Double keepRatio;
 
+    @Option(names = "--positions", paramLabel = "auto|window|document",
+            description = "rotary positions in segment mode: window keeps every query-key distance inside the model's trained"
+                    + " context (carried keys re-rotated to positions just before the segment); document keeps document positions;"
+                    + " auto (default) is window for a document longer than the trained context, else document")
+    String positions;
+
+    @Option(names = "--context-tokens", paramLabel = "C",
+            description = "the trained context the window positions keep distances inside (default: the model's"
+                    + " max_position_embeddings / context_length)")
+    Integer contextTokens;
+
     @Option(names = "--no-memory-tokens",
             description = "ignore the checkpoint's RMT memory tokens (ringmem.memory_tokens); by default segment mode uses them "
                     + "when present")
@@ -62,7 +74,8 @@ final class SegmentSettingsOptions {
     SegmentConfig config() {
         try {
             return SegmentConfig.builder().segmentTokens(segmentTokens).codec(codecName()).retrieveTopK(topK).sinkTokens(sinks)
-                    .windowTokens(window).blockTokens(blockTokens).keepRatio(keepRatio).memoryTokens(!noMemoryTokens).build();
+                    .windowTokens(window).blockTokens(blockTokens).keepRatio(keepRatio).memoryTokens(!noMemoryTokens)
+                    .positions(positions).contextTokens(contextTokens).build();
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             for (Map.Entry<String, String> f : FLAGS.entrySet()) message = message.replace(f.getKey(), f.getValue());
@@ -73,6 +86,7 @@ final class SegmentSettingsOptions {
     /** Sets these settings on a job request (unset options stay unset: the coordinator applies the same defaults). */
     JobRequest.Builder applyTo(JobRequest.Builder b) {
         return b.segmentTokens(segmentTokens).kvCodec(codecName()).retrieveTopK(topK).sinkTokens(sinks).windowTokens(window)
-                .kvBlockTokens(blockTokens).kvKeepRatio(keepRatio).memoryTokens(noMemoryTokens ? false : null);
+                .kvBlockTokens(blockTokens).kvKeepRatio(keepRatio).memoryTokens(noMemoryTokens ? false : null)
+                .positions(positions == null ? null : positions.toLowerCase(Locale.ROOT)).contextTokens(contextTokens);
     }
 }

@@ -23,6 +23,15 @@ final class ServeModelOptions {
             description = "CPU kernels (default: ${DEFAULT-VALUE})")
     String kernels;
 
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda|auto",
+            description = "where the model runs: cpu (--kernels), cuda (fails unless a GPU passes the start-up self-test),"
+                    + " auto (cuda when its self-test passes, else cpu; the choice is logged) (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--gpu-precision", defaultValue = "bf16", paramLabel = "bf16|fp32",
+            description = "GPU weights: bf16 (tensor cores) or fp32 (default: ${DEFAULT-VALUE})")
+    String gpuPrecision;
+
     @Option(names = "--threads", paramLabel = "N", description = "kernel threads (default: available processors)")
     Integer threads;
 
@@ -40,8 +49,8 @@ final class ServeModelOptions {
     }
 
     /** The backend the model runs on; the caller closes it. */
-    Backend createBackend(int defaultThreads) {
-        return ModelSpec.backend(kernels, threads, defaultThreads);
+    Backend createBackend(int defaultThreads, PrintWriter log) {
+        return ModelSpec.backend(device, kernels, gpuPrecision, threads, defaultThreads, log);
     }
 
     LlamaModel llama(LoadedModel m, Backend k) {

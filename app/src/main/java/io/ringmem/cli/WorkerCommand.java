@@ -57,7 +57,8 @@ final class WorkerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
         }
-        try (LoadedModel loaded = model.load(err); Backend backend = model.createBackend(Runtime.getRuntime().availableProcessors())) {
+        try (LoadedModel loaded = model.load(err); Backend backend = model.createBackend(
+                Runtime.getRuntime().availableProcessors(), err)) {
             LlamaModel llama = model.llama(loaded, backend);
             WorkerNode node = WorkerNode.start(settings, llama);
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "ringmem-worker-shutdown"));

@@ -84,7 +84,8 @@ public final class EmbeddedCluster implements AutoCloseable {
             LocalWorkerGateway gateway = new LocalWorkerGateway(local);
             CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
             JobRunner runner = new JobRunner(new HazelcastJobStore(member), gateway, runnerSettings, tokenizer, metrics, log, progress);
-            JobValidator validator = new JobValidator(modelName, model.config().vocabSize(), tokenizer, limits, states::hasState);
+            JobValidator validator = new JobValidator(modelName, model.config().vocabSize(), tokenizer, limits, states::hasState,
+                    model.config().maxPositions());
             return new EmbeddedCluster(member, transports, gateway, runner,
                     new CoordinatorService(new HazelcastJobStore(member), validator, runner, metrics, gateway,
                             doc -> states.deleteDocument(doc) + store.deleteDocument(doc)));

@@ -60,6 +60,21 @@ class AnalyzeIT {
     }
 
     @Test
+    void aDocumentPastTheTrainedContextInOneSegmentWarnsOnce(@TempDir Path dir) throws Exception {
+        Path longer = dir.resolve("long.txt");
+        Files.writeString(longer, STORY.repeat(24)); // about 700 tokens: one default segment of 2048, past 512
+        LauncherIT.Proc p = ringmem(dir, Map.of(), "analyze", longer.toString(), "--model", LauncherIT.model("models/tinystories-656k"),
+                "--workers", "2", "--out", dir.resolve("report.json").toString());
+        assertEquals(0, p.code(), p.err());
+        assertEquals(1, p.err().split("trained context of 512", -1).length - 1, "warned once: " + p.err());
+        JsonNode doc = new ObjectMapper().readTree(dir.resolve("report.json").toFile()).get("documents").get(0);
+        assertTrue(doc.get("tokens").asInt() > 512, doc.toString());
+        assertEquals(1, doc.get("segments").size());
+        assertEquals("window", doc.get("positions").asText(), "auto: the document is longer than the context");
+        assertTrue(doc.get("warnings").get(0).asText().contains("longer than the model's trained context of 512"), doc.toString());
+    }
+
+    @Test
     void analyzeDownloadsHubModelsOnceAndThenWorksOffline(@TempDir Path dir) throws Exception {
         Path modelDir = Path.of(LauncherIT.model("models/tinystories-656k"));
         AtomicInteger requests = new AtomicInteger();

@@ -112,6 +112,24 @@ class BenchCommandTest {
     }
 
     @Test
+    void positions() throws Exception {
+        // stories260K with its context forced to 128: a sample of at most 128 tokens repeated to at most 300
+        String[] tiny = {"bench", "positions", "--model", data(MODEL).toString(), "--tokens", "300", "--context-tokens", "128",
+                "--segments", "64", "--repeats", "1", "--threads", "1"};
+        JsonNode j = json(run(append(tiny, "--json")), "positions", 3);
+        assertEquals("exact", j.get("results").get(0).get("setting").asText());
+        assertEquals("document", j.get("results").get(1).get("positions").asText());
+        assertEquals("window", j.get("results").get(2).get("positions").asText());
+        int tokens = j.get("settings").get("tokens").asInt();
+        assertEquals((tokens - 1 + 127) / 128, j.get("results").get(2).get("windowNll").size(), "one mean per 128 predictions");
+        JsonNode cost = j.get("settings").get("cost").get(0);
+        assertEquals(cost.get("windowSeconds").asDouble() / cost.get("documentSeconds").asDouble(), cost.get("ratio").asDouble(), 1e-9);
+        List<String> lines = table(run(tiny), "stories260K.bin, ");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("| segments S=64 | window | ")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("S=64: per segment, window / document positions")), String.join("\n", lines));
+    }
+
+    @Test
     void codec() throws Exception {
         String[] tiny = {"bench", "codec", "--megabytes", "0.05", "--warmup-seconds", "0", "--samples", "1"};
         JsonNode j = json(run(append(tiny, "--json")), "codec", 4);
@@ -166,7 +184,7 @@ class BenchCommandTest {
     void helpListsEverySubcommandAndItsOptions() {
         Result r = run("bench", "--help");
         assertEquals(0, r.code(), r.err());
-        for (String sub : List.of("kernels", "prefill", "ring", "quality", "codec", "store", "transport")) {
+        for (String sub : List.of("kernels", "prefill", "ring", "quality", "positions", "codec", "store", "transport")) {
             assertTrue(r.out().contains("  " + sub + " "), r.out());
             Result help = run("bench", sub, "--help");
             assertEquals(0, help.code(), help.err());
@@ -185,6 +203,8 @@ class BenchCommandTest {
         assertOneLineError(run("bench", "ring", "--heads", "3", "--kv-heads", "2"), "heads");
         assertOneLineError(run("bench", "ring", "--schedule", "spiral"), "spiral");
         assertOneLineError(run("bench", "quality", "--model", model, "--tokens", "1"), "--tokens");
+        assertOneLineError(run("bench", "positions", "--model", model, "--repeats", "0"), "--repeats");
+        assertOneLineError(run("bench", "positions", "--model", model, "--source", "novel"), "novel");
         assertOneLineError(run("bench", "codec", "--megabytes", "-1"), "--megabytes");
         assertOneLineError(run("bench", "store", "--ops", "0"), "--ops");
         assertOneLineError(run("bench", "transport", "--ranks", "1"), "--ranks");

@@ -102,6 +102,34 @@ class CliTest {
     }
 
     @Test
+    void pastTheTrainedContextExactWarnsOnceAndSegmentsRunWindowPositions(@TempDir Path dir) throws Exception {
+        Path ids = dir.resolve("long.txt"); // 600 ids: past stories260K's trained context of 512
+        StringBuilder b = new StringBuilder("1");
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 1; i < 600; i++) b.append(' ').append(rnd.nextInt(512));
+        Files.writeString(ids, b.toString());
+        String model = data("models/stories260K/stories260K.bin").toString();
+        Result exact = run("score", "--model", model, "--tokens", ids.toString(), "--json");
+        assertEquals(0, exact.code(), exact.err());
+        assertEquals(1, exact.err().split("trained context of 512", -1).length - 1, "warned once: " + exact.err());
+        JsonNode e = new ObjectMapper().readTree(exact.out());
+        assertEquals("document", e.get("positions").asText());
+        assertTrue(e.get("warnings").get(0).asText().startsWith("exact attention over 600 tokens"), e.get("warnings").toString());
+        Result window = run("score", "--model", model, "--tokens", ids.toString(), "--json", "--mode", "segments",
+                "--segment-tokens", "128");
+        JsonNode w = new ObjectMapper().readTree(window.out());
+        assertEquals("window", w.get("positions").asText());
+        assertEquals(0, w.get("warnings").size());
+        assertFalse(window.err().contains("warning"), window.err());
+        Result document = run("score", "--model", model, "--tokens", ids.toString(), "--json", "--mode", "segments",
+                "--segment-tokens", "128", "--positions", "document");
+        assertEquals("document", new ObjectMapper().readTree(document.out()).get("positions").asText());
+        assertTrue(document.err().contains("document positions: the document's 600 tokens run past"), document.err());
+        assertOneLineError(run("score", "--model", model, "--tokens", ids.toString(), "--mode", "segments", "--positions", "rope"),
+                "unknown --positions 'rope'");
+    }
+
+    @Test
     void segmentModeWithAHazelcastStoreGivesTheSameScores(@TempDir Path dir) throws Exception {
         Path ids = dir.resolve("ids.txt");
         StringBuilder b = new StringBuilder("1");

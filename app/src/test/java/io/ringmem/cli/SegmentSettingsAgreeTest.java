@@ -5,6 +5,7 @@ import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobRequest.DocumentInput;
 import io.ringmem.coordinator.JobLimits;
 import io.ringmem.coordinator.JobValidator;
+import io.ringmem.segment.Positions;
 import io.ringmem.segment.SegmentConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * One set of segment settings, three ways in: {@code score --mode segments}, {@code analyze} (its job request, as
  * the embedded coordinator validates it) and a REST body (as {@code POST /v1/jobs} parses and validates it) must
- * give the same {@link SegmentConfig}, defaults included.
+ * give the same {@link SegmentConfig}, defaults included (positions auto, the model's context), and the positions
+ * policy and context override alike.
  */
 class SegmentSettingsAgreeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +36,12 @@ class SegmentSettingsAgreeTest {
                                 "--window-tokens", "100", "--kv-block-tokens", "32", "--kv-keep-ratio", "0.5", "--no-memory-tokens"),
                         "{\"segmentTokens\":256,\"kvCodec\":\"int4\",\"retrieveTopK\":2,\"sinkTokens\":0,\"windowTokens\":100,"
                                 + "\"kvBlockTokens\":32,\"kvKeepRatio\":0.5,\"memoryTokens\":false}",
-                        new SegmentConfig(256, 0, 100, 32, "int4", 2, 0, false, 0.5)));
+                        new SegmentConfig(256, 0, 100, 32, "int4", 2, 0, false, 0.5, Positions.AUTO, 0)),
+                Arguments.of(List.of("--positions", "window", "--context-tokens", "300"),
+                        "{\"positions\":\"window\",\"contextTokens\":300}",
+                        SegmentConfig.builder().build().withPositions(Positions.WINDOW, 300)),
+                Arguments.of(List.of("--positions", "document"), "{\"positions\":\"document\"}",
+                        SegmentConfig.builder().build().withPositions(Positions.DOCUMENT, 0)));
     }
 
     @ParameterizedTest

@@ -19,6 +19,7 @@ import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.ring.ShardSchedule;
 import io.ringmem.segment.InMemoryKvBlockStore;
+import io.ringmem.segment.Positions;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
 import io.ringmem.segment.SegmentedScorer;
@@ -241,5 +242,37 @@ class EmbeddedClusterTest {
         assertArrayEquals(expected.nll(), nll(doc), 0.0);
         assertEquals(expected.compressionRatio(), doc.get("compressionRatio").asDouble(), 1e-12, "the same tokens kept");
         assertTrue(doc.get("compressionRatio").asDouble() > 1.9, "half the tokens of fp32 blocks: " + doc.get("compressionRatio"));
+    }
+
+    @Test
+    void windowPositionsThroughTheCoordinatorEqualTheInProcessScorerAndTheResultSaysSo() throws Exception {
+        // 700 tokens, past the model's trained context of 512: positions auto runs window positions, per document
+        int[] longer = new int[700];
+        for (int i = 0; i < longer.length; i++) longer[i] = ids[i % ids.length];
+        SegmentConfig cfg = SegmentConfig.builder().segmentTokens(128).build();
+        SegmentScoreResult expected = new SegmentedScorer(model, RunConfig.of(3, ShardSchedule.ZIGZAG), cfg,
+                new InMemoryKvBlockStore(loaded.config().layers())).score(longer, x -> { });
+        assertEquals(Positions.WINDOW, expected.positions());
+        JsonNode doc = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("long-window", longer)).workers(3)
+                .segmentTokens(128).tokenNll(true).build()).get("documents").get(0);
+        assertArrayEquals(expected.nll(), nll(doc), 0.0);
+        assertEquals("window", doc.get("positions").asText());
+        assertEquals(0, doc.get("warnings").size(), doc.toString());
+
+        JsonNode asBefore = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("long-document", longer)).workers(3)
+                .segmentTokens(128).positions("document").build()).get("documents").get(0);
+        assertEquals("document", asBefore.get("positions").asText());
+        assertTrue(asBefore.get("warnings").get(0).asText().contains("trained context of 512"), asBefore.toString());
+
+        JsonNode oneSegment = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("long-exact", longer)).workers(3)
+                .build()).get("documents").get(0); // one segment of 2048 by default: exact attention over 700 tokens
+        assertEquals(1, oneSegment.get("segments").size());
+        assertTrue(oneSegment.get("warnings").get(0).asText().contains("segments of 700 tokens are longer than the model's trained"
+                + " context of 512"), oneSegment.toString());
+
+        JsonNode inside = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("inside", ids)).workers(3)
+                .segmentTokens(128).build()).get("documents").get(0);
+        assertEquals("document", inside.get("positions").asText(), "512 tokens fit the context: auto keeps document positions");
+        assertEquals(0, inside.get("warnings").size());
     }
 }

@@ -51,7 +51,7 @@ public final class CoordinatorNode implements AutoCloseable {
             JobRunner runner = new JobRunner(store, gateway, s.runner(), tokenizer, meters, log, job -> { });
             HazelcastDocumentStates states = new HazelcastDocumentStates(member);
             JobValidator validator = new JobValidator(s.modelName(), config.vocabSize(), tokenizer, s.limits(),
-                    doc -> states.hasState(doc));
+                    doc -> states.hasState(doc), config.maxPositions());
             HazelcastMemoryStore blocks = new HazelcastMemoryStore(s.cluster().storeConfig(), member);
             CoordinatorService service = new CoordinatorService(store, validator, runner, meters, gateway,
                     doc -> states.deleteDocument(doc) + blocks.deleteDocument(doc));

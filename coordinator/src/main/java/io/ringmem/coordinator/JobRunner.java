@@ -9,6 +9,7 @@ import io.ringmem.api.JobState;
 import io.ringmem.protocol.AskTask;
 import io.ringmem.protocol.GenerateTask;
 import io.ringmem.protocol.TokensResult;
+import io.ringmem.segment.SegmentConfig;
 import io.ringmem.tokenizer.Tokenizer;
 
 import java.io.Serializable;
@@ -223,13 +224,14 @@ public final class JobRunner implements AutoCloseable {
         String id = job.documentIds().get(doc);
         int[] ids = store.document(job.id(), doc);
         List<SegmentOutcome> out = new ArrayList<>();
+        SegmentConfig settings = job.spec().settings().resolvedFor(ids.length, 0); // positions auto → this document's policy
         for (int s = 0; s < job.segments()[doc]; s++) {
             if (s < state.get().segmentsDone()[doc]) {
                 out.add(store.outcome(job.id(), doc, s)
                         .orElseThrow(() -> new JobFailedException("outcome of a finished segment is missing")));
                 continue;
             }
-            SegmentOutcome o = segments.run(job.id(), id, ids, s, job.spec().workers(), job.spec().settings(),
+            SegmentOutcome o = segments.run(job.id(), id, ids, s, job.spec().workers(), settings,
                     job.spec().task() == Task.EMBED, () -> store.cancelRequested(job.id()),
                     () -> { state.update(JobRecord::withFailedAttempt); metrics.failedAttempt(); });
             store.putOutcome(job.id(), doc, s, o);

@@ -28,7 +28,17 @@ public final class JobValidator {
     private final JobLimits limits;
     private final Predicate<String> processed; // document id → has stored state
 
+    private final int modelContext; // the model's trained context, 0 when unknown
+
+    /** A validator that does not know the model's trained context (positions auto then keeps document positions). */
     public JobValidator(String modelName, int vocabSize, Tokenizer tokenizer, JobLimits limits, Predicate<String> processed) {
+        this(modelName, vocabSize, tokenizer, limits, processed, 0);
+    }
+
+    /** @param modelContext the model's trained context (max_position_embeddings), the default of contextTokens */
+    public JobValidator(String modelName, int vocabSize, Tokenizer tokenizer, JobLimits limits, Predicate<String> processed,
+                        int modelContext) {
+        this.modelContext = modelContext;
         this.modelName = modelName;
         this.vocabSize = vocabSize;
         this.tokenizer = tokenizer;
@@ -179,7 +189,8 @@ public final class JobValidator {
      * The segment settings of the request: {@link SegmentConfig}'s defaults for the fields it leaves out. Each field
      * given is range-checked (400 naming it): segmentTokens in 1..maxSegmentTokens; sinkTokens and windowTokens in
      * 0..segmentTokens; kvBlockTokens in 1..segmentTokens; retrieveTopK in 0..maxRetrieveTopK, and the retrieved
-     * context (retrieveTopK * kvBlockTokens) at most maxSegmentTokens.
+     * context (retrieveTopK * kvBlockTokens) at most maxSegmentTokens; positions one of auto, window, document;
+     * contextTokens at least 1 (default: the model's trained context).
      */
     SegmentConfig settings(JobRequest r) {
         int s = r.segmentTokens() == null ? SegmentConfig.DEFAULT_SEGMENT_TOKENS : r.segmentTokens();
@@ -189,11 +200,14 @@ public final class JobValidator {
         if (r.windowTokens() != null) range("windowTokens", r.windowTokens(), 0, s, ofSegment);
         if (r.kvBlockTokens() != null) range("kvBlockTokens", r.kvBlockTokens(), 1, s, ofSegment);
         if (r.retrieveTopK() != null) range("retrieveTopK", r.retrieveTopK(), 0, limits.maxRetrieveTopK(), "");
+        if (r.contextTokens() != null && r.contextTokens() < 1) throw bad("contextTokens must be >= 1, got " + r.contextTokens());
         SegmentConfig c;
         try {
             c = SegmentConfig.builder().segmentTokens(r.segmentTokens()).codec(r.kvCodec()).windowTokens(r.windowTokens())
                     .sinkTokens(r.sinkTokens()).retrieveTopK(r.retrieveTopK()).blockTokens(r.kvBlockTokens())
-                    .keepRatio(r.kvKeepRatio()).memoryTokens(r.memoryTokens()).build();
+                    .keepRatio(r.kvKeepRatio()).memoryTokens(r.memoryTokens()).positions(r.positions())
+                    .contextTokens(r.contextTokens() != null ? r.contextTokens() : modelContext > 0 ? Integer.valueOf(modelContext) : null)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
         }

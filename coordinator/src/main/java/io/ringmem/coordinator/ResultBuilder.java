@@ -3,6 +3,7 @@ package io.ringmem.coordinator;
 import io.ringmem.api.DocumentResult;
 import io.ringmem.api.DocumentsResult;
 import io.ringmem.api.SegmentResult;
+import io.ringmem.segment.SegmentConfig;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,9 @@ final class ResultBuilder {
             int i = 0;
             for (SegmentOutcome o : segs) for (double v : o.nll()) if (!Double.isNaN(v)) nll[i++] = v;
         }
+        SegmentConfig ran = job.spec().settings().resolvedFor(tokens, 0); // as JobRunner ran it
         return new DocumentResult(id, tokens, mean, Math.exp(mean), secs, secs > 0 ? tokens / secs : 0, wait, enc,
-                enc == 0 ? 1.0 : (double) raw / enc, segments, embedding, nll);
+                enc == 0 ? 1.0 : (double) raw / enc, segments, embedding, nll, ran.positions().wireName(),
+                ran.positionWarnings(tokens));
     }
 }

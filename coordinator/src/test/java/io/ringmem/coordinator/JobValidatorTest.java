@@ -3,6 +3,7 @@ package io.ringmem.coordinator;
 import io.ringmem.api.JobRequest.DocumentInput;
 import io.ringmem.api.JobRequest;
 import io.ringmem.kv.KvCodecs;
+import io.ringmem.segment.Positions;
 import io.ringmem.segment.SegmentConfig;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,19 @@ class JobValidatorTest extends ValidatorTestBase {
     }
 
     @Test
+    void positionsDefaultToAutoWithTheModelsContextAndBadOnesAreRefused() {
+        JobValidator withContext = new JobValidator(MODEL, vocab, tokenizer, LIMITS, id -> false, 512);
+        SegmentConfig s = withContext.validate(score().build(), "job-1").settings();
+        assertEquals(Positions.AUTO, s.positions());
+        assertEquals(512, s.contextTokens(), "the model's trained context");
+        assertEquals(Positions.WINDOW, s.resolvedFor(513, 0).positions());
+        assertEquals(Positions.DOCUMENT, s.resolvedFor(512, 0).positions());
+        assertEquals(64, withContext.validate(score().contextTokens(64).build(), "job-2").settings().contextTokens());
+        refused(400, "unknown positions 'sliding': use one of auto, window, document", score().positions("sliding"));
+        refused(400, "contextTokens must be >= 1, got 0", score().contextTokens(0));
+    }
+
+    @Test
     void windowDefaultsToAQuarterSegmentUpTo512() {
         assertEquals(25, valid(score().segmentTokens(100)).settings().windowTokens());
         assertEquals(0, valid(score().segmentTokens(3)).settings().windowTokens());
@@ -54,9 +68,9 @@ class JobValidatorTest extends ValidatorTestBase {
     void givenSettingsAreKept() {
         JobSpec spec = valid(score().workers(8).segmentTokens(128).kvCodec("none").retrieveTopK(1000).sinkTokens(0)
                 .windowTokens(128).kvBlockTokens(32).kvKeepRatio(0.25).memoryTokens(false).maxTokens(64).temperature(0.7)
-                .topP(0.9).seed(42L).tokenNll(true));
+                .topP(0.9).seed(42L).tokenNll(true).positions("window").contextTokens(300));
         assertEquals(8, spec.workers());
-        assertEquals(new SegmentConfig(128, 0, 128, 32, "none", 1000, 0, false, 0.25), spec.settings());
+        assertEquals(new SegmentConfig(128, 0, 128, 32, "none", 1000, 0, false, 0.25, Positions.WINDOW, 300), spec.settings());
         assertEquals(64, spec.maxTokens());
         assertEquals(0.7, spec.temperature());
         assertEquals(0.9, spec.topP());

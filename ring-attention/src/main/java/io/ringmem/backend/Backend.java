@@ -22,6 +22,11 @@ public interface Backend extends AutoCloseable {
     /** The provider's name, e.g. {@code "vector"}, for logs. */
     String name();
 
+    /** What it runs on, for logs: the name, plus the device for a device backend (e.g. "cuda on NVIDIA H200 ..."). */
+    default String describe() {
+        return name();
+    }
+
     /** Op-level kernels over host arrays, owned by this backend (valid until it is closed; do not close them). */
     Kernels kernels();
 

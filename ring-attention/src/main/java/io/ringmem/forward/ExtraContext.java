@@ -35,10 +35,21 @@ public interface ExtraContext {
     /**
      * Blocks every one of the given queries attends to.
      *
-     * @param q    (nq, heads, headDim) the rank's rotated queries at this layer
+     * @param q    (nq, heads, headDim) the rank's rotated queries at this layer (rotary positions
+     *             {@code qPos - rotaryOffset()})
      * @param qPos (nq) their global positions
      */
     List<KvBlock> blocksFor(int rank, int layer, float[] q, int[] qPos, int nq);
+
+    /**
+     * How far the rotary positions of the segment's tokens sit below their global positions: a token at global
+     * position p is rotated for position {@code p - rotaryOffset()} (masks and logits keep global positions). 0 (the
+     * default) rotates every token at its document position; a positions policy that keeps distances inside the
+     * trained context returns the shift it laid the segment out with, and gives its blocks keys rotated to match.
+     */
+    default int rotaryOffset() {
+        return 0;
+    }
 
     /** The rank's extra context at this layer, block by block with the queries that see each; by default every block for every query. */
     default List<Part> partsFor(int rank, int layer, float[] q, int[] qPos, int nq) {

@@ -63,7 +63,8 @@ public final class LlamaModel {
         return device;
     }
 
-    RopeTable rope() {
+    /** The model's rotary frequencies (for re-rotating stored keys: segment positions policies). */
+    public RopeTable rope() {
         return rope;
     }
 

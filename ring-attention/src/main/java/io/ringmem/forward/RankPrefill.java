@@ -82,7 +82,9 @@ public final class RankPrefill {
         for (int id : local) Embedding.checkId(model.weights().embedding(), id);
         DeviceModel device = model.device();
         int blockTokens = run.blockTokens();
-        RotaryAngles angles = model.rope().angles(pos, n);
+        int[] rotary = pos.clone(); // (n) rotary positions: global minus the extra context's offset (positions policy)
+        for (int i = 0; i < n; i++) rotary[i] -= extra.rotaryOffset();
+        RotaryAngles angles = model.rope().angles(rotary, n);
         KvCache cache = new KvCache(c.layers(), c.kvDim());
         cache.startWith(pos);
         RingAttention ringAttention = new RingAttention(model.kernels(), model.attentionShape(), run.stepTimeout());

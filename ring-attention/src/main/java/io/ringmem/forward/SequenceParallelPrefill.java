@@ -53,6 +53,15 @@ public final class SequenceParallelPrefill {
      */
     public PrefillResult run(int[] ids, int firstPosition, ExtraContext extra, IntPredicate wanted, LogitsSink sink,
                              IntConsumer progress) {
+        return run(ids, firstPosition, extra, wanted, sink, false, progress);
+    }
+
+    /**
+     * As {@link #run(int[], int, ExtraContext, IntPredicate, LogitsSink, IntConsumer)}; with {@code pooled} the
+     * result also carries {@link PrefillResult#hiddenSum()} (the ranks' sums added in rank order).
+     */
+    public PrefillResult run(int[] ids, int firstPosition, ExtraContext extra, IntPredicate wanted, LogitsSink sink,
+                             boolean pooled, IntConsumer progress) {
         if (firstPosition < 0) throw new IllegalArgumentException("firstPosition must be >= 0, got " + firstPosition);
         int n = ids.length, ranks = run.ranks();
         if (n == 0) throw new RingmemException("no tokens to process");
@@ -62,15 +71,16 @@ public final class SequenceParallelPrefill {
         long t0 = System.nanoTime();
         AtomicLong wait = new AtomicLong(), attention = new AtomicLong();
         List<KvCache> caches = new ArrayList<>();
+        float[] hiddenSum = pooled ? new float[model.config().dim()] : null;
         AtomicReference<Throwable> rootCause = new AtomicReference<>();
         try (InMemoryRing ring = new InMemoryRing(ranks);
              ExecutorService pool = Executors.newFixedThreadPool(ranks, Thread.ofPlatform().name("ring-rank-", 0).daemon().factory())) {
-            List<Future<KvCache>> futures = new ArrayList<>();
+            List<Future<RankPrefill.Output>> futures = new ArrayList<>();
             for (int r = 0; r < ranks; r++) {
                 int rank = r;
                 futures.add(pool.submit(() -> {
                     try {
-                        return runRank(rank, ids, firstPosition, extra, ring, wanted, sink, wait, attention,
+                        return runRank(rank, ids, firstPosition, extra, ring, wanted, sink, pooled, wait, attention,
                                 rank == 0 ? progress : l -> { });
                     } catch (RuntimeException | Error e) {
                         rootCause.compareAndSet(null, e); // the first failure, before the ring is torn down
@@ -79,9 +89,13 @@ public final class SequenceParallelPrefill {
                     }
                 }));
             }
-            for (Future<KvCache> f : futures) {
+            for (Future<RankPrefill.Output> f : futures) {
                 try {
-                    caches.add(f.get());
+                    RankPrefill.Output out = f.get();
+                    caches.add(out.cache());
+                    if (pooled) {
+                        for (int d = 0; d < hiddenSum.length; d++) hiddenSum[d] += out.hiddenSum()[d];
+                    }
                 } catch (ExecutionException e) {
                     // reported below through rootCause
                 } catch (InterruptedException e) {
@@ -94,16 +108,16 @@ public final class SequenceParallelPrefill {
             if (failure instanceof RuntimeException re) throw re;
             if (failure instanceof Error err) throw err;
         }
-        return new PrefillResult(caches, n, System.nanoTime() - t0, wait.get(), attention.get());
+        return new PrefillResult(caches, n, System.nanoTime() - t0, wait.get(), attention.get(), hiddenSum);
     }
 
-    private KvCache runRank(int rank, int[] ids, int firstPosition, ExtraContext extra, InMemoryRing ring,
-                            IntPredicate wanted, LogitsSink sink, AtomicLong wait, AtomicLong attention,
-                            IntConsumer progress) {
+    private RankPrefill.Output runRank(int rank, int[] ids, int firstPosition, ExtraContext extra, InMemoryRing ring,
+                                       IntPredicate wanted, LogitsSink sink, boolean pooled, AtomicLong wait, AtomicLong attention,
+                                       IntConsumer progress) {
         RankPrefill.Output out = new RankPrefill(model, run)
-                .run(ids, firstPosition, extra, ring.channel(rank), wanted, sink, false, progress);
+                .run(ids, firstPosition, extra, ring.channel(rank), wanted, sink, pooled, progress);
         wait.addAndGet(out.ringWaitNanos());
         attention.addAndGet(out.attentionNanos());
-        return out.cache();
+        return out;
     }
 }

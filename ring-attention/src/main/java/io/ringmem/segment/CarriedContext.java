@@ -25,10 +25,16 @@ import java.util.TreeMap;
  * one rank and its choice does not depend on how many ranks run the segment. {@link #blocksFor} (the write tokens of
  * memory, an answer's question) treats all the given queries as one chunk.
  *
- * <p>Positions policy: carried keys keep their original document positions (they are stored rotated), and the
- * segment's queries use their true document positions. With every earlier token carried, a segment computes
- * exactly what one prefill over the whole document computes. Retrieved tokens that are also sinks or in the
- * window are dropped from the retrieved copy, so no key is counted twice.
+ * <p>Positions policy ({@link Positions}). Carried keys are stored rotated for their document positions. Without a
+ * layout ({@link Positions#DOCUMENT}) they are used as stored and the segment's queries sit at their document
+ * positions: with every earlier token carried, a segment then computes exactly what one prefill over the whole
+ * document computes. With a {@link WindowLayout} ({@link Positions#WINDOW}) every carried key is re-rotated for its
+ * layout position ({@link KeyRotation}; sinks and window once here, retrieved blocks as they are read, in the
+ * retrieval slot their query chunk gave them), the
+ * segment's queries sit at {@code global - offset} ({@link #rotaryOffset}), and retrieval scores the queries rotated
+ * back to their document positions, so both policies choose blocks by the same rule. Masks always use document
+ * positions. Retrieved tokens that are also sinks or in the window are dropped from the retrieved copy, so no key
+ * is counted twice.
  *
  * <p>Read-only while a segment runs (ranks call it concurrently); the runner updates sinks, window and indexes only
  * between segments.
@@ -41,19 +47,69 @@ final class CarriedContext implements ExtraContext {
     private final int topK;
     private final int sinkEnd, windowStart;
     private final int segmentStart, chunkTokens;
+    private final WindowLayout layout; // null: document positions
+    private final KeyRotation rotation; // null with document positions
+    private final int heads, kvHeads;
 
+    /** Document positions: every key as stored. */
     CarriedContext(KvBlock[] sinks, KvBlock[] window, RetrievalIndex[] indexes, KvBlockStore store, int topK,
                    int segmentStart, int chunkTokens) {
+        this(sinks, window, indexes, store, topK, segmentStart, chunkTokens, null, null, 0, 0);
+    }
+
+    /**
+     * @param layout   the window layout of the segment, or null for document positions
+     * @param rotation re-rotates keys (required with a layout)
+     */
+    CarriedContext(KvBlock[] sinks, KvBlock[] window, RetrievalIndex[] indexes, KvBlockStore store, int topK,
+                   int segmentStart, int chunkTokens, WindowLayout layout, KeyRotation rotation, int heads, int kvHeads) {
         if (chunkTokens < 1) throw new IllegalArgumentException("chunkTokens must be at least 1, got " + chunkTokens);
+        if (layout != null && rotation == null) throw new IllegalArgumentException("a window layout needs a key rotation");
         this.segmentStart = segmentStart;
         this.chunkTokens = chunkTokens;
-        this.sinks = sinks;
-        this.window = window;
         this.indexes = indexes;
         this.store = store;
         this.topK = topK;
+        this.layout = layout;
+        this.rotation = rotation;
+        this.heads = heads;
+        this.kvHeads = kvHeads;
         this.sinkEnd = sinks[0] == null || sinks[0].tokens() == 0 ? 0 : sinks[0].positions()[sinks[0].tokens() - 1] + 1;
         this.windowStart = window[0] == null || window[0].tokens() == 0 ? Integer.MAX_VALUE : window[0].positions()[0];
+        this.sinks = layout == null ? sinks : placed(sinks);
+        this.window = layout == null ? window : placed(window);
+    }
+
+    @Override
+    public int rotaryOffset() {
+        return layout == null ? 0 : layout.offset();
+    }
+
+    /** Per layer, the block with its keys re-rotated for their layout positions (null entries kept). */
+    private KvBlock[] placed(KvBlock[] perLayer) {
+        KvBlock[] out = new KvBlock[perLayer.length];
+        for (int l = 0; l < out.length; l++) out[l] = perLayer[l] == null ? null : placed(perLayer[l]);
+        return out;
+    }
+
+    /** The block with key t moved from its document position to its layout position. */
+    private KvBlock placed(KvBlock b) {
+        return placed(b, 0);
+    }
+
+    /** The block with key t moved to its layout position, retrieved keys in slot {@code slot}. */
+    private KvBlock placed(KvBlock b, int slot) {
+        int[] deltas = new int[b.tokens()];
+        for (int t = 0; t < deltas.length; t++) {
+            int p = b.positions()[t];
+            deltas[t] = layout.rotaryOf(p, sinkEnd, windowStart, slot) - p;
+        }
+        return rotation.withKeysRotated(b, kvHeads, deltas);
+    }
+
+    /** The queries as retrieval scores them: rotated for their document positions. */
+    private float[] retrievalQueries(float[] q, int nq) {
+        return layout == null ? q : rotation.rotated(q, nq, heads, layout.offset());
     }
 
     @Override
@@ -61,11 +117,13 @@ final class CarriedContext implements ExtraContext {
         List<KvBlock> out = exact(layer);
         if (retrieves(layer, nq)) {
             List<Long> ids = new ArrayList<>(topK);
-            for (RetrievalIndex.Hit h : indexes[layer].topKMean(q, nq, topK)) ids.add(h.blockId());
+            for (RetrievalIndex.Hit h : indexes[layer].topKMean(retrievalQueries(q, nq), nq, topK)) ids.add(h.blockId());
             Collections.sort(ids);
+            int slot = 0; // the chosen blocks fill the retrieval slots in block id (document) order
             for (KvBlockStore.StoredKvBlock b : store.getAll(layer, ids)) {
                 KvBlock kept = withoutCarried(layer, b.positions(), KvCodecs.decode(b.encoded()));
-                if (kept.tokens() > 0) out.add(kept);
+                if (kept.tokens() > 0) out.add(layout == null ? kept : placed(kept, slot));
+                slot++;
             }
         }
         return out;
@@ -73,7 +131,9 @@ final class CarriedContext implements ExtraContext {
 
     /**
      * Sinks and window for every query, then the union of the blocks the rank's query chunks retrieved, in block id
-     * order, each masked to the queries of the chunks that chose it. {@code qPos} must be ascending (a shard).
+     * order, each masked to the queries of the chunks that chose it. With a window layout a chunk's blocks fill its
+     * retrieval slots in block id order, so a block chosen by several chunks may sit in several slots: one part per
+     * (block, slot), slots ascending. {@code qPos} must be ascending (a shard).
      */
     @Override
     public List<Part> partsFor(int rank, int layer, float[] q, int[] qPos, int nq) {
@@ -81,22 +141,31 @@ final class CarriedContext implements ExtraContext {
         for (KvBlock b : exact(layer)) out.add(new Part(b, null));
         if (!retrieves(layer, nq)) return out;
         int width = indexes[layer].queryWidth();
-        TreeMap<Long, List<int[]>> chosenBy = new TreeMap<>(); // block id → query ranges [from, to) of chunks
+        float[] scored = retrievalQueries(q, nq);
+        // block id → slot → query ranges [from, to) of the chunks that chose it there (slot 0 only without a layout)
+        TreeMap<Long, TreeMap<Integer, List<int[]>>> chosenBy = new TreeMap<>();
         for (int from = 0; from < nq; ) {
             int chunk = chunkOf(qPos[from]), to = from + 1;
             while (to < nq && chunkOf(qPos[to]) == chunk) to++;
-            float[] chunkQ = Arrays.copyOfRange(q, from * width, to * width);
-            for (RetrievalIndex.Hit h : indexes[layer].topKMean(chunkQ, to - from, topK)) {
-                chosenBy.computeIfAbsent(h.blockId(), id -> new ArrayList<>()).add(new int[]{from, to});
+            float[] chunkQ = Arrays.copyOfRange(scored, from * width, to * width);
+            List<Long> ids = new ArrayList<>(topK);
+            for (RetrievalIndex.Hit h : indexes[layer].topKMean(chunkQ, to - from, topK)) ids.add(h.blockId());
+            Collections.sort(ids);
+            for (int j = 0; j < ids.size(); j++) {
+                chosenBy.computeIfAbsent(ids.get(j), id -> new TreeMap<>())
+                        .computeIfAbsent(layout == null ? 0 : j, x -> new ArrayList<>()).add(new int[]{from, to});
             }
             from = to;
         }
         List<KvBlockStore.StoredKvBlock> blocks = store.getAll(layer, new ArrayList<>(chosenBy.keySet()));
         int i = 0;
-        for (List<int[]> ranges : chosenBy.values()) {
+        for (TreeMap<Integer, List<int[]>> slots : chosenBy.values()) {
             KvBlockStore.StoredKvBlock b = blocks.get(i++);
             KvBlock kept = withoutCarried(layer, b.positions(), KvCodecs.decode(b.encoded()));
-            if (kept.tokens() > 0) out.add(new Part(kept, mask(qPos, nq, ranges)));
+            if (kept.tokens() == 0) continue;
+            for (var e : slots.entrySet()) {
+                out.add(new Part(layout == null ? kept : placed(kept, e.getKey()), mask(qPos, nq, e.getValue())));
+            }
         }
         return out;
     }

@@ -25,12 +25,15 @@ import java.util.function.IntPredicate;
  */
 public final class DocumentAnswerer {
     private final LlamaModel model;
-    private final SegmentPipeline pipeline;
+    private final SegmentConfig seg;
+    private final int blockTokens;
     private final RunConfig run;
 
+    /** @param seg the settings; positions {@code auto} resolves for the document and question together */
     public DocumentAnswerer(LlamaModel model, SegmentConfig seg, int blockTokens) {
         this.model = model;
-        this.pipeline = new SegmentPipeline(model, seg, blockTokens);
+        this.seg = seg;
+        this.blockTokens = blockTokens;
         this.run = new RunConfig(1, ShardSchedule.CONTIGUOUS, blockTokens, Duration.ofMinutes(1));
     }
 
@@ -44,6 +47,8 @@ public final class DocumentAnswerer {
         if (question.length == 0) throw new RingmemException("the question is empty");
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
         if (state.segmentsDone() == 0) throw new RingmemException("the document has not been processed");
+        SegmentPipeline pipeline = new SegmentPipeline(model,
+                seg.resolvedFor(state.nextPosition() + question.length + maxTokens, model.config().maxPositions()), blockTokens);
         ExtraContext extra = pipeline.extraFor(state, store);
         RankPrefill prefill = new RankPrefill(model, run);
         int vocab = model.config().vocabSize();

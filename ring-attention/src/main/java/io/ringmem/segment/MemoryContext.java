@@ -22,6 +22,11 @@ final class MemoryContext implements ExtraContext {
     }
 
     @Override
+    public int rotaryOffset() {
+        return carried.rotaryOffset();
+    }
+
+    @Override
     public List<KvBlock> blocksFor(int rank, int layer, float[] q, int[] qPos, int nq) {
         List<KvBlock> rest = carried.blocksFor(rank, layer, q, qPos, nq);
         List<KvBlock> out = new ArrayList<>(1 + rest.size());

@@ -3,6 +3,7 @@ package io.ringmem.segment;
 import io.ringmem.kv.KvCodecs;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * Settings of segment mode, the one definition the CLI ({@code score --mode segments}, {@code analyze}), the REST
@@ -15,7 +16,9 @@ import java.io.Serializable;
  * <p>Defaults ({@link #builder()}, a field left unset): segment {@value #DEFAULT_SEGMENT_TOKENS} tokens,
  * {@value #DEFAULT_SINK_TOKENS} sinks, window {@code min(}{@value #MAX_DEFAULT_WINDOW}{@code , segmentTokens / 4)},
  * blocks of {@value #DEFAULT_BLOCK_TOKENS}, codec {@value #DEFAULT_CODEC}, top-{@value #DEFAULT_TOP_K} retrieval,
- * residual {@value #DEFAULT_RESIDUAL_TOKENS}, memory tokens on, keep ratio 1.
+ * residual {@value #DEFAULT_RESIDUAL_TOKENS}, memory tokens on, keep ratio 1, positions {@code auto} (window
+ * positions for a document longer than the model's trained context, see {@link Positions}), the model's context.
+ * The shorter constructors keep today's {@link Positions#DOCUMENT} policy.
  *
  * <p>Validation messages name the fields as the REST API does (docs/cluster.md).
  *
@@ -23,9 +26,15 @@ import java.io.Serializable;
  * @param memoryTokens   use the model's RMT memory tokens when its weights have them (ignored otherwise)
  * @param keepRatio      share of each stored block's tokens kept (token selection by estimated attention mass,
  *                       see {@link TokenScores}); 1 keeps every token
+ * @param positions      the positions policy ({@link Positions}): which rotary positions the segment's tokens and the
+ *                       carried keys get; {@link Positions#AUTO} (the builder's default) must be resolved for a
+ *                       document ({@link #resolvedFor}) before a pipeline runs it
+ * @param contextTokens  the model's trained context for the policy, or 0 for the model's own
+ *                       ({@code max_position_embeddings} / GGUF {@code context_length}, {@code ModelConfig.maxPositions})
  */
 public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens, int blockTokens, String codec,
-                            int retrieveTopK, int residualTokens, boolean memoryTokens, double keepRatio) implements Serializable {
+                            int retrieveTopK, int residualTokens, boolean memoryTokens, double keepRatio,
+                            Positions positions, int contextTokens) implements Serializable {
     public static final int DEFAULT_SEGMENT_TOKENS = 2048;
     public static final int DEFAULT_SINK_TOKENS = 4;
     /** The default window is a quarter segment, at most this many tokens. */
@@ -46,6 +55,15 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
             throw new IllegalArgumentException("unknown kvCodec '" + codec + "': use one of " + String.join(", ", KvCodecs.NAMES));
         }
         if (!(keepRatio > 0 && keepRatio <= 1)) throw new IllegalArgumentException("kvKeepRatio must be in (0, 1], got " + keepRatio);
+        if (positions == null) throw new IllegalArgumentException("positions is required: use one of " + Positions.NAMES);
+        atLeastZero("contextTokens", contextTokens);
+    }
+
+    /** Today's positions policy ({@link Positions#DOCUMENT}), context from the model. */
+    public SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens, int blockTokens, String codec,
+                         int retrieveTopK, int residualTokens, boolean memoryTokens, double keepRatio) {
+        this(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, memoryTokens,
+                keepRatio, Positions.DOCUMENT, 0);
     }
 
     private static void atLeastZero(String name, int value) {
@@ -81,24 +99,72 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
 
     public SegmentConfig withCodec(String c) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, c, retrieveTopK,
-                residualTokens, memoryTokens, keepRatio);
+                residualTokens, memoryTokens, keepRatio, positions, contextTokens);
     }
 
     public SegmentConfig withRetrieveTopK(int k) {
-        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, k, residualTokens, memoryTokens, keepRatio);
+        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, k, residualTokens, memoryTokens,
+                keepRatio, positions, contextTokens);
     }
 
     public SegmentConfig withCarried(int sinks, int window) {
-        return new SegmentConfig(segmentTokens, sinks, window, blockTokens, codec, retrieveTopK, residualTokens, memoryTokens, keepRatio);
+        return new SegmentConfig(segmentTokens, sinks, window, blockTokens, codec, retrieveTopK, residualTokens, memoryTokens,
+                keepRatio, positions, contextTokens);
     }
 
     public SegmentConfig withMemoryTokens(boolean use) {
-        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, use, keepRatio);
+        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, use,
+                keepRatio, positions, contextTokens);
     }
 
     public SegmentConfig withKeepRatio(double r) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK,
-                residualTokens, memoryTokens, r);
+                residualTokens, memoryTokens, r, positions, contextTokens);
+    }
+
+    /** The same settings under another positions policy and trained context (0: the model's). */
+    public SegmentConfig withPositions(Positions p, int context) {
+        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK,
+                residualTokens, memoryTokens, keepRatio, p, context);
+    }
+
+    /** The trained context the policy keeps distances inside: {@link #contextTokens()}, or {@code modelContext} when 0. */
+    public int contextFor(int modelContext) {
+        return contextTokens > 0 ? contextTokens : modelContext;
+    }
+
+    /**
+     * These settings for one document of {@code documentTokens} tokens on a model trained for {@code modelContext}
+     * positions: the context made concrete ({@link #contextFor}) and {@link Positions#AUTO} resolved to
+     * {@link Positions#WINDOW} when the document is longer than that context, {@link Positions#DOCUMENT} otherwise
+     * (also when the context is unknown, 0). An explicit policy is kept.
+     */
+    public SegmentConfig resolvedFor(int documentTokens, int modelContext) {
+        int context = contextFor(modelContext);
+        Positions p = positions;
+        if (p == Positions.AUTO) p = context > 0 && documentTokens > context ? Positions.WINDOW : Positions.DOCUMENT;
+        return withPositions(p, context);
+    }
+
+    /**
+     * What a caller should be told about positions when a document of {@code documentTokens} tokens runs under these
+     * resolved settings: document positions past the trained context, or segments longer than it (their own
+     * distances then leave it under either policy). Empty when the context is unknown (0) or nothing applies.
+     */
+    public List<String> positionWarnings(int documentTokens) {
+        if (contextTokens == 0 || documentTokens <= contextTokens) return List.of();
+        int longest = Math.min(documentTokens, segmentTokens);
+        if (longest > contextTokens) {
+            return List.of("segments of " + longest + " tokens are longer than the model's trained context of " + contextTokens
+                    + " tokens: positions inside a segment reach " + (longest - 1) + ", out of distribution; use segments of at most "
+                    + contextTokens + " tokens (the context minus the carried sinks, retrieved blocks and window keeps every"
+                    + " carried key at its full distance)");
+        }
+        if (positions == Positions.DOCUMENT) {
+            return List.of("document positions: the document's " + documentTokens + " tokens run past the model's trained context of "
+                    + contextTokens + " tokens, so later positions are out of distribution (positions window keeps them inside)");
+        }
+        return List.of();
     }
 
     /**
@@ -119,6 +185,8 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
         private String codec;
         private Boolean memoryTokens;
         private Double keepRatio;
+        private String positions;
+        private Integer contextTokens;
 
         private Builder() {
         }
@@ -169,12 +237,25 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
             return this;
         }
 
+        /** A positions policy as spelled on the CLI and in REST: auto (default), window or document. */
+        public Builder positions(String v) {
+            positions = v;
+            return this;
+        }
+
+        /** The trained context to keep distances inside (default: the model's). */
+        public Builder contextTokens(Integer v) {
+            contextTokens = v;
+            return this;
+        }
+
         public SegmentConfig build() {
             int s = or(segmentTokens, DEFAULT_SEGMENT_TOKENS);
             return new SegmentConfig(s, or(sinkTokens, DEFAULT_SINK_TOKENS), or(windowTokens, defaultWindow(Math.max(0, s))),
                     or(blockTokens, DEFAULT_BLOCK_TOKENS), codec == null ? DEFAULT_CODEC : codec, or(retrieveTopK, DEFAULT_TOP_K),
                     or(residualTokens, DEFAULT_RESIDUAL_TOKENS), memoryTokens == null || memoryTokens,
-                    keepRatio == null ? 1.0 : keepRatio);
+                    keepRatio == null ? 1.0 : keepRatio, positions == null ? Positions.AUTO : Positions.parse(positions),
+                    or(contextTokens, 0));
         }
 
         private static int or(Integer v, int fallback) {

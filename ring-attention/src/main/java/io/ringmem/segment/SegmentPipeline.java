@@ -33,10 +33,16 @@ public final class SegmentPipeline {
     private final SegmentConfig seg;
     private final MemoryPass memoryPass; // null without memory tokens
     private final int memoryRows;
+    private final KeyRotation rotation; // null with document positions
 
+    /**
+     * @param seg settings; {@link #extraFor} and {@link #finish} need them resolved for the document
+     *            ({@link SegmentConfig#resolvedFor}: {@link Positions#WINDOW} or {@link Positions#DOCUMENT})
+     */
     public SegmentPipeline(LlamaModel model, SegmentConfig seg, int blockTokens) {
         this.model = model;
-        this.seg = seg;
+        this.seg = seg.contextTokens() > 0 ? seg : seg.withPositions(seg.positions(), model.config().maxPositions());
+        this.rotation = seg.positions() == Positions.WINDOW ? new KeyRotation(model) : null;
         boolean useMemory = seg.memoryTokens() && model.weights().hasMemoryTokens();
         this.memoryPass = useMemory ? new MemoryPass(model, blockTokens) : null;
         this.memoryRows = useMemory ? model.weights().memoryTokens().rows() : 0;
@@ -53,6 +59,23 @@ public final class SegmentPipeline {
      */
     public RunConfig runFor(RunConfig run) {
         return run.withGrain(seg.blockTokens());
+    }
+
+    /** The positions policy this pipeline runs. */
+    public Positions positions() {
+        return seg.positions();
+    }
+
+    /**
+     * The rotary layout of the segment after {@code state}: null with document positions and for a document's first
+     * segment (nothing carried: its tokens sit at their document positions under either policy).
+     */
+    WindowLayout layout(SegmentState state) {
+        if (seg.positions() == Positions.AUTO) {
+            throw new IllegalArgumentException("positions 'auto' must be resolved for the document first (SegmentConfig.resolvedFor)");
+        }
+        if (rotation == null || state.segmentsDone() == 0) return null;
+        return WindowLayout.of(seg, state.nextPosition(), state.summaries().isEmpty() ? 0 : state.summaries().get(0).size());
     }
 
     /** Memory tokens per segment (0 when not used). */
@@ -100,8 +123,10 @@ public final class SegmentPipeline {
         ModelConfig c = model.config();
         int layers = c.layers(), s = state.segmentsDone();
         KvCodec codec = KvCodecs.byName(seg.codec(), seg.residualTokens());
-        KvBlock[] segmentKv = new KvBlock[layers]; // per layer, the segment's tokens, ascending positions
+        KvBlock[] segmentKv = new KvBlock[layers]; // per layer, the segment's tokens, ascending positions, rotary frame
         for (int l = 0; l < layers; l++) segmentKv[l] = ShardGather.layer(shards, l, c.kvDim());
+        WindowLayout layout = layout(state);
+        int offset = layout == null ? 0 : layout.offset(); // stored keys are rotated for their document positions
         float[] memory = state.memory();
         if (memoryPass != null) { // before the carried state moves on to include this segment
             MemoryPass.MemoryKv read = memoryPass.read(state.memory(), memoryRows);
@@ -112,13 +137,16 @@ public final class SegmentPipeline {
         long raw = 0, encoded = 0;
         for (int l = 0; l < layers; l++) {
             KvBlock all = segmentKv[l];
-            if (s == 0) sinks[l] = all.slice(0, Math.min(seg.sinkTokens(), all.tokens()));
-            window[l] = all.slice(Math.max(0, all.tokens() - seg.windowTokens()), all.tokens());
+            KvBlock documentFrame = toDocument(all, offset);
+            if (s == 0) sinks[l] = documentFrame.slice(0, Math.min(seg.sinkTokens(), all.tokens()));
+            window[l] = documentFrame.slice(Math.max(0, all.tokens() - seg.windowTokens()), all.tokens());
             List<BlockSummary> sums = new ArrayList<>(state.summaries().get(l));
             for (int b0 = 0, b = 0; b0 < all.tokens(); b0 += seg.blockTokens(), b++) {
-                KvBlock whole = all.slice(b0, Math.min(all.tokens(), b0 + seg.blockTokens()));
-                KvBlock block = queries == null ? whole
-                        : TokenScores.select(whole, seg.keepRatio(), queries, c.heads(), c.kvHeads(), c.headDim());
+                int b1 = Math.min(all.tokens(), b0 + seg.blockTokens());
+                KvBlock whole = documentFrame.slice(b0, b1);
+                KvBlock block = queries == null ? whole // selection scores keys in the frame the queries were recorded in
+                        : toDocument(TokenScores.select(all.slice(b0, b1), seg.keepRatio(), queries, c.heads(), c.kvHeads(),
+                        c.headDim()), offset);
                 long id = BlockIds.of(s, b);
                 byte[] bytes = codec.encode(block.k(), block.v(), block.tokens(), c.kvHeads(), c.headDim());
                 store.put(l, id, block.positions(), bytes);
@@ -134,7 +162,12 @@ public final class SegmentPipeline {
     private CarriedContext carried(SegmentState state, KvBlockStore store) {
         ModelConfig c = model.config();
         return new CarriedContext(state.sinks(), state.window(), state.indexes(c.heads(), c.kvHeads(), c.headDim()),
-                store, seg.retrieveTopK(), state.nextPosition(), seg.blockTokens());
+                store, seg.retrieveTopK(), state.nextPosition(), seg.blockTokens(), layout(state), rotation, c.heads(), c.kvHeads());
+    }
+
+    /** Keys rotated {@code offset} positions below their document positions, moved back to them. */
+    private KvBlock toDocument(KvBlock b, int offset) {
+        return offset == 0 ? b : rotation.shifted(b, model.config().kvHeads(), offset);
     }
 
     /**

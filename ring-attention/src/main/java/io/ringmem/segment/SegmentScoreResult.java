@@ -14,12 +14,23 @@ import java.util.List;
  * @param memoryTokens     M, the memory tokens used per segment (0 when memory tokens were off or absent)
  * @param memoryStates     per segment, the (M, dim) memory it wrote (the next segment's read memory); empty when
  *                         {@code memoryTokens} is 0
+ * @param positions        the positions policy that ran (window or document; {@link SegmentConfig#resolvedFor})
+ * @param contextTokens    the trained context the policy used
+ * @param embedding        (dim) the mean final hidden state after the final RMSNorm, or null when not asked for
  */
 public record SegmentScoreResult(int tokens, int workers, double[] nll, int segments, long storeBytes,
                                  double compressionRatio, double[] segmentMeanNll, long nanos, int memoryTokens,
-                                 List<float[]> memoryStates) {
+                                 List<float[]> memoryStates, Positions positions, int contextTokens, float[] embedding) {
     public SegmentScoreResult {
         memoryStates = List.copyOf(memoryStates);
+    }
+
+    /** A result without an embedding. */
+    public SegmentScoreResult(int tokens, int workers, double[] nll, int segments, long storeBytes, double compressionRatio,
+                              double[] segmentMeanNll, long nanos, int memoryTokens, List<float[]> memoryStates,
+                              Positions positions, int contextTokens) {
+        this(tokens, workers, nll, segments, storeBytes, compressionRatio, segmentMeanNll, nanos, memoryTokens, memoryStates,
+                positions, contextTokens, null);
     }
 
     public double meanNll() {

@@ -46,11 +46,26 @@ public final class SegmentedScorer {
         this.store = store;
     }
 
-    /** @param progress receives the number of segments finished */
+    /**
+     * Scores under the settings resolved for this document ({@link SegmentConfig#resolvedFor}: positions
+     * {@code auto} becomes window positions when the document is longer than the model's trained context).
+     *
+     * @param progress receives the number of segments finished
+     */
     public SegmentScoreResult score(int[] ids, IntConsumer progress) {
+        return score(ids, progress, false);
+    }
+
+    /**
+     * As {@link #score(int[], IntConsumer)}; with {@code pooled} the result also carries the document's embedding, the
+     * mean over all N tokens of the final hidden state after the final RMSNorm (summed per segment in double, as the
+     * coordinator aggregates a distributed embed job).
+     */
+    public SegmentScoreResult score(int[] ids, IntConsumer progress, boolean pooled) {
         int n = ids.length;
         if (n < 2) throw new RingmemException("scoring needs at least 2 tokens, got " + n);
         ModelConfig c = model.config();
+        SegmentConfig seg = this.seg.resolvedFor(n, c.maxPositions());
         double[] nll = new double[n - 1];
         int segments = (n + seg.segmentTokens() - 1) / seg.segmentTokens();
         double[] segMean = new double[segments];
@@ -58,6 +73,7 @@ public final class SegmentedScorer {
         SegmentPipeline pipeline = new SegmentPipeline(model, seg, run.blockTokens());
         SegmentState state = pipeline.initial();
         List<float[]> memoryStates = new ArrayList<>();
+        double[] pooledSum = pooled ? new double[c.dim()] : null;
         for (int s = 0; s < segments; s++) {
             int start = s * seg.segmentTokens(), end = Math.min(n, start + seg.segmentTokens());
             RunConfig segmentRun = pipeline.runFor(run.withRanks(seg.ranksFor(run.ranks(), end - start)));
@@ -66,7 +82,10 @@ public final class SegmentedScorer {
             TokenScores selection = pipeline.selection(extra, segmentRun.ranks());
             if (selection != null) extra = selection;
             PrefillResult r = prefill.run(Arrays.copyOfRange(ids, start, end), start, extra, p -> p < n - 1,
-                    (pos, logits, off) -> nll[pos] = LogProbs.nll(logits, off, c.vocabSize(), ids[pos + 1]), l -> { });
+                    (pos, logits, off) -> nll[pos] = LogProbs.nll(logits, off, c.vocabSize(), ids[pos + 1]), pooled, l -> { });
+            if (pooled) {
+                for (int d = 0; d < pooledSum.length; d++) pooledSum[d] += r.hiddenSum()[d];
+            }
             SegmentPipeline.Finished f = pipeline.finish(state, r.caches(), end, store, selection == null ? null : selection.total());
             state = f.state();
             if (pipeline.memoryTokens() > 0) memoryStates.add(state.memory());
@@ -78,8 +97,13 @@ public final class SegmentedScorer {
             segMean[s] = last > start ? sum / (last - start) : Double.NaN;
             progress.accept(s + 1);
         }
+        float[] embedding = null;
+        if (pooled) {
+            embedding = new float[pooledSum.length];
+            for (int d = 0; d < embedding.length; d++) embedding[d] = (float) (pooledSum[d] / n);
+        }
         return new SegmentScoreResult(n, run.ranks(), nll, segments, store.storedBytes(),
                 encodedBytes == 0 ? 1 : (double) rawBytes / encodedBytes, segMean, System.nanoTime() - t0,
-                pipeline.memoryTokens(), memoryStates);
+                pipeline.memoryTokens(), memoryStates, seg.positions(), seg.contextTokens(), embedding);
     }
 }

@@ -34,6 +34,11 @@ public final class TokenScores implements ExtraContext {
     }
 
     @Override
+    public int rotaryOffset() {
+        return inner.rotaryOffset();
+    }
+
+    @Override
     public List<KvBlock> blocksFor(int rank, int layer, float[] q, int[] qPos, int nq) {
         synchronized (byRank[rank]) {
             byRank[rank].add(layer, q, nq);

@@ -17,6 +17,7 @@ import io.ringmem.protocol.TokensResult;
 import io.ringmem.ring.ShardSchedule;
 import io.ringmem.segment.InMemoryKvBlockStore;
 import io.ringmem.segment.KvBlockStore;
+import io.ringmem.segment.Positions;
 import io.ringmem.segment.QuerySums;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
@@ -142,6 +143,31 @@ class DistributedSegmentsTest {
             assertEquals(5, c.states().latest("doc").orElseThrow().segmentsDone());
             assertEquals(0, c.states().shardCount(), "finalize must drop the shards");
         }
+    }
+
+    @Test
+    void windowPositionsOverTcpEqualTheInProcessScorerBitForBit() throws Exception {
+        // 600 tokens past stories260K's trained context of 512: positions auto is window; with the context forced to
+        // 160 the carried distances are also clamped (160 - 128 < 4 + 32 + 32); token selection scores keys in the
+        // segment's rotary frame. The coordinator resolves the settings per document, as here.
+        SegmentConfig auto = SegmentConfig.builder().segmentTokens(128).sinkTokens(4).windowTokens(32).blockTokens(32)
+                .codec("int8").retrieveTopK(2).build();
+        for (SegmentConfig s : List.of(auto, auto.withPositions(Positions.WINDOW, 160), auto.withKeepRatio(0.5))) {
+            SegmentScoreResult expected = new SegmentedScorer(model, RunConfig.of(3, ShardSchedule.ZIGZAG), s,
+                    new InMemoryKvBlockStore(loaded.config().layers())).score(ids, x -> { });
+            assertEquals(Positions.WINDOW, expected.positions());
+            SegmentConfig resolved = s.resolvedFor(ids.length, loaded.config().maxPositions());
+            try (Cluster c = Cluster.start(3)) {
+                assertArrayEquals(expected.nll(), runDocument(c, "window", resolved, 3), 0.0, s.toString());
+            }
+        }
+        SegmentScoreResult document = new SegmentedScorer(model, RunConfig.of(3, ShardSchedule.ZIGZAG),
+                auto.withPositions(Positions.DOCUMENT, 0), new InMemoryKvBlockStore(loaded.config().layers())).score(ids, x -> { });
+        SegmentScoreResult window = new SegmentedScorer(model, RunConfig.of(3, ShardSchedule.ZIGZAG), auto,
+                new InMemoryKvBlockStore(loaded.config().layers())).score(ids, x -> { });
+        double diff = 0;
+        for (int i = 128; i < ids.length - 1; i++) diff += Math.abs(document.nll()[i] - window.nll()[i]);
+        assertTrue(diff > 1e-2, "window positions must change the later segments' scores");
     }
 
     @Test

@@ -1,0 +1,23 @@
+package io.ringmem.cuda;
+
+import io.ringmem.tensor.Matrix;
+
+/**
+ * One weight matrix (rows, cols) resident on the device, in bf16 (for the tensor-core GEMM) or fp32.
+ *
+ * @param data the device copy
+ * @param bf16 whether the elements are bf16 (else fp32)
+ */
+record DeviceWeights(DeviceBuffer data, int rows, int cols, boolean bf16) implements AutoCloseable {
+
+    /** Uploads m, converted to bf16 on the host when asked. */
+    static DeviceWeights upload(CudaContext ctx, Matrix m, boolean bf16) {
+        if (bf16) return new DeviceWeights(DeviceBuffer.of(ctx, Bf16.pack(m)), m.rows(), m.cols(), true);
+        return new DeviceWeights(DeviceBuffer.of(ctx, m.toArray(), m.rows() * m.cols()), m.rows(), m.cols(), false);
+    }
+
+    @Override
+    public void close() {
+        data.close();
+    }
+}
