@@ -9,9 +9,11 @@ import com.esotericsoftware.kryo.kryo5.serializers.ImmutableCollectionsSerialize
 import com.esotericsoftware.kryo.kryo5.serializers.RecordSerializer;
 import io.ringmem.RingmemException;
 
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -19,12 +21,18 @@ import java.util.function.Supplier;
  * on both sides, never a class name on the wire): primitive arrays, the JDK's immutable lists, then the given types
  * from id {@value #FIRST_ID} in list order. Records go through Kryo's record serializer, which calls the canonical
  * constructor, so a decoded record is validated like a constructed one; enums by ordinal; other classes need a
- * serializer in {@code custom}. Both sides must list the same types in the same order (they run the same build).
+ * serializer in {@code custom}. Every component type of a given record must be built in or given (checked here, so
+ * a record that gains a component of a new type fails at construction, not on the first message). Both sides must list
+ * the same types in the same order (they run the same build).
  * One Kryo per thread; thread-safe.
  */
 public final class RecordCodec {
     /** Kryo id of the first given type. */
     public static final int FIRST_ID = 200;
+
+    /** Component types every codec handles (besides primitives and the given types); lists' elements are not checked. */
+    private static final Set<Class<?>> BUILT_IN = Set.of(String.class, List.class, int[].class, long[].class, float[].class,
+            double[].class, byte[].class, boolean[].class, double[][].class, float[][].class, int[][].class, String[].class);
 
     private final List<Class<?>> types;
     private final Map<Class<?>, Supplier<Serializer<?>>> custom;
@@ -37,6 +45,14 @@ public final class RecordCodec {
         for (Class<?> t : this.types) {
             if (!t.isRecord() && !t.isEnum() && !this.custom.containsKey(t)) {
                 throw new IllegalArgumentException(t.getName() + " is neither a record nor an enum and has no serializer");
+            }
+            if (!t.isRecord()) continue;
+            for (RecordComponent c : t.getRecordComponents()) {
+                Class<?> ct = c.getType();
+                if (!ct.isPrimitive() && !BUILT_IN.contains(ct) && !this.types.contains(ct)) {
+                    throw new IllegalArgumentException(t.getSimpleName() + "." + c.getName() + " is a " + ct.getName()
+                            + ", which this codec does not register: add it to the codec's types");
+                }
             }
         }
     }

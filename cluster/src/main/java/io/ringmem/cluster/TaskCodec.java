@@ -16,6 +16,7 @@ import io.ringmem.protocol.ShardTask;
 import io.ringmem.protocol.TokensResult;
 import io.ringmem.protocol.WorkerRequest;
 import io.ringmem.segment.QuerySums;
+import io.ringmem.segment.Positions;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.store.crypto.StoreCipher;
 
@@ -39,7 +40,7 @@ public final class TaskCodec {
     private final StoreCipher cipher;
     private final RecordCodec records = new RecordCodec(List.of(ShardTask.class, FinalizeTask.class, AskTask.class,
             GenerateTask.class, ShardResult.class, FinalizeResult.class, TokensResult.class, SegmentConfig.class,
-            QuerySums.class), Map.of(QuerySums.class, QuerySumsSerializer::new));
+            QuerySums.class, Positions.class), Map.of(QuerySums.class, QuerySumsSerializer::new));
 
     public TaskCodec(StoreCipher cipher) {
         this.cipher = cipher;

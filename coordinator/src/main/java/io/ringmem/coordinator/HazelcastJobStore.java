@@ -6,6 +6,7 @@ import io.ringmem.api.JobState;
 import io.ringmem.cluster.RecordCodec;
 import io.ringmem.cluster.TaskCodec;
 import io.ringmem.protocol.ClusterNames;
+import io.ringmem.segment.Positions;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.store.crypto.StoreCipher;
 
@@ -32,7 +33,7 @@ public final class HazelcastJobStore implements JobStore {
     private final HazelcastInstance hz;
     private final StoreCipher cipher;
     private final RecordCodec records = new RecordCodec(List.of(JobRecord.class, JobSpec.class, JobSpec.DocumentSpec.class,
-            SegmentOutcome.class, SegmentConfig.class, Task.class, JobState.class), Map.of());
+            SegmentOutcome.class, SegmentConfig.class, Task.class, JobState.class, Positions.class), Map.of());
 
     public HazelcastJobStore(HazelcastInstance hz) {
         this.hz = hz;
