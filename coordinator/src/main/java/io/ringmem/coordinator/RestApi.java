@@ -127,7 +127,17 @@ public final class RestApi {
         checkContentType(ctx.req().getContentType());
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxRequestBytes) throw tooLarge(declared + " bytes");
-        try (InputStream in = new BoundedBody(ctx.req().getInputStream(), maxRequestBytes);
+        return parse(ctx.req().getInputStream());
+    }
+
+    /**
+     * The job in {@code body}, read at most {@code maxRequestBytes} far.
+     *
+     * @throws ApiException 400 for malformed JSON or a job of the wrong shape, 413 past the limit
+     * @throws IOException when reading the body fails
+     */
+    JobRequest parse(InputStream body) throws IOException {
+        try (InputStream in = new BoundedBody(body, maxRequestBytes);
              JsonParser p = json.createParser(in)) {
             return parse(p);
         } catch (BoundedBody.TooLarge e) {

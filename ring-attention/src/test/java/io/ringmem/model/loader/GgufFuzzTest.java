@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * Fuzzes the GGUF reader end to end ({@link GgufFile#parse} and {@link GgufLoader}: metadata, tensor directory,
  * hyper-parameters, dequantization, the GGUF tokenizer): any bytes give a model or a {@link RingmemException}, within
- * the allocation budget of {@link FuzzContract}. Seeds: tiny llama models written at test time.
+ * the allocation budget of {@link FuzzContract}; every tensor the
+ * directory lists holds exactly its shape's bytes ({@link TensorOracle}). Seeds: tiny llama models written at test time.
  */
 class GgufFuzzTest {
     private static final Path FILE = Path.of("fuzz.gguf");
@@ -27,6 +28,9 @@ class GgufFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void loads(byte[] data) throws Exception {
         FuzzContract.check(data.length, FuzzContract.only(RingmemException.class), () -> {
+            for (StoredTensor t : GgufFile.parse(FILE, MemorySegment.ofArray(data)).tensors().values()) {
+                TensorOracle.check(t, data.length);
+            }
             try (Arena arena = Arena.ofConfined()) {
                 GgufLoader.Parts parts = GgufLoader.load(FILE, MemorySegment.ofArray(data), arena, true);
                 Tokenizer t = parts.tokenizer();
