@@ -25,6 +25,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -137,14 +140,19 @@ public final class RestApi {
      * @throws IOException when reading the body fails
      */
     JobRequest parse(InputStream body) throws IOException {
+        // decoded as strict UTF-8 (what the Content-Type allows): a byte parser would guess UTF-16/32 from zero bytes
+        // and fail on an invalid UTF-32 character with a CharConversionException, which is not a JSON error (a 500)
         try (InputStream in = new BoundedBody(body, maxRequestBytes);
-             JsonParser p = json.createParser(in)) {
+             JsonParser p = json.createParser(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()))) {
             return parse(p);
         } catch (BoundedBody.TooLarge e) {
             throw tooLarge("more than " + maxRequestBytes + " bytes");
+        } catch (CharacterCodingException e) {
+            throw new ApiException(400, "malformed JSON: the request body is not valid UTF-8");
         } catch (JsonProcessingException e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof BoundedBody.TooLarge) throw tooLarge("more than " + maxRequestBytes + " bytes");
+                if (c instanceof CharacterCodingException) throw new ApiException(400, "malformed JSON: the request body is not valid UTF-8");
             }
             throw refusal(e);
         }

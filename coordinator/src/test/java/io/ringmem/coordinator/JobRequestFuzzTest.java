@@ -54,9 +54,9 @@ class JobRequestFuzzTest {
             JobSpec spec = validator.validate(r, "job-fuzz");
             long tokens = 0;
             for (JobSpec.DocumentSpec d : spec.documents()) {
-                tokens += d.tokens().length;
-                assertTrue(d.tokens().length <= LIMITS.maxDocumentTokens(), "document over the limit");
-                for (int t : d.tokens()) assertTrue(t >= 0 && t < model.config().vocabSize(), "token id " + t);
+                tokens += d.ids().length;
+                assertTrue(d.ids().length <= LIMITS.maxDocumentTokens(), "document over the limit");
+                for (int t : d.ids()) assertTrue(t >= 0 && t < model.config().vocabSize(), "token id " + t);
             }
             assertTrue(tokens <= LIMITS.maxJobTokens() && spec.documents().size() <= LIMITS.maxDocuments(), "job over the limits");
             assertTrue(spec.settings().segmentTokens() <= LIMITS.maxSegmentTokens(), "segment over the limit");
