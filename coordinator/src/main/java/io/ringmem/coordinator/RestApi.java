@@ -148,11 +148,11 @@ public final class RestApi {
         } catch (BoundedBody.TooLarge e) {
             throw tooLarge("more than " + maxRequestBytes + " bytes");
         } catch (CharacterCodingException e) {
-            throw new ApiException(400, "malformed JSON: the request body is not valid UTF-8");
+            throw notUtf8();
         } catch (JsonProcessingException e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof BoundedBody.TooLarge) throw tooLarge("more than " + maxRequestBytes + " bytes");
-                if (c instanceof CharacterCodingException) throw new ApiException(400, "malformed JSON: the request body is not valid UTF-8");
+                if (c instanceof CharacterCodingException) throw notUtf8();
             }
             throw refusal(e);
         }
@@ -161,6 +161,10 @@ public final class RestApi {
     private JobRequest parse(JsonParser p) throws IOException {
         if (p.nextToken() == null) throw new ApiException(400, "the request body is empty: send a JSON job (see docs/cluster.md)");
         return json.readValue(p, JobRequest.class);
+    }
+
+    private static ApiException notUtf8() {
+        return new ApiException(400, "malformed JSON: the request body is not valid UTF-8");
     }
 
     private ApiException tooLarge(String size) {
