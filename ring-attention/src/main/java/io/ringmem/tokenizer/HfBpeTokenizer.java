@@ -124,7 +124,9 @@ public final class HfBpeTokenizer implements ContinuationDecoder {
         for (JsonNode t : root.path("added_tokens")) {
             String content = HfJson.requiredText(t, "content", where + ": added token");
             int id = HfJson.integer(t, "id", -1);
-            if (id < 0) throw new RingmemException(where + ": added token '" + content + "' has no valid id");
+            if (id < 0 || id >= HfBpeModel.MAX_ID) {
+                throw new RingmemException(where + ": added token '" + content + "' has no valid id (0.." + (HfBpeModel.MAX_ID - 1) + ")");
+            }
             added.put(id, new AddedToken(id, content, HfJson.bool(t, "special", false),
                     HfJson.bool(t, "normalized", true), HfJson.bool(t, "lstrip", false),
                     HfJson.bool(t, "rstrip", false), HfJson.bool(t, "single_word", false)));

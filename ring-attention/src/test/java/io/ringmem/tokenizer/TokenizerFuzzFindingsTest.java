@@ -59,4 +59,41 @@ class TokenizerFuzzFindingsTest {
                  "model": {"type": "BPE", "vocab": {"a": 0, "!": 1, "aa": 2}, "merges": ["a a"]}}"""
                 .formatted(regex)).getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * Found by review against the fuzz contract (HfTokenizerFuzzTest's budget): the model kept an id-to-token array sized
+     * by the largest vocabulary id, so a 66-byte tokenizer.json with the id 2^24-1 allocated 64 MB.
+     */
+    @Test
+    void sparseVocabularyIdsDoNotSizeAnArray() throws Exception {
+        byte[] json = """
+                {"model": {"type": "BPE", "vocab": {"a": 16777215}, "merges": []}}""".getBytes(StandardCharsets.UTF_8);
+        FuzzContract.check(json.length, e -> false, () -> {
+            HfBpeTokenizer t = HfBpeTokenizer.fromJson(json, "sparse/tokenizer.json");
+            assertTrue(t.decode(new int[] {16777215}).equals("a") && t.vocabSize() == 1 << 24);
+        });
+    }
+
+    /** Found by review: an added token with id 2^31-1 made the vocabulary size (largest id + 1) overflow to negative. */
+    @Test
+    void addedTokenIdsAreBounded() {
+        byte[] json = """
+                {"added_tokens": [{"id": 2147483647, "content": "<s>"}],
+                 "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}}""".getBytes(StandardCharsets.UTF_8);
+        RingmemException e = assertThrows(RingmemException.class, () -> HfBpeTokenizer.fromJson(json, "big/tokenizer.json"));
+        assertTrue(e.getMessage().contains("added token '<s>' has no valid id (0..16777215)"), e.getMessage());
+    }
+
+    /**
+     * HfTokenizerFuzzTest (2-minute run, 16 k executions into the HF target): an {@code unk_token} holding an escaped
+     * newline was quoted into a two-line error. Every RingmemException message is now one line (control characters
+     * escaped in its constructor).
+     */
+    @Test
+    void quotedFileTextStaysOneLine() {
+        byte[] json = """
+                {"model": {"type": "BPE", "vocab": {"a": 0}, "merges": [], "unk_token": "<\\nk>"}}""".getBytes(StandardCharsets.UTF_8);
+        RingmemException e = assertThrows(RingmemException.class, () -> HfBpeTokenizer.fromJson(json, "nl/tokenizer.json"));
+        assertTrue(e.getMessage().equals("nl/tokenizer.json: unk_token '<\\nk>' is not in the vocabulary"), e.getMessage());
+    }
 }
