@@ -4,10 +4,12 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.ringmem.TestData;
 import io.ringmem.api.JobRequest;
 import io.ringmem.fuzz.FuzzContract;
+import io.ringmem.fuzz.SeedMutants;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,6 +45,12 @@ class JobRequestFuzzTest {
     @AfterAll
     static void close() {
         model.close();
+    }
+
+    /** The default suite's share of fuzzing: 2000 deterministic mutants of the seeds, under the same contract. */
+    @Test
+    void holdsOnMutatedSeeds() throws Exception {
+        SeedMutants.run(parsesAndValidates(), 2000, this::parsesAndValidates);
     }
 
     @Timeout(60)

@@ -3,6 +3,8 @@ package io.ringmem.tokenizer;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.ringmem.RingmemException;
 import io.ringmem.fuzz.FuzzContract;
+import io.ringmem.fuzz.SeedMutants;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,6 +21,12 @@ import java.util.stream.Stream;
  */
 class HfTokenizerFuzzTest {
     private static final String TEXT = "Once upon a time, Lily saw a ünïcödé cat 🐈 <s> 123\n\tend</s>";
+
+    /** The default suite's share of fuzzing: 2000 deterministic mutants of the seeds, under the same contract. */
+    @Test
+    void holdsOnMutatedSeeds() throws Exception {
+        SeedMutants.run(loads(), 2000, this::loads);
+    }
 
     @Timeout(60)
     @MethodSource

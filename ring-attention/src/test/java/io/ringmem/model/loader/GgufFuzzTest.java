@@ -3,7 +3,9 @@ package io.ringmem.model.loader;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.ringmem.RingmemException;
 import io.ringmem.fuzz.FuzzContract;
+import io.ringmem.fuzz.SeedMutants;
 import io.ringmem.tokenizer.Tokenizer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,6 +24,12 @@ import java.util.stream.Stream;
  */
 class GgufFuzzTest {
     private static final Path FILE = Path.of("fuzz.gguf");
+
+    /** The default suite's share of fuzzing: 2000 deterministic mutants of the seeds, under the same contract. */
+    @Test
+    void holdsOnMutatedSeeds() throws Exception {
+        SeedMutants.run(loads(), 2000, this::loads);
+    }
 
     @Timeout(60)
     @MethodSource

@@ -3,6 +3,8 @@ package io.ringmem.model.loader;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.ringmem.RingmemException;
 import io.ringmem.fuzz.FuzzContract;
+import io.ringmem.fuzz.SeedMutants;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,6 +23,12 @@ import java.util.stream.Stream;
  */
 class Llama2cCheckpointFuzzTest {
     private static final Path FILE = Path.of("fuzz.bin");
+
+    /** The default suite's share of fuzzing: 2000 deterministic mutants of the seeds, under the same contract. */
+    @Test
+    void holdsOnMutatedSeeds() throws Exception {
+        SeedMutants.run(loads(), 2000, this::loads);
+    }
 
     @Timeout(60)
     @MethodSource

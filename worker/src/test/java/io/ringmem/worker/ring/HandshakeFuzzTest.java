@@ -8,6 +8,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.ringmem.RingmemException;
 import io.ringmem.fuzz.FuzzContract;
+import io.ringmem.fuzz.SeedMutants;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HandshakeFuzzTest {
     private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false);
+
+    /** The default suite's share of fuzzing: 2000 deterministic mutants of the seeds, under the same contract. */
+    @Test
+    void holdsOnMutatedSeeds() throws Exception {
+        SeedMutants.run(readsHello(), 2000, this::readsHello);
+    }
 
     @Timeout(60)
     @MethodSource

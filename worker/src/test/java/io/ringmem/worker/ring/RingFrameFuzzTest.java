@@ -12,7 +12,9 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.ringmem.RingmemException;
 import io.ringmem.fuzz.FuzzContract;
+import io.ringmem.fuzz.SeedMutants;
 import io.ringmem.ring.KvBlock;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,6 +56,12 @@ class RingFrameFuzzTest {
             return false;
         }
     };
+
+    /** The default suite's share of fuzzing: 2000 deterministic mutants of the seeds, under the same contract. */
+    @Test
+    void holdsOnMutatedSeeds() throws Exception {
+        SeedMutants.run(splitsAndDecodes(), 2000, this::splitsAndDecodes);
+    }
 
     @Timeout(60)
     @MethodSource
