@@ -28,6 +28,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -143,14 +146,29 @@ public final class RestApi {
         checkContentType(ctx.req().getContentType());
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxRequestBytes) throw tooLarge(declared + " bytes");
-        try (InputStream in = new BoundedBody(ctx.req().getInputStream(), maxRequestBytes);
-             JsonParser p = json.createParser(in)) {
+        return parse(ctx.req().getInputStream());
+    }
+
+    /**
+     * The job in {@code body}, read at most {@code maxRequestBytes} far.
+     *
+     * @throws ApiException 400 for malformed JSON or a job of the wrong shape, 413 past the limit
+     * @throws IOException when reading the body fails
+     */
+    JobRequest parse(InputStream body) throws IOException {
+        // decoded as strict UTF-8 (what the Content-Type allows): a byte parser would guess UTF-16/32 from zero bytes
+        // and fail on an invalid UTF-32 character with a CharConversionException, which is not a JSON error (a 500)
+        try (InputStream in = new BoundedBody(body, maxRequestBytes);
+             JsonParser p = json.createParser(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()))) {
             return parse(p);
         } catch (BoundedBody.TooLarge e) {
             throw tooLarge("more than " + maxRequestBytes + " bytes");
+        } catch (CharacterCodingException e) {
+            throw notUtf8();
         } catch (JsonProcessingException e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof BoundedBody.TooLarge) throw tooLarge("more than " + maxRequestBytes + " bytes");
+                if (c instanceof CharacterCodingException) throw notUtf8();
             }
             throw refusal(e);
         }
@@ -159,6 +177,10 @@ public final class RestApi {
     private JobRequest parse(JsonParser p) throws IOException {
         if (p.nextToken() == null) throw new ApiException(400, "the request body is empty: send a JSON job (see docs/cluster.md)");
         return json.readValue(p, JobRequest.class);
+    }
+
+    private static ApiException notUtf8() {
+        return new ApiException(400, "malformed JSON: the request body is not valid UTF-8");
     }
 
     private ApiException tooLarge(String size) {

@@ -16,9 +16,12 @@ import java.util.Map;
  * encoding is deterministic); {@code continuing_subword_prefix} and {@code end_of_word_suffix} are rejected.
  */
 final class HfBpeModel {
-    private static final int MAX_ID = 1 << 24;
+    /** Token ids are below this (a vocabulary of 16M entries; larger ids are refused as implausible). */
+    static final int MAX_ID = 1 << 24;
     private final Map<String, Integer> vocab;
-    private final String[] tokenOf;
+    // id -> token: a map, not an array, as ids need not be dense (an array sized by the largest id let a 66-byte
+    // tokenizer.json allocate 64 MB)
+    private final Map<Integer, String> tokenOf;
     private final MergeRanks merges;
     private final boolean byteFallback;
     private final int unk;
@@ -39,8 +42,8 @@ final class HfBpeModel {
         for (int id : vocab.values()) max = Math.max(max, id);
         if (max >= MAX_ID) throw new RingmemException("BPE vocabulary id " + max + " is implausibly large");
         this.maxId = max;
-        this.tokenOf = new String[max + 1];
-        vocab.forEach((token, id) -> tokenOf[id] = token);
+        this.tokenOf = new HashMap<>(vocab.size() * 2);
+        vocab.forEach((token, id) -> tokenOf.put(id, token));
         for (int b = 0; b < 256; b++) byteToken[b] = vocab.getOrDefault(String.format("<0x%02X>", b), -1);
     }
 
@@ -130,7 +133,7 @@ final class HfBpeModel {
 
     /** The token string of {@code id}, or null when the vocabulary has no such id. */
     String token(int id) {
-        return id >= 0 && id < tokenOf.length ? tokenOf[id] : null;
+        return tokenOf.get(id);
     }
 
     Integer id(String token) {

@@ -1,5 +1,6 @@
 package io.ringmem.tokenizer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.RingmemException;
@@ -89,9 +90,29 @@ public final class HfBpeTokenizer implements ContinuationDecoder {
      */
     public static HfBpeTokenizer fromFile(Path tokenizerJson, Path tokenizerConfigJson) {
         JsonNode root = readJson(tokenizerJson);
-        String where = tokenizerJson.toString();
         JsonNode config = tokenizerConfigJson != null && Files.exists(tokenizerConfigJson)
                 ? readJson(tokenizerConfigJson) : null;
+        return fromTree(root, config, tokenizerJson.toString());
+    }
+
+    /**
+     * {@link #fromFile} on the bytes of a {@code tokenizer.json} (no {@code tokenizer_config.json}); {@code where} names
+     * the source in errors.
+     *
+     * @throws RingmemException when the bytes are not JSON or the tokenizer uses an unsupported component
+     */
+    static HfBpeTokenizer fromJson(byte[] tokenizerJson, String where) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(tokenizerJson);
+        } catch (IOException e) {
+            throw new RingmemException("cannot read tokenizer file " + where + ": " + describe(e), e);
+        }
+        if (root == null) throw new RingmemException(where + ": empty tokenizer file");
+        return fromTree(root, null, where);
+    }
+
+    private static HfBpeTokenizer fromTree(JsonNode root, JsonNode config, String where) {
         if (!root.isObject() || !root.has("model")) throw new RingmemException(where + ": no 'model' object");
         HfBpeModel model = HfBpeModel.parse(root.get("model"), where);
         HfNormalizer normalizer = HfNormalizer.parse(root.get("normalizer"), where);
@@ -103,7 +124,9 @@ public final class HfBpeTokenizer implements ContinuationDecoder {
         for (JsonNode t : root.path("added_tokens")) {
             String content = HfJson.requiredText(t, "content", where + ": added token");
             int id = HfJson.integer(t, "id", -1);
-            if (id < 0) throw new RingmemException(where + ": added token '" + content + "' has no valid id");
+            if (id < 0 || id >= HfBpeModel.MAX_ID) {
+                throw new RingmemException(where + ": added token '" + content + "' has no valid id (0.." + (HfBpeModel.MAX_ID - 1) + ")");
+            }
             added.put(id, new AddedToken(id, content, HfJson.bool(t, "special", false),
                     HfJson.bool(t, "normalized", true), HfJson.bool(t, "lstrip", false),
                     HfJson.bool(t, "rstrip", false), HfJson.bool(t, "single_word", false)));
@@ -193,8 +216,15 @@ public final class HfBpeTokenizer implements ContinuationDecoder {
         try {
             return new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new RingmemException("cannot read tokenizer file " + file + ": " + e.getMessage(), e);
+            throw new RingmemException("cannot read tokenizer file " + file + ": " + describe(e), e);
         }
+    }
+
+    /** One line: Jackson's message without its source excerpt. */
+    private static String describe(IOException e) {
+        String m = e instanceof JsonProcessingException j && j.getOriginalMessage() != null ? j.getOriginalMessage()
+                : String.valueOf(e.getMessage());
+        return m.replace('\r', ' ').replace('\n', ' ');
     }
 
     /** A special-token setting: a string, or an object with {@code content}; null when absent. */

@@ -99,10 +99,13 @@ interface HfPreTokenizer {
                     : Pattern.compile(node.path("pattern").path("Regex").asText(), Pattern.UNICODE_CHARACTER_CLASS);
         } catch (PatternSyntaxException e) {
             throw new RingmemException(here + ": regex not supported by java.util.regex: " + e.getDescription());
+        } catch (StackOverflowError e) { // the compiler recurses per nesting level
+            throw new RingmemException(here + ": regex nests too deeply");
         }
         String behavior = HfJson.text(node, "behavior");
-        if ("Isolated".equals(behavior)) return (text, first, out) -> RegexSplitter.isolate(pattern, text, out);
-        if ("Removed".equals(behavior)) return (text, first, out) -> RegexSplitter.remove(pattern, text, out);
+        // the pattern comes from the file: matched with a step budget (RegexSplitter.bounded), so it cannot hang encoding
+        if ("Isolated".equals(behavior)) return (text, first, out) -> RegexSplitter.isolate(pattern, RegexSplitter.bounded(text), out);
+        if ("Removed".equals(behavior)) return (text, first, out) -> RegexSplitter.remove(pattern, RegexSplitter.bounded(text), out);
         throw new RingmemException(here + ": unsupported behavior '" + behavior + "' (only Isolated and Removed)");
     }
 }

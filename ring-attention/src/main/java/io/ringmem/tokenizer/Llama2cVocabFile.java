@@ -28,6 +28,23 @@ record Llama2cVocabFile(String[] pieces, float[] scores, int maxTokenLength) {
         } catch (IOException e) {
             throw new RingmemException("cannot read tokenizer file " + file + ": " + e, e);
         }
+        return parse(file, bytes, vocabSize);
+    }
+
+    /**
+     * {@link #read} on the file's bytes; {@code file} only names it in errors.
+     *
+     * @throws RingmemException when the bytes are too short or malformed for {@code vocabSize}
+     */
+    static Llama2cVocabFile parse(Path file, byte[] bytes, int vocabSize) {
+        if (vocabSize <= 0) {
+            throw new RingmemException("tokenizer file " + file + ": vocabulary size must be positive, got " + vocabSize);
+        }
+        // every entry takes at least 8 bytes: refuse a vocabulary the file cannot hold before sizing arrays by it
+        if (vocabSize > (bytes.length - 4L) / 8) {
+            throw new RingmemException("tokenizer file " + file + " is truncated: " + bytes.length + " bytes cannot hold "
+                    + vocabSize + " tokens (at least " + (4 + 8L * vocabSize) + " bytes)");
+        }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (buf.remaining() < 4) throw truncated(file, "the header", bytes.length);
         int maxLen = buf.getInt();

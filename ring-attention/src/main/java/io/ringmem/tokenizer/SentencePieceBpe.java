@@ -82,7 +82,12 @@ public final class SentencePieceBpe implements ContinuationDecoder {
      * @throws RingmemException naming the file when it cannot be read, is truncated or malformed
      */
     public static SentencePieceBpe fromLlama2c(Path tokBin, int vocabSize) {
-        Llama2cVocabFile file = Llama2cVocabFile.read(tokBin, vocabSize);
+        return fromLlama2c(Llama2cVocabFile.read(tokBin, vocabSize));
+    }
+
+    /** The tokenizer of a parsed llama2.c {@code tokenizer.bin}. */
+    static SentencePieceBpe fromLlama2c(Llama2cVocabFile file) {
+        int vocabSize = file.pieces().length;
         String[] pieces = file.pieces();
         byte[] kind = new byte[pieces.length];
         for (int i = 0; i < pieces.length; i++) {

@@ -50,8 +50,12 @@ public enum GgmlType {
         return "F32, F16, BF16, Q8_0, Q4_0";
     }
 
-    /** Bytes taken by {@code elements} values; {@code elements} must be a multiple of {@link #blockSize}. */
+    /**
+     * Bytes taken by {@code elements} values; {@code elements} must be a multiple of {@link #blockSize}.
+     *
+     * @throws ArithmeticException when the size does not fit a long (a corrupt shape)
+     */
     public long bytesFor(long elements) {
-        return elements / blockSize * blockBytes;
+        return Math.multiplyExact(elements / blockSize, (long) blockBytes);
     }
 }

@@ -49,6 +49,11 @@ final class GgufLoader {
         int dim = requiredInt(arch + ".embedding_length");
         int hidden = requiredUniformInt(arch + ".feed_forward_length");
         int layers = requiredInt(arch + ".block_count");
+        // every layer has 9 tensors: check against the directory before anything is sized by the count
+        if (9L * layers > gguf.tensors().size()) {
+            throw Fail.at(file, arch + ".block_count " + layers + " needs " + 9L * layers + " layer tensors, the file has "
+                    + gguf.tensors().size() + " tensors in all");
+        }
         int heads = requiredUniformInt(arch + ".attention.head_count");
         int kvHeads = meta.containsKey(arch + ".attention.head_count_kv")
                 ? requiredUniformInt(arch + ".attention.head_count_kv") : heads;

@@ -122,7 +122,12 @@ final class SafetensorsFile {
             };
             MemorySegment data = null;
             if (type != null) {
-                long want = type.bytesFor(elements);
+                long want;
+                try {
+                    want = type.bytesFor(elements);
+                } catch (ArithmeticException ex) {
+                    throw Fail.at(file, bad + " has an invalid shape " + t.get("shape") + " (its size overflows)");
+                }
                 if (end - begin != want) {
                     throw Fail.at(file, bad + " spans " + (end - begin) + " bytes but " + dtype + " "
                             + t.get("shape") + " needs " + want);

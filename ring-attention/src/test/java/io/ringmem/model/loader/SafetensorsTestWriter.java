@@ -52,6 +52,10 @@ final class SafetensorsTestWriter {
         Files.write(file, toBytes(entries, metadata));
     }
 
+    byte[] toBytes() throws IOException {
+        return toBytes(entries, metadata);
+    }
+
     /**
      * Writes {@code shards} files into {@code dir}, splitting the tensors in order into near-equal runs, and the
      * index mapping each tensor to its shard. Every shard carries the metadata.
