@@ -55,7 +55,9 @@ final class HazelcastConfigs {
         net.setPort(c.port()).setPortAutoIncrement(false);
         String bind = c.effectiveBindAddress();
         if (!"0.0.0.0".equals(bind)) {
-            net.getInterfaces().setEnabled(true).addInterface(ip(bind)); // Hazelcast matches interfaces by IP only
+            // The address by property, not by <interfaces>: with interfaces enabled Hazelcast's TCP-IP joiner drops every
+            // member address that does not match an interface, so members on other hosts would never be tried.
+            config.setProperty("hazelcast.local.localAddress", ip(bind));
             config.setProperty("hazelcast.socket.bind.any", "false");
         }
         JoinConfig join = net.getJoin();
