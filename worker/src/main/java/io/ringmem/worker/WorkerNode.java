@@ -38,7 +38,7 @@ public final class WorkerNode implements AutoCloseable {
     /** Starts the ring server, joins the cluster and serves health and metrics. Blocks until joined. */
     public static WorkerNode start(WorkerSettings s, LlamaModel model) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        RingTransport transport = TcpRingTransport.start(s.ringHost(), s.ringPort(), s.advertiseHost());
+        RingTransport transport = TcpRingTransport.start(s.ringHost(), s.ringPort(), s.advertiseHost(), s.ringTls());
         HazelcastInstance member = null;
         ServiceHttp http = null;
         try {
