@@ -23,19 +23,25 @@ import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
 import io.ringmem.segment.SegmentedScorer;
 import io.ringmem.store.crypto.ClusterSecret;
+import io.ringmem.worker.ring.RingTls;
+import io.ringmem.worker.ring.TestCerts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -82,13 +88,18 @@ class DistributedSegmentsTest {
 
         /** One worker per entry, each deriving its ring session keys with its own {@link RingKeys}. */
         static Cluster start(RingKeys... keys) {
+            return start(w -> Optional.empty(), keys);
+        }
+
+        /** As {@link #start(RingKeys...)}, worker w's ring with {@code tls.apply(w)}. */
+        static Cluster start(IntFunction<Optional<RingTls>> tls, RingKeys... keys) {
             int n = keys.length;
             List<Worker> workers = new ArrayList<>();
             List<RingTransport> transports = new ArrayList<>();
             InMemoryDocumentStates states = new InMemoryDocumentStates();
             ConcurrentHashMap<String, KvBlockStore> stores = new ConcurrentHashMap<>();
             for (int w = 0; w < n; w++) {
-                RingTransport t = TcpRingTransport.start("127.0.0.1", 0, "127.0.0.1");
+                RingTransport t = TcpRingTransport.start("127.0.0.1", 0, "127.0.0.1", tls.apply(w));
                 transports.add(t);
                 workers.add(new Worker("w" + w, model, 64,
                         doc -> stores.computeIfAbsent(doc, d -> new InMemoryKvBlockStore(loaded.config().layers())),
@@ -164,6 +175,21 @@ class DistributedSegmentsTest {
         }
         try (Cluster c = Cluster.start(shared, RingKeys.derivedFrom(ClusterSecret.of("the ring test's cluster secret, 32 B")))) {
             assertArrayEquals(plain, runDocument(c, "doc", s, 2), 0.0);
+        }
+    }
+
+    @Test
+    void workersWithMutualRingTlsAndASecretScoreAsPlainWorkers(@TempDir Path dir) throws Exception {
+        SegmentConfig s = new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true);
+        double[] plain;
+        try (Cluster c = Cluster.start(3)) {
+            plain = runDocument(c, "doc", s, 3);
+        }
+        TestCerts ca = TestCerts.ca("ring-ca");
+        List<RingTls> tls = List.of(ca.issue(dir, "w0").tls(), ca.issue(dir, "w1").tls(), ca.issue(dir, "w2").tls());
+        RingKeys keys = RingKeys.derivedFrom(ClusterSecret.of("the ring test's cluster secret, 32 B"));
+        try (Cluster c = Cluster.start(w -> Optional.of(tls.get(w)), keys, keys, keys)) {
+            assertArrayEquals(plain, runDocument(c, "doc", s, 3), 0.0);
         }
     }
 

@@ -26,7 +26,7 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A test CA (EC P-256) that issues worker certificates and writes them as PEM files; nothing is committed. */
-final class TestCerts {
+public final class TestCerts {
     private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
     private final String name;
     private final KeyPair keys;
@@ -39,20 +39,20 @@ final class TestCerts {
     }
 
     /** A self-signed CA named {@code name}. */
-    static TestCerts ca(String name) {
+    public static TestCerts ca(String name) {
         KeyPair kp = ecKeys();
         return new TestCerts(name, kp, sign(name, kp, name, kp, true));
     }
 
     /** The files of one worker's identity issued by this CA. */
-    record Identity(Path cert, Path key, Path ca) {
-        RingTls tls() {
+    public record Identity(Path cert, Path key, Path ca) {
+        public RingTls tls() {
             return RingTls.fromPem(cert, key, ca);
         }
     }
 
     /** Issues a worker certificate and writes cert, PKCS#8 key and this CA's certificate under {@code dir}. */
-    Identity issue(Path dir, String worker) {
+    public Identity issue(Path dir, String worker) {
         KeyPair kp = ecKeys();
         X509Certificate leaf = sign(worker, kp, name, keys, false);
         try {
