@@ -4,7 +4,9 @@ import io.ringmem.ring.InMemoryRing;
 import io.ringmem.ring.KvBlock;
 import io.ringmem.ring.RingChannel;
 import io.ringmem.worker.ring.RingServer;
+import io.ringmem.worker.ring.RingServerConfig;
 import io.ringmem.worker.ring.RingSession;
+import io.ringmem.worker.ring.RingTls;
 import io.ringmem.worker.ring.TcpRingChannel;
 
 import java.security.SecureRandom;
@@ -27,7 +29,8 @@ import java.util.function.Consumer;
  * so its MB/s is a hand-off rate, not a copy rate. CPU ms/MiB is the process CPU time (all threads, the
  * benchmark's own included) per MiB delivered: what the transport takes from compute on a busy worker. Session
  * setup is the median time for a fresh session's ranks to open, connect (TCP and the key handshake) and each pass
- * one 1-token block to the next rank: the per-connection cost, paid once per ring session.
+ * one 1-token block to the next rank: the per-connection cost, paid once per ring session. With ring TLS files, every
+ * figure of the TCP ring is measured again over mutual TLS (fresh servers, same blocks) in the same run.
  */
 public final class RingTransportBenchmark {
 
@@ -54,10 +57,15 @@ public final class RingTransportBenchmark {
      * One ring size and block size; {@code tcpOverMemory} is the ratio of the rotation times.
      *
      * @param mibPerBlock k and v of one block in MiB
+     * @param tls         the same over mutual TLS (same servers' settings plus TLS), or null when not measured
      */
     public record Row(int ranks, int tokens, double mibPerBlock, double memoryMsPerRotation, double tcpMsPerRotation,
                       double memoryMBps, double tcpMBps, double tcpOverMemory, double tcpCpuMsPerMib,
-                      double memoryCpuMsPerMib, double tcpSetupMs) {
+                      double memoryCpuMsPerMib, double tcpSetupMs, TlsRow tls) {
+    }
+
+    /** Mutual TLS figures of one row; {@code tlsOverTcp} is the ratio of the rotation times to plain TCP's. */
+    public record TlsRow(double msPerRotation, double mbps, double tlsOverTcp, double cpuMsPerMib, double setupMs) {
     }
 
     /** Fresh sessions timed for {@link Row#tcpSetupMs()} (after as many untimed ones); the median is reported. */
@@ -68,10 +76,15 @@ public final class RingTransportBenchmark {
 
     /** Measures every (ranks, tokens) pair in order, handing each row to {@code onRow} as it is measured. */
     public static List<Row> run(Options o, Consumer<Row> onRow) throws Exception {
+        return run(o, null, onRow);
+    }
+
+    /** As {@link #run(Options, Consumer)}, and each pair also over mutual TLS with {@code tls} when not null. */
+    public static List<Row> run(Options o, RingTls tls, Consumer<Row> onRow) throws Exception {
         List<Row> rows = new ArrayList<>();
         for (int ranks : o.ranks()) {
             for (int tokens : o.tokens()) {
-                Row row = measure(o, ranks, tokens);
+                Row row = measure(o, ranks, tokens, tls);
                 rows.add(row);
                 onRow.accept(row);
             }
@@ -79,38 +92,52 @@ public final class RingTransportBenchmark {
         return rows;
     }
 
-    private static Row measure(Options o, int ranks, int tokens) throws Exception {
+    private static Row measure(Options o, int ranks, int tokens, RingTls tls) throws Exception {
         KvBlock[] locals = new KvBlock[ranks];
         Random rnd = new Random(ranks * 31L + tokens);
         for (int r = 0; r < ranks; r++) locals[r] = randomBlock(rnd, r, tokens, o.kvDim());
-        RingRotation.Sample mem, tcp;
-        double setupMs;
+        RingRotation.Sample mem;
         try (InMemoryRing ring = new InMemoryRing(ranks)) {
             List<RingChannel> chs = new ArrayList<>();
             for (int r = 0; r < ranks; r++) chs.add(ring.channel(r));
             mem = RingRotation.median(chs, locals, o.layers(), o.warmup(), o.reps());
         }
+        Network tcp = network(o, locals, RingServerConfig.of("127.0.0.1", 0), "bench/" + ranks + "/" + tokens);
+        double bytes = (double) ranks * (ranks - 1) * locals[0].byteSize(); // per rotation
+        double mib = bytes / (1 << 20);
+        TlsRow tlsRow = null;
+        if (tls != null) {
+            Network t = network(o, locals, RingServerConfig.of("127.0.0.1", 0).withTls(tls), "bench-tls/" + ranks + "/" + tokens);
+            tlsRow = new TlsRow(t.rotation().seconds() * 1e3, bytes / t.rotation().seconds() / 1e6,
+                    t.rotation().seconds() / tcp.rotation().seconds(), t.rotation().cpuSeconds() * 1e3 / mib, t.setupMs());
+        }
+        return new Row(ranks, tokens, 8.0 * tokens * o.kvDim() / (1 << 20), mem.seconds() * 1e3, tcp.rotation().seconds() * 1e3,
+                bytes / mem.seconds() / 1e6, bytes / tcp.rotation().seconds() / 1e6, tcp.rotation().seconds() / mem.seconds(),
+                tcp.rotation().cpuSeconds() * 1e3 / mib, mem.cpuSeconds() * 1e3 / mib, tcp.setupMs(), tlsRow);
+    }
+
+    private record Network(RingRotation.Sample rotation, double setupMs) {
+    }
+
+    /** Rotations and session setup over one RingServer per rank, all with {@code config}. */
+    private static Network network(Options o, KvBlock[] locals, RingServerConfig config, String session) throws Exception {
+        int ranks = locals.length;
         List<RingServer> servers = new ArrayList<>();
         try {
-            for (int r = 0; r < ranks; r++) servers.add(RingServer.start("127.0.0.1", 0));
+            for (int r = 0; r < ranks; r++) servers.add(RingServer.start(config));
             List<TcpRingChannel> chs = new ArrayList<>();
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             for (int r = 0; r < ranks; r++) {
-                chs.add(servers.get(r).open(new RingSession("bench/" + ranks + "/" + tokens, r, ranks,
+                chs.add(servers.get(r).open(new RingSession(session, r, ranks,
                         servers.get((r + 1) % ranks).advertisedAddress(), Duration.ofSeconds(60), key)));
             }
-            tcp = RingRotation.median(chs, locals, o.layers(), o.warmup(), o.reps());
+            RingRotation.Sample sample = RingRotation.median(chs, locals, o.layers(), o.warmup(), o.reps());
             chs.forEach(TcpRingChannel::close);
-            setupMs = setupMillis(servers, "bench/" + ranks + "/" + tokens + "/setup/");
+            return new Network(sample, setupMillis(servers, session + "/setup/"));
         } finally {
             servers.forEach(RingServer::close);
         }
-        double bytes = (double) ranks * (ranks - 1) * locals[0].byteSize(); // per rotation
-        double mib = bytes / (1 << 20);
-        return new Row(ranks, tokens, 8.0 * tokens * o.kvDim() / (1 << 20), mem.seconds() * 1e3, tcp.seconds() * 1e3,
-                bytes / mem.seconds() / 1e6, bytes / tcp.seconds() / 1e6, tcp.seconds() / mem.seconds(),
-                tcp.cpuSeconds() * 1e3 / mib, mem.cpuSeconds() * 1e3 / mib, setupMs);
     }
 
     /** Median ms for a fresh session: every rank opens, sends a 1-token block to the next and receives one. */

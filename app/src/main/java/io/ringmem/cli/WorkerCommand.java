@@ -6,6 +6,7 @@ import io.ringmem.forward.LlamaModel;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.worker.WorkerNode;
 import io.ringmem.worker.WorkerSettings;
+import io.ringmem.worker.ring.RingTls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,6 +16,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code ringmem worker}: a worker process (docs/cluster.md). Runs until killed or the member shuts down. */
@@ -41,6 +44,16 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "worker name (default: worker-<hz-port>)")
     String name;
 
+    @Option(names = "--ring-tls-cert", paramLabel = "FILE",
+            description = "mutual TLS on the ring: this worker's PEM certificate (with --ring-tls-key and --ring-tls-ca)")
+    Path ringTlsCert;
+
+    @Option(names = "--ring-tls-key", paramLabel = "FILE", description = "PKCS#8 PEM private key of --ring-tls-cert")
+    Path ringTlsKey;
+
+    @Option(names = "--ring-tls-ca", paramLabel = "FILE", description = "PEM CA certificate(s) that issue every worker's ring certificate")
+    Path ringTlsCa;
+
     @Spec
     CommandSpec spec;
 
@@ -50,10 +63,11 @@ final class WorkerCommand implements Callable<Integer> {
         var clusterOptions = cluster.options();
         cluster.warning().ifPresent(err::println);
         String host = advertiseHost != null ? advertiseHost : "0.0.0.0".equals(cluster.bindHost()) ? localHost() : cluster.bindHost();
+        Optional<RingTls> ringTls = ringTls();
         WorkerSettings settings;
         try {
             settings = new WorkerSettings(name != null ? name : "worker-" + cluster.hzPort, model.modelName(), clusterOptions,
-                    cluster.bindHost(), ringPort, host, cluster.httpHost(), httpPort, model.blockTokens);
+                    cluster.bindHost(), ringPort, host, cluster.httpHost(), httpPort, model.blockTokens, ringTls);
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
         }
@@ -68,6 +82,14 @@ final class WorkerCommand implements Callable<Integer> {
             node.awaitShutdown();
         }
         return 0;
+    }
+
+    /** Mutual TLS on the ring when all three files are given; one clear line when only some are. */
+    Optional<RingTls> ringTls() {
+        int given = (ringTlsCert != null ? 1 : 0) + (ringTlsKey != null ? 1 : 0) + (ringTlsCa != null ? 1 : 0);
+        if (given == 0) return Optional.empty();
+        if (given < 3) throw new RingmemException("ring TLS needs all of --ring-tls-cert, --ring-tls-key and --ring-tls-ca");
+        return Optional.of(RingTls.fromPem(ringTlsCert, ringTlsKey, ringTlsCa));
     }
 
     static String localHost() {

@@ -19,6 +19,7 @@ import io.ringmem.store.StoreKvBlockStore;
 import io.ringmem.store.crypto.ClusterSecret;
 import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 import io.ringmem.tokenizer.Tokenizer;
+import io.ringmem.worker.RingKeys;
 import io.ringmem.worker.RingTransport;
 import io.ringmem.worker.TcpRingTransport;
 import io.ringmem.worker.Worker;
@@ -79,7 +80,7 @@ public final class EmbeddedCluster implements AutoCloseable {
                 RingTransport t = TcpRingTransport.start("127.0.0.1", 0, "127.0.0.1");
                 transports.add(t);
                 local.add(new Worker(String.format("worker-%d", w + 1), model, blockTokens, doc -> new StoreKvBlockStore(store, doc),
-                        states, t, meters));
+                        states, t, RingKeys.of(cluster.secret()), meters));
             }
             LocalWorkerGateway gateway = new LocalWorkerGateway(local);
             CoordinatorMetrics metrics = new CoordinatorMetrics(meters);

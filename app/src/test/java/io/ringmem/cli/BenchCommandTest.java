@@ -3,9 +3,24 @@ package io.ringmem.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmem.cli.CliTest.Result;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 
 import static io.ringmem.cli.CliTest.data;
@@ -178,6 +193,31 @@ class BenchCommandTest {
         assertEquals(16, row.get("tokens").asInt());
         assertTrue(row.get("tcpOverMemory").asDouble() > 0 && row.get("tcpMBps").asDouble() > 0, row.toString());
         assertMarkdownRows(table(run(tiny), "# ring transport: kvDim 4"), 3, 2);
+    }
+
+    @Test
+    void transportOverMutualTlsAddsItsColumnsInTheSameRun(@TempDir Path dir) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair kp = g.generateKeyPair();
+        X500Name name = new X500Name("CN=ring bench");
+        Instant now = Instant.now();
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
+                BigInteger.ONE, Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(3600)), name, kp.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+        Base64.Encoder b64 = Base64.getMimeEncoder();
+        Path crt = Files.writeString(dir.resolve("ring.crt"), "-----BEGIN CERTIFICATE-----\n" + b64.encodeToString(cert.getEncoded())
+                + "\n-----END CERTIFICATE-----\n"); // self-signed: its own CA
+        Path key = Files.writeString(dir.resolve("ring.key"), "-----BEGIN PRIVATE KEY-----\n"
+                + b64.encodeToString(kp.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        String[] tiny = {"bench", "transport", "--ranks", "2", "--tokens", "8", "--kv-dim", "4", "--layers", "1", "--warmup", "0",
+            "--reps", "1", "--ring-tls-cert", crt.toString(), "--ring-tls-key", key.toString(), "--ring-tls-ca", crt.toString()};
+        JsonNode row = json(run(append(tiny, "--json")), "transport", 1).get("results").get(0);
+        assertTrue(row.get("tls").get("tlsOverTcp").asDouble() > 0 && row.get("tls").get("mbps").asDouble() > 0, row.toString());
+        List<String> table = table(run(tiny), "# ring transport: kvDim 4");
+        assertMarkdownRows(table, 3, 1);
+        assertTrue(table.get(1).contains("TLS / TCP"), table.get(1));
+        assertOneLineError(run("bench", "transport", "--ring-tls-cert", crt.toString()), "ring TLS needs all of");
     }
 
     @Test

@@ -233,6 +233,10 @@ class CliTest {
             assertOneLineError(run(concat(role, "--model", model, "--cluster-secret", shortSecret.toString())), "too short");
             assertOneLineError(run(concat(role, "--model", model, "--retention", "soon")), "--retention");
         }
+        String pem = dir.resolve("missing.pem").toString();
+        assertOneLineError(run("worker", "--http-port", "-1", "--model", model, "--ring-tls-cert", pem), "ring TLS needs all of");
+        assertOneLineError(run("worker", "--http-port", "-1", "--model", model, "--ring-tls-cert", pem, "--ring-tls-key", pem,
+                "--ring-tls-ca", pem), "cannot read --ring-tls-cert");
         ClusterOptions k8s = new ClusterOptions("ringmem", List.of("127.0.0.1:5701"), 5701, Optional.of("10.1.2.3"),
                 Optional.of(new KubernetesDiscovery("ns", "svc")), "none", 10)
                 .withSecret(ClusterSecret.of("a secret of 32 bytes, not short"));

@@ -80,7 +80,7 @@ class WorkerCallTest {
             handled.incrementAndGet();
             return switch (request) {
                 case ShardTask t -> (R) new ShardResult(t.rank(), "w", t.segmentIds(), new double[t.segmentIds().length],
-                        null, 1, 2, t.sessionKey().length, QuerySums.of(new double[][] {{1, 2}, {3, 4}}, new long[] {5, 6}));
+                        null, 1, 2, t.sessionNonce().length, QuerySums.of(new double[][] {{1, 2}, {3, 4}}, new long[] {5, 6}));
                 case FinalizeTask f -> (R) new FinalizeResult(f.queries().size(), f.end(), f.session());
                 case GenerateTask g -> throw new IllegalStateException("no model for prompt of " + g.promptIds().length);
                 default -> throw new IllegalArgumentException("unexpected " + request);
@@ -94,11 +94,11 @@ class WorkerCallTest {
         assertTrue(codec.cipher().encrypted());
         int[] tokens = {11, 22, 33, 44};
         ShardTask task = new ShardTask("job-1", "doc-1", 0, 7, 0, 1, "zigzag", "127.0.0.1:1", tokens, 0, -1, SETTINGS,
-                true, false, 1000, ShardTask.newSessionKey());
+                true, false, 1000, ShardTask.newSessionNonce());
         WorkerCall call = WorkerCall.of(task, codec);
         ShardResult r = (ShardResult) codec.openReply(call.callId(), submit(call));
         assertArrayEquals(tokens, r.positions());
-        assertEquals(ShardTask.SESSION_KEY_BYTES, r.bytesSent(), "the session key arrived");
+        assertEquals(ShardTask.SESSION_NONCE_BYTES, r.bytesSent(), "the session nonce arrived");
         assertArrayEquals(new long[] {5, 6}, r.queries().counts());
         assertNull(r.hiddenSum());
 
@@ -111,7 +111,7 @@ class WorkerCallTest {
     @Test
     void theSessionKeyAndTokensNeverTravelInClear() {
         TaskCodec codec = TaskCodec.of(coordinator);
-        byte[] key = ShardTask.newSessionKey();
+        byte[] key = ShardTask.newSessionNonce();
         int[] tokens = {0x11223344, 0x55667788, 0x0a0b0c0d, 0x01020304};
         byte[] sealed = codec.sealRequest("call-1", new ShardTask("job-1", "doc-1", 0, 7, 0, 1, "zigzag", "h:1", tokens, 0, -1,
                 SETTINGS, true, false, 1000, key));

@@ -102,7 +102,7 @@ final class SegmentExecutor {
             throws InterruptedException {
         int p = ring.size();
         List<CompletableFuture<ShardResult>> futures = new ArrayList<>(p);
-        byte[] key = ShardTask.newSessionKey(); // one per ring session (this try): only its ranks can join the ring
+        byte[] key = ShardTask.newSessionNonce(); // one per try: its ranks derive the session key from it (and the cluster secret)
         for (int r = 0; r < p; r++) {
             futures.add(gateway.call(ring.get(r), new ShardTask(jobId, documentId, segment, session, r, p, "zigzag",
                     ring.get((r + 1) % p).ringAddress(), segmentIds, start, nextToken, s, true, embed,

@@ -24,18 +24,19 @@ import java.security.SecureRandom;
  * @param scoreTokens   compute per-token NLL
  * @param embed         compute the pooled final hidden state
  * @param stepTimeoutMillis how long a ring step may wait for a neighbour
- * @param sessionKey    the ring session's secret (random, {@link #SESSION_KEY_BYTES} bytes, the same for every rank of
- *                      this try): ring connections prove it before any frame is accepted. It travels only inside
- *                      the task sealed with AES-GCM under the cluster secret ({@code TaskCodec}; in the clear only in a
- *                      development cluster without a secret); {@link #toString} does not show it
+ * @param sessionNonce  the try's random nonce ({@link #SESSION_NONCE_BYTES} bytes, the same for every rank of this try).
+ *                      With a cluster secret each rank derives the ring session key from it
+ *                      ({@code ClusterSecret.ringSessionKey(sessionId, nonce)}), so the key itself never travels; in a
+ *                      development cluster without a secret the nonce is the session key. Ring connections prove the
+ *                      key before any frame is accepted. {@link #toString} does not show it
  */
 public record ShardTask(String jobId, String documentId, int segment, int session, int rank, int ranks,
                         String schedule, String nextAddress, int[] segmentIds, int firstPosition, int nextToken,
                         SegmentConfig settings, boolean scoreTokens, boolean embed, long stepTimeoutMillis,
-                        byte[] sessionKey)
+                        byte[] sessionNonce)
         implements WorkerRequest<ShardResult> {
-    /** Bytes of a session key the coordinator issues. */
-    public static final int SESSION_KEY_BYTES = 32;
+    /** Bytes of a session nonce the coordinator issues. */
+    public static final int SESSION_NONCE_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public ShardTask {
@@ -43,12 +44,12 @@ public record ShardTask(String jobId, String documentId, int segment, int sessio
         if (segment < 0 || session < 0 || firstPosition < 0) throw new IllegalArgumentException("negative segment, session or position");
         if (segmentIds.length < ranks) throw new IllegalArgumentException(ranks + " ranks need at least " + ranks + " tokens");
         if (stepTimeoutMillis <= 0) throw new IllegalArgumentException("stepTimeoutMillis must be > 0");
-        if (sessionKey == null || sessionKey.length < 16) throw new IllegalArgumentException("session key of at least 16 bytes required");
+        if (sessionNonce == null || sessionNonce.length < 16) throw new IllegalArgumentException("session nonce of >= 16 bytes required");
     }
 
-    /** A fresh random session key (SecureRandom, {@link #SESSION_KEY_BYTES} bytes): one per ring session. */
-    public static byte[] newSessionKey() {
-        byte[] key = new byte[SESSION_KEY_BYTES];
+    /** A fresh random session nonce (SecureRandom, {@link #SESSION_NONCE_BYTES} bytes): one per ring session (try). */
+    public static byte[] newSessionNonce() {
+        byte[] key = new byte[SESSION_NONCE_BYTES];
         RANDOM.nextBytes(key);
         return key;
     }

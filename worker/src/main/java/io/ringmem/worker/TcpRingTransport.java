@@ -4,9 +4,11 @@ import io.ringmem.ring.RingChannel;
 import io.ringmem.worker.ring.RingServer;
 import io.ringmem.worker.ring.RingServerConfig;
 import io.ringmem.worker.ring.RingSession;
+import io.ringmem.worker.ring.RingTls;
 import io.ringmem.worker.ring.TcpRingChannel;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** {@link RingTransport} over the worker's Netty {@link RingServer}. */
 public final class TcpRingTransport implements RingTransport {
@@ -22,7 +24,13 @@ public final class TcpRingTransport implements RingTransport {
      * @param advertiseHost host other workers connect to
      */
     public static TcpRingTransport start(String host, int port, String advertiseHost) {
-        return new TcpRingTransport(RingServer.start(RingServerConfig.of(host, port).withAdvertiseHost(advertiseHost)));
+        return start(host, port, advertiseHost, Optional.empty());
+    }
+
+    /** @param tls mutual TLS on every ring connection (empty: plain TCP) */
+    public static TcpRingTransport start(String host, int port, String advertiseHost, Optional<RingTls> tls) {
+        return new TcpRingTransport(RingServer.start(RingServerConfig.of(host, port).withAdvertiseHost(advertiseHost)
+                .withTls(tls.orElse(null))));
     }
 
     @Override

@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -53,16 +54,19 @@ public final class Worker implements RequestHandler {
     private final Function<String, KvBlockStore> blockStores; // documentId → its stored blocks
     private final DocumentStates states;
     private final RingTransport transport;
+    private final RingKeys ringKeys;
     private final WorkerMetrics metrics;
 
+    /** @param ringKeys how a shard task's nonce becomes its ring session key (derived from the cluster secret, if any) */
     public Worker(String name, LlamaModel model, int blockTokens, Function<String, KvBlockStore> blockStores,
-                  DocumentStates states, RingTransport transport, MeterRegistry registry) {
+                  DocumentStates states, RingTransport transport, RingKeys ringKeys, MeterRegistry registry) {
         this.name = name;
         this.model = model;
         this.blockTokens = blockTokens;
         this.blockStores = blockStores;
         this.states = states;
         this.transport = transport;
+        this.ringKeys = Objects.requireNonNull(ringKeys, "ringKeys");
         this.metrics = new WorkerMetrics(registry);
     }
 
@@ -109,7 +113,7 @@ public final class Worker implements RequestHandler {
         double[] nllByOffset = new double[n]; // written by the rank's thread only
         Arrays.fill(nllByOffset, Double.NaN);
         CountingChannel channel = new CountingChannel(transport.open(t.sessionId(), t.rank(), t.ranks(), t.nextAddress(),
-                run.stepTimeout(), t.sessionKey(), maxBlockFrameBytes(run, n)));
+                run.stepTimeout(), ringKeys.sessionKey(t.sessionId(), t.sessionNonce()), maxBlockFrameBytes(run, n)));
         RankPrefill.Output out;
         try {
             out = new RankPrefill(model, run).run(ids, first, extra, channel,

@@ -38,7 +38,7 @@ public final class WorkerNode implements AutoCloseable {
     /** Starts the ring server, joins the cluster and serves health and metrics. Blocks until joined. */
     public static WorkerNode start(WorkerSettings s, LlamaModel model) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        RingTransport transport = TcpRingTransport.start(s.ringHost(), s.ringPort(), s.advertiseHost());
+        RingTransport transport = TcpRingTransport.start(s.ringHost(), s.ringPort(), s.advertiseHost(), s.ringTls());
         HazelcastInstance member = null;
         ServiceHttp http = null;
         try {
@@ -50,7 +50,7 @@ public final class WorkerNode implements AutoCloseable {
                     ClusterNames.ATTR_MODEL, s.modelName()), context));
             HazelcastMemoryStore store = new HazelcastMemoryStore(s.cluster().storeConfig(), member);
             Worker worker = new Worker(s.name(), model, s.blockTokens(), doc -> new StoreKvBlockStore(store, doc),
-                    new HazelcastDocumentStates(member), transport, metrics);
+                    new HazelcastDocumentStates(member), transport, RingKeys.of(s.cluster().secret()), metrics);
             member.getUserContext().put(RequestHandler.CONTEXT_KEY, worker); // the member copied the config's map at start
             HazelcastInstance joined = member;
             if (s.httpPort() >= 0) {

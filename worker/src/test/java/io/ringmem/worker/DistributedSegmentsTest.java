@@ -22,19 +22,26 @@ import io.ringmem.segment.QuerySums;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
 import io.ringmem.segment.SegmentedScorer;
+import io.ringmem.store.crypto.ClusterSecret;
+import io.ringmem.worker.ring.RingTls;
+import io.ringmem.worker.ring.TestCerts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -74,16 +81,29 @@ class DistributedSegmentsTest {
     private record Cluster(List<Worker> workers, List<RingTransport> transports, InMemoryDocumentStates states,
                            ConcurrentHashMap<String, KvBlockStore> stores) implements AutoCloseable {
         static Cluster start(int n) {
+            RingKeys[] keys = new RingKeys[n];
+            Arrays.fill(keys, RingKeys.plain());
+            return start(keys);
+        }
+
+        /** One worker per entry, each deriving its ring session keys with its own {@link RingKeys}. */
+        static Cluster start(RingKeys... keys) {
+            return start(w -> Optional.empty(), keys);
+        }
+
+        /** As {@link #start(RingKeys...)}, worker w's ring with {@code tls.apply(w)}. */
+        static Cluster start(IntFunction<Optional<RingTls>> tls, RingKeys... keys) {
+            int n = keys.length;
             List<Worker> workers = new ArrayList<>();
             List<RingTransport> transports = new ArrayList<>();
             InMemoryDocumentStates states = new InMemoryDocumentStates();
             ConcurrentHashMap<String, KvBlockStore> stores = new ConcurrentHashMap<>();
             for (int w = 0; w < n; w++) {
-                RingTransport t = TcpRingTransport.start("127.0.0.1", 0, "127.0.0.1");
+                RingTransport t = TcpRingTransport.start("127.0.0.1", 0, "127.0.0.1", tls.apply(w));
                 transports.add(t);
                 workers.add(new Worker("w" + w, model, 64,
                         doc -> stores.computeIfAbsent(doc, d -> new InMemoryKvBlockStore(loaded.config().layers())),
-                        states, t, new SimpleMeterRegistry()));
+                        states, t, keys[w], new SimpleMeterRegistry()));
             }
             return new Cluster(workers, transports, states, stores);
         }
@@ -111,7 +131,7 @@ class DistributedSegmentsTest {
                 int[] segIds = Arrays.copyOfRange(ids, start, end);
                 int next = end < ids.length ? ids[end] : -1;
                 List<CompletableFuture<ShardResult>> fs = new ArrayList<>();
-                byte[] key = ShardTask.newSessionKey();
+                byte[] key = ShardTask.newSessionNonce();
                 for (int r = 0; r < p; r++) {
                     ShardTask t = new ShardTask("job", doc, seg, 7, r, p, "zigzag", c.workers().get((r + 1) % p).ringAddress(),
                             segIds, start, next, s, true, false, 30_000, key);
@@ -142,6 +162,58 @@ class DistributedSegmentsTest {
             assertArrayEquals(expected.nll(), nll, 0.0);
             assertEquals(5, c.states().latest("doc").orElseThrow().segmentsDone());
             assertEquals(0, c.states().shardCount(), "finalize must drop the shards");
+        }
+    }
+
+    @Test
+    void workersSharingAClusterSecretDeriveTheRingKeysAndScoreAsWithout() throws Exception {
+        SegmentConfig s = new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true);
+        RingKeys shared = RingKeys.derivedFrom(ClusterSecret.of("the ring test's cluster secret, 32 B"));
+        double[] plain;
+        try (Cluster c = Cluster.start(2)) {
+            plain = runDocument(c, "doc", s, 2);
+        }
+        try (Cluster c = Cluster.start(shared, RingKeys.derivedFrom(ClusterSecret.of("the ring test's cluster secret, 32 B")))) {
+            assertArrayEquals(plain, runDocument(c, "doc", s, 2), 0.0);
+        }
+    }
+
+    @Test
+    void workersWithMutualRingTlsAndASecretScoreAsPlainWorkers(@TempDir Path dir) throws Exception {
+        SegmentConfig s = new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true);
+        double[] plain;
+        try (Cluster c = Cluster.start(3)) {
+            plain = runDocument(c, "doc", s, 3);
+        }
+        TestCerts ca = TestCerts.ca("ring-ca");
+        List<RingTls> tls = List.of(ca.issue(dir, "w0").tls(), ca.issue(dir, "w1").tls(), ca.issue(dir, "w2").tls());
+        RingKeys keys = RingKeys.derivedFrom(ClusterSecret.of("the ring test's cluster secret, 32 B"));
+        try (Cluster c = Cluster.start(w -> Optional.of(tls.get(w)), keys, keys, keys)) {
+            assertArrayEquals(plain, runDocument(c, "doc", s, 3), 0.0);
+        }
+    }
+
+    @Test
+    void aWorkerWithAnotherSecretOrNoneIsRefusedByTheRing() {
+        SegmentConfig s = new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true);
+        RingKeys ours = RingKeys.derivedFrom(ClusterSecret.of("the ring test's cluster secret, 32 B"));
+        for (RingKeys stranger : List.of(RingKeys.derivedFrom(ClusterSecret.of("a stranger's secret, also 32 bytes")),
+                RingKeys.plain())) {
+            try (Cluster c = Cluster.start(ours, stranger)) {
+                byte[] nonce = ShardTask.newSessionNonce();
+                List<CompletableFuture<ShardResult>> fs = new ArrayList<>();
+                for (int r = 0; r < 2; r++) {
+                    ShardTask t = new ShardTask("job", "d", 0, 1, r, 2, "zigzag", c.workers().get(1 - r).ringAddress(),
+                            Arrays.copyOf(ids, 128), 0, ids[128], s, true, false, 5_000, nonce);
+                    Worker w = c.workers().get(r);
+                    fs.add(CompletableFuture.supplyAsync(() -> w.handle(t)));
+                }
+                for (CompletableFuture<ShardResult> f : fs) {
+                    ExecutionException e = assertThrows(ExecutionException.class, f::get, stranger.toString());
+                    assertInstanceOf(RingmemException.class, e.getCause());
+                    assertTrue(e.getCause().getMessage().contains("handshake"), e.getCause().getMessage());
+                }
+            }
         }
     }
 
@@ -225,7 +297,7 @@ class DistributedSegmentsTest {
         SegmentConfig s = new SegmentConfig(128, 4, 32, 32, "int8", 2, 0, true);
         try (Cluster c = Cluster.start(1)) {
             ShardTask later = new ShardTask("job", "orphan", 2, 1, 0, 1, "zigzag", c.workers().get(0).ringAddress(),
-                    Arrays.copyOf(ids, 128), 256, -1, s, true, false, 5_000, ShardTask.newSessionKey());
+                    Arrays.copyOf(ids, 128), 256, -1, s, true, false, 5_000, ShardTask.newSessionNonce());
             RingmemException e = assertThrows(RingmemException.class, () -> c.workers().get(0).handle(later));
             assertTrue(e.getMessage().contains("'orphan' after segment 1"), e.getMessage());
             RingmemException f = assertThrows(RingmemException.class,
@@ -241,7 +313,7 @@ class DistributedSegmentsTest {
             String deadAddress = c.workers().get(1).ringAddress();
             c.transports().get(1).close(); // worker 1 is gone
             ShardTask t = new ShardTask("job", "d", 0, 1, 0, 2, "zigzag", deadAddress, Arrays.copyOf(ids, 128), 0, ids[128], s,
-                    true, false, 5_000, ShardTask.newSessionKey());
+                    true, false, 5_000, ShardTask.newSessionNonce());
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> CompletableFuture.supplyAsync(() -> c.workers().get(0).handle(t)).get());
             assertInstanceOf(RingmemException.class, e.getCause());

@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * A deployment's cluster secret ({@code --cluster-secret FILE}) and what derives from it: the Hazelcast cluster
- * name, the store key and its key id. Derivation is HKDF-SHA256 (RFC 5869; extract with a fixed salt, expand with
- * a distinct label per purpose), so knowing one derived value reveals nothing about the others or the secret.
+ * name, the store key and its key id, and the ring's session keys. Derivation is HKDF-SHA256 (RFC 5869; extract with
+ * a fixed salt, expand with a distinct label per purpose), so knowing one derived value reveals nothing about the
+ * others or the secret.
  *
  * <p>The file holds one secret per non-blank line (surrounding whitespace trimmed, at least
  * {@value #MIN_SECRET_BYTES} bytes each, e.g. {@code openssl rand -hex 32}). The first line is the current secret:
@@ -88,6 +89,29 @@ public final class ClusterSecret {
      */
     public String clusterName(String base) {
         return base + "-" + HexFormat.of().formatHex(derive(secrets.getFirst(), "ringmem cluster-name v1", 8));
+    }
+
+    /**
+     * The session key of one ring session: HMAC-SHA256(ring key, UTF-8 session id ‖ 0x00 ‖ nonce), where the ring key
+     * is HKDF(current secret, "ringmem ring-key v1"). Every rank of a session derives the same key from the session id
+     * and the per-try nonce the coordinator sends; a process with another secret derives another key, so its ring
+     * handshake is refused. Only the current secret is used: during a rotation, ranks must share the same first line.
+     *
+     * @param sessionId the ring session id (job/document/segment/session)
+     * @param nonce     the try's random nonce (at least 16 bytes)
+     * @return 32 key bytes
+     */
+    public byte[] ringSessionKey(String sessionId, byte[] nonce) {
+        if (nonce == null || nonce.length < 16) throw new IllegalArgumentException("ring nonce of at least 16 bytes required");
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(derive(secrets.getFirst(), "ringmem ring-key v1", 32), "HmacSHA256"));
+            mac.update(sessionId.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return mac.doFinal(nonce);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     /** Key ids (non-zero) and AES-256 keys of every secret, current first. */

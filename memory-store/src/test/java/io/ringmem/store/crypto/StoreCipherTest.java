@@ -118,6 +118,21 @@ class StoreCipherTest {
     }
 
     @Test
+    void ringSessionKeysAreDeterministicPerSecretSessionAndNonce() {
+        byte[] nonce = new byte[32];
+        byte[] other = nonce.clone();
+        other[31] = 1;
+        byte[] key = SECRET.ringSessionKey("job/doc/0/7", nonce);
+        assertEquals(32, key.length);
+        assertArrayEquals(key, ClusterSecret.of("correct horse battery staple 42").ringSessionKey("job/doc/0/7", nonce));
+        assertFalse(Arrays.equals(key, OTHER.ringSessionKey("job/doc/0/7", nonce)), "another secret");
+        assertFalse(Arrays.equals(key, SECRET.ringSessionKey("job/doc/0/8", nonce)), "another session");
+        assertFalse(Arrays.equals(key, SECRET.ringSessionKey("job/doc/0/7", other)), "another try's nonce");
+        assertFalse(Arrays.equals(key, nonce), "the nonce is not the key");
+        assertThrows(IllegalArgumentException.class, () -> SECRET.ringSessionKey("job/doc/0/7", new byte[8]));
+    }
+
+    @Test
     void secretFileErrorsAreOneLine() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> ClusterSecret.of("short"));
         Path empty = Files.writeString(dir.resolve("empty"), "\n  \n");

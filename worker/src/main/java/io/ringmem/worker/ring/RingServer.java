@@ -219,6 +219,7 @@ public final class RingServer implements AutoCloseable {
             return;
         }
         connections.add(ch);
+        if (config.tls() != null) ch.pipeline().addLast(config.tls().acceptor(ch.alloc())); // TLS first, the HMAC handshake inside
         ch.pipeline().addLast(new AcceptorHandshake(this, authenticated));
     }
 
@@ -272,6 +273,7 @@ public final class RingServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
+                        if (config.tls() != null) ch.pipeline().addLast(config.tls().connector(ch.alloc(), target));
                         ch.pipeline().addLast(new ConnectorHandshake(session, advertised, authenticated, handshake), handler);
                     }
                 })

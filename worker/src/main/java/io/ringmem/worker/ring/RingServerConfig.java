@@ -20,10 +20,11 @@ import java.time.Duration;
  *                            the longest compute between two blocks (and between the last block and END); positive
  * @param maxUnauthenticated  accepted connections still in the handshake at once; more are closed on accept
  * @param maxConnections      accepted connections at once, authenticated or not; more are closed on accept
+ * @param tls                 mutual TLS on every ring connection, or null for plain TCP (the default)
  */
 public record RingServerConfig(String host, int port, String advertiseHost, int ioThreads, int maxFrameBytes,
                                Duration unopenedSessionTtl, Duration handshakeTimeout, Duration idleTimeout,
-                               int maxUnauthenticated, int maxConnections) {
+                               int maxUnauthenticated, int maxConnections, RingTls tls) {
     /** 1 GiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 30;
     public static final Duration DEFAULT_UNOPENED_SESSION_TTL = Duration.ofMinutes(2);
@@ -53,43 +54,49 @@ public record RingServerConfig(String host, int port, String advertiseHost, int 
     public static RingServerConfig of(String host, int port) {
         return new RingServerConfig(host, port, null, Math.min(2, Runtime.getRuntime().availableProcessors()),
                 DEFAULT_MAX_FRAME_BYTES, DEFAULT_UNOPENED_SESSION_TTL, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-                DEFAULT_MAX_UNAUTHENTICATED, DEFAULT_MAX_CONNECTIONS);
+                DEFAULT_MAX_UNAUTHENTICATED, DEFAULT_MAX_CONNECTIONS, null);
     }
 
     public RingServerConfig withAdvertiseHost(String h) {
         return new RingServerConfig(host, port, h, ioThreads, maxFrameBytes, unopenedSessionTtl, handshakeTimeout, idleTimeout,
-                maxUnauthenticated, maxConnections);
+                maxUnauthenticated, maxConnections, tls);
     }
 
     public RingServerConfig withIoThreads(int n) {
         return new RingServerConfig(host, port, advertiseHost, n, maxFrameBytes, unopenedSessionTtl, handshakeTimeout, idleTimeout,
-                maxUnauthenticated, maxConnections);
+                maxUnauthenticated, maxConnections, tls);
     }
 
     public RingServerConfig withMaxFrameBytes(int bytes) {
         return new RingServerConfig(host, port, advertiseHost, ioThreads, bytes, unopenedSessionTtl, handshakeTimeout, idleTimeout,
-                maxUnauthenticated, maxConnections);
+                maxUnauthenticated, maxConnections, tls);
     }
 
     public RingServerConfig withUnopenedSessionTtl(Duration ttl) {
         return new RingServerConfig(host, port, advertiseHost, ioThreads, maxFrameBytes, ttl, handshakeTimeout, idleTimeout,
-                maxUnauthenticated, maxConnections);
+                maxUnauthenticated, maxConnections, tls);
     }
 
     public RingServerConfig withHandshakeTimeout(Duration d) {
         return new RingServerConfig(host, port, advertiseHost, ioThreads, maxFrameBytes, unopenedSessionTtl, d, idleTimeout,
-                maxUnauthenticated, maxConnections);
+                maxUnauthenticated, maxConnections, tls);
     }
 
     public RingServerConfig withIdleTimeout(Duration d) {
         return new RingServerConfig(host, port, advertiseHost, ioThreads, maxFrameBytes, unopenedSessionTtl, handshakeTimeout, d,
-                maxUnauthenticated, maxConnections);
+                maxUnauthenticated, maxConnections, tls);
     }
 
     /** Caps on accepted connections: {@code unauthenticated} still in the handshake, {@code total} in all. */
     public RingServerConfig withConnectionCaps(int unauthenticated, int total) {
         return new RingServerConfig(host, port, advertiseHost, ioThreads, maxFrameBytes, unopenedSessionTtl, handshakeTimeout,
-                idleTimeout, unauthenticated, total);
+                idleTimeout, unauthenticated, total, tls);
+    }
+
+    /** Mutual TLS on every ring connection ({@code null}: plain TCP). */
+    public RingServerConfig withTls(RingTls t) {
+        return new RingServerConfig(host, port, advertiseHost, ioThreads, maxFrameBytes, unopenedSessionTtl, handshakeTimeout,
+                idleTimeout, maxUnauthenticated, maxConnections, t);
     }
 
     private static void requirePositive(Duration d, String what) {

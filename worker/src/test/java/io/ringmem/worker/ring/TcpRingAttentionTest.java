@@ -12,9 +12,11 @@ import io.ringmem.ring.ShardSchedule;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +111,28 @@ class TcpRingAttentionTest {
             List<RankResult> actual = TestRing.runRanks(ranks, r -> runRank(chs.get(r), in, causal));
             TestRing.closeAll(chs);
             assertSame(expected, actual);
+            for (TcpRingChannel ch : chs) assertEquals(null, ch.failure());
+        }
+    }
+
+    @ParameterizedTest(name = "P={0}")
+    @CsvSource({"2", "3"})
+    void mutualTlsRingIsBitIdenticalToPlainTcp(int ranks, @TempDir Path dir) throws Exception {
+        Inputs in = Inputs.random(2000 + ranks, 61);
+        List<RankResult> plain;
+        try (TestRing ring = new TestRing(ranks)) {
+            List<TcpRingChannel> chs = ring.open("plain", STEP);
+            plain = TestRing.runRanks(ranks, r -> runRank(chs.get(r), in, true));
+            TestRing.closeAll(chs);
+        }
+        TestCerts ca = TestCerts.ca("ring-ca");
+        List<RingServerConfig> configs = new ArrayList<>();
+        for (int r = 0; r < ranks; r++) configs.add(RingServerConfig.of("127.0.0.1", 0).withTls(ca.issue(dir, "w" + r).tls()));
+        try (TestRing ring = new TestRing(configs)) {
+            List<TcpRingChannel> chs = ring.open("tls", STEP);
+            List<RankResult> tls = TestRing.runRanks(ranks, r -> runRank(chs.get(r), in, true));
+            TestRing.closeAll(chs);
+            assertSame(plain, tls);
             for (TcpRingChannel ch : chs) assertEquals(null, ch.failure());
         }
     }

@@ -40,6 +40,11 @@ final class TestRing implements AutoCloseable {
         for (int r = 0; r < ranks; r++) servers.add(RingServer.start(config));
     }
 
+    /** One server per config, in rank order. */
+    TestRing(List<RingServerConfig> configs) {
+        for (RingServerConfig c : configs) servers.add(RingServer.start(c));
+    }
+
     RingServer server(int rank) {
         return servers.get(rank);
     }
