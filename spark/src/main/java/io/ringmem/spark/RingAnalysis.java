@@ -66,7 +66,8 @@ final class RingAnalysis {
             embedding = new float[pooled.length];
             for (int d = 0; d < embedding.length; d++) embedding[d] = (float) (pooled[d] / n);
         }
-        return DocumentOutcome.of(first.id(), n, nll, 1, 0, 1.0, spec.tokenNll(), embedding);
+        return DocumentOutcome.of(first.id(), n, nll, first.segments(), first.storeBytes(), first.compressionRatio(), spec.tokenNll(),
+                embedding);
     }
 
     /** Partition r holds rank r's copy of every document. */
