@@ -30,8 +30,10 @@ import java.util.List;
  * port), learns the other ranks' addresses and rank 0's 32-byte session key through {@code allGather}, then runs every
  * document of its partition (the same documents, in the same order, on every rank) as rank r of an exact
  * sequence-parallel prefill ({@link RankPrefill} over the worker's {@link TcpRingTransport}), one ring session per
- * document. A rank that fails aborts its session (the neighbours fail promptly) and fails the task; Spark then
- * retries the whole barrier stage.
+ * document. Documents longer than {@code segmentTokens} run in segments instead ({@link RingSegments}): if the partition
+ * has any, rank 0 starts the stage's Hazelcast member and the other ranks connect to it ({@link RingStore}). A rank
+ * that fails aborts its session (the neighbours fail promptly) and fails the task; Spark then retries the whole
+ * barrier stage.
  *
  * <p>The key travels through Spark's RPC (driver and executors): it is as secret as that channel is
  * ({@code spark.authenticate}, {@code spark.network.crypto.enabled}). Ring peers must prove it before any block
