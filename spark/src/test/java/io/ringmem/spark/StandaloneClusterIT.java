@@ -1,6 +1,11 @@
 package io.ringmem.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ringmem.forward.RunConfig;
+import io.ringmem.ring.ShardSchedule;
+import io.ringmem.segment.InMemoryKvBlockStore;
+import io.ringmem.segment.SegmentScoreResult;
+import io.ringmem.segment.SegmentedScorer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -13,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the code shipped to the executors only as {@code target/ringmem-spark.jar}. {@code AnalyzeJob} submitted through
  * {@code SparkSubmit} (its own driver JVM; text files in, Parquet out, local execution in segment mode) equals the same
  * documents analyzed in this JVM, exactly; then, from a session in this JVM, the ring execution across the two executor
- * JVMs equals one rank (1e-5) and the Hugging Face reference (1e-4).
+ * JVMs equals one rank (1e-5) and the Hugging Face reference (1e-4); in segment mode (the stage's Hazelcast member in
+ * one executor JVM, a client in the other) it equals the in-process segmented scorer bit for bit.
  */
 class StandaloneClusterIT {
     private static final StructType ROWS = DataTypes.createStructType(List.of(
@@ -129,5 +136,29 @@ class StandaloneClusterIT {
             assertEquals(expected.nll()[i], nll.get(i), 1e-5, "nll " + i);
             assertEquals(ref.get("nll").get(i).asDouble(), nll.get(i), 1e-4, "reference nll " + i);
         }
+    }
+
+    @Test
+    void ringSegmentsAcrossTwoExecutorJvmsEqualTheInProcessScorer() throws Exception {
+        int[] ids = SparkTests.ints(SparkTests.reference().get("ids")); // 512 tokens: 4 segments of 128
+        Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create("ref", SparkTests.boxed(ids))), ROWS);
+        RingmemAnalysis ring = RingmemSpark.score(df).tokensColumn("ids").model(SparkTests.tinyStories()).threads(1).tokenNll(true)
+                .segmentTokens(128).kvBlockTokens(32).kvCodec("int8").retrieveTopK(2).execution(Execution.RING).ringSize(2);
+        Row r;
+        try {
+            r = ring.run().collectAsList().get(0);
+        } catch (RuntimeException e) {
+            throw new AssertionError("ring job failed; cluster logs:\n" + cluster.logs(), e);
+        }
+        AnalysisSpec spec = ring.spec(); // the blocks lived in a Hazelcast member in one executor JVM, a client in the other
+        SegmentScoreResult expected = new SegmentedScorer(ExecutorModels.get(spec).llama(), new RunConfig(2, ShardSchedule.ZIGZAG,
+                spec.blockTokens(), Duration.ofMinutes(1)), spec.segment(), new InMemoryKvBlockStore(ExecutorModels.get(spec).llama()
+                .config().layers())).score(ids, x -> { });
+        assertNull(r.getAs("error"));
+        assertEquals(4, (int) r.getAs("segments"));
+        assertEquals(expected.meanNll(), r.<Double>getAs("meanNll"), 0.0);
+        assertEquals(expected.storeBytes(), (long) r.getAs("storeBytes"));
+        List<Float> nll = r.getList(r.fieldIndex("nll"));
+        for (int i = 0; i < nll.size(); i++) assertEquals((float) expected.nll()[i], nll.get(i), 0f, "nll " + i);
     }
 }
