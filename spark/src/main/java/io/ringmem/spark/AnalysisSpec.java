@@ -22,10 +22,11 @@ import java.util.Locale;
  * @param blockTokens       tokens per batched matmul
  * @param ringSize          P, the executors (barrier tasks) one document is spread over in the ring execution
  * @param service           the coordinator of the service execution, null otherwise
+ * @param hub               where local and ring executions find {@code hf:} models; null when the model is a path
  */
 public record AnalysisSpec(AnalysisTask task, Execution execution, String model, String tokenizer, SegmentConfig segment,
                            boolean tokenNll, int maxDocumentTokens, String kernels, int threads, int blockTokens, int ringSize,
-                           ServiceSettings service) implements Serializable {
+                           ServiceSettings service, HubSettings hub) implements Serializable {
     public static final int DEFAULT_MAX_DOCUMENT_TOKENS = 4_000_000;
     public static final int DEFAULT_BLOCK_TOKENS = 256;
 
@@ -36,10 +37,9 @@ public record AnalysisSpec(AnalysisTask task, Execution execution, String model,
             throw new IllegalArgumentException("the " + execution.name().toLowerCase(Locale.ROOT)
                     + " execution needs a model: .model(path) (a path every executor can read)");
         }
-        if (model != null && model.startsWith("hf:") && execution != Execution.SERVICE) {
-            throw new IllegalArgumentException("model '" + model + "': hf: models are resolved by the service execution's "
-                    + "coordinator; for local and ring give a path every executor can read (download it once with "
-                    + "'ringmem score --model " + model + "', then use its folder under ~/.cache/ringmem)");
+        if (model != null && model.startsWith("hf:") && execution != Execution.SERVICE && hub == null) {
+            throw new IllegalArgumentException("model '" + model + "': hf: models in the local and ring executions need "
+                    + ".hubCache(folder), the model cache every executor reads (the CLI's is ~/.cache/ringmem)");
         }
         if (maxDocumentTokens < 2) throw new IllegalArgumentException("maxDocumentTokens must be >= 2, got " + maxDocumentTokens);
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0, got " + threads);

@@ -47,6 +47,14 @@ public final class AnalyzeJob implements Callable<Integer> {
             description = "a model every executor can read (local, ring); optional for service (the served model)")
     String model;
 
+    @Option(names = "--hub-cache", paramLabel = "DIR",
+            description = "local, ring: where hf: models are cached on every executor (the CLI's layout, e.g. ~/.cache/ringmem)")
+    String hubCache;
+
+    @Option(names = "--hub-endpoint", paramLabel = "URL", description = "local, ring: the hub hf: models come from (default: "
+            + "https://huggingface.co)")
+    String hubEndpoint;
+
     @Option(names = "--task", defaultValue = "score", paramLabel = "score|embed", description = "default: ${DEFAULT-VALUE}")
     String task;
 
@@ -104,7 +112,8 @@ public final class AnalyzeJob implements Callable<Integer> {
         SparkSession spark = SparkSession.builder().appName("ringmem-analyze").getOrCreate();
         JobInput in = JobInput.read(spark, input, inputFormat);
         RingmemAnalysis analysis = (t == AnalysisTask.SCORE ? RingmemSpark.score(in.documents()) : RingmemSpark.embed(in.documents()))
-                .idColumn(in.textFiles() ? "id" : idColumn).model(model).execution(e);
+                .idColumn(in.textFiles() ? "id" : idColumn).model(model).execution(e)
+                .hubCache(hubCache).hubEndpoint(hubEndpoint);
         if (tokensColumn != null) {
             analysis.tokensColumn(tokensColumn);
         } else {

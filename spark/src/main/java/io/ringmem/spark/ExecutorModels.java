@@ -18,6 +18,7 @@ final class ExecutorModels {
     }
 
     private static final Map<Key, ExecutorModel> MODELS = new ConcurrentHashMap<>();
+    private static final Map<String, String> PATHS = new ConcurrentHashMap<>(); // cache root + hf: name → resolved path
 
     private ExecutorModels() {
     }
@@ -25,7 +26,10 @@ final class ExecutorModels {
     /** The model of {@code spec} in this JVM, loaded on first use. */
     static ExecutorModel get(AnalysisSpec spec) {
         int threads = spec.threads() > 0 ? spec.threads() : Runtime.getRuntime().availableProcessors();
-        return MODELS.computeIfAbsent(new Key(spec.model(), spec.tokenizer(), spec.kernels(), threads), ExecutorModel::load);
+        String model = spec.model().startsWith("hf:") && spec.hub() != null
+                ? PATHS.computeIfAbsent(spec.hub().cache() + "\n" + spec.model(), k -> spec.hub().resolve(spec.model()).toString())
+                : spec.model();
+        return MODELS.computeIfAbsent(new Key(model, spec.tokenizer(), spec.kernels(), threads), ExecutorModel::load);
     }
 
     /** How many models this JVM holds (for tests). */

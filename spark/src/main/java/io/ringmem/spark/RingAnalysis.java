@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * The ring execution: every document is spread over P executor tasks of one barrier stage ({@link RingRanks}), which
  * find each other through {@code BarrierTaskContext.allGather}, link into the Netty TCP ring of the worker module and
- * run the exact sequence-parallel prefill (one segment: segment settings do not apply); their partial results are then
+ * run the exact sequence-parallel prefill, or for a document longer than {@code segmentTokens} segment mode over the
+ * same ring with the KV blocks in the stage's Hazelcast member ({@link RingSegments}); their partial results are then
  * put together per document ({@link #assemble}). The stage needs P free task slots at once (Spark's barrier rule).
  *
  * <p>Each of the P tasks reads every document (the input is replicated P times and sorted by input order), so the
@@ -66,7 +67,8 @@ final class RingAnalysis {
             embedding = new float[pooled.length];
             for (int d = 0; d < embedding.length; d++) embedding[d] = (float) (pooled[d] / n);
         }
-        return DocumentOutcome.of(first.id(), n, nll, 1, 0, 1.0, spec.tokenNll(), embedding);
+        return DocumentOutcome.of(first.id(), n, nll, first.segments(), first.storeBytes(), first.compressionRatio(), spec.tokenNll(),
+                embedding);
     }
 
     /** Partition r holds rank r's copy of every document. */

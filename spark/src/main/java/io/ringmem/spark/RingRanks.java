@@ -30,8 +30,10 @@ import java.util.List;
  * port), learns the other ranks' addresses and rank 0's 32-byte session key through {@code allGather}, then runs every
  * document of its partition (the same documents, in the same order, on every rank) as rank r of an exact
  * sequence-parallel prefill ({@link RankPrefill} over the worker's {@link TcpRingTransport}), one ring session per
- * document. A rank that fails aborts its session (the neighbours fail promptly) and fails the task; Spark then
- * retries the whole barrier stage.
+ * document. Documents longer than {@code segmentTokens} run in segments instead ({@link RingSegments}): if the partition
+ * has any, rank 0 starts the stage's Hazelcast member and the other ranks connect to it ({@link RingStore}). A rank
+ * that fails aborts its session (the neighbours fail promptly) and fails the task; Spark then retries the whole
+ * barrier stage.
  *
  * <p>The key travels through Spark's RPC (driver and executors): it is as secret as that channel is
  * ({@code spark.authenticate}, {@code spark.network.crypto.enabled}). Ring peers must prove it before any block
@@ -55,32 +57,65 @@ final class RingRanks extends AbstractFunction1<Iterator<Tuple2<Tuple2<Integer, 
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int rank = ctx.partitionId(), p = spec.ringSize();
         String host = SparkEnv.get().blockManager().blockManagerId().host();
+        ExecutorModel model = ExecutorModels.get(spec);
+        List<Input> inputs = new ArrayList<>();
+        boolean segmented = false;
+        while (rows.hasNext()) { // every rank reads the same documents, so every rank decides the same
+            Input in = Input.of(rows.next(), tokens, model, spec);
+            segmented |= in.ids() != null && RingSegments.segmented(spec, in.ids().length);
+            inputs.add(in);
+        }
         TcpRingTransport transport = TcpRingTransport.start(host, 0, host);
         ctx.addTaskCompletionListener((TaskCompletionListener) t -> transport.close());
+        RingStore store = null;
+        String cluster = rank == 0 && segmented ? RingStore.newClusterName() : "-";
+        if (rank == 0 && segmented) store = closing(ctx, RingStore.member(host, cluster));
         String key = rank == 0 ? HexFormat.of().formatHex(newKey()) : "-";
-        String[] peers = ctx.allGather(transport.address() + " " + key); // by partition id = rank
-        String next = peers[(rank + 1) % p].split(" ")[0];
-        byte[] sessionKey = HexFormat.of().parseHex(peers[0].split(" ")[1]);
-        ExecutorModel model = ExecutorModels.get(spec);
+        String[] gathered = ctx.allGather(String.join(" ", transport.address(), key, cluster,
+                store == null ? "-" : store.address())); // by partition id = rank
+        String[] ring = new String[p];
+        for (int r = 0; r < p; r++) ring[r] = gathered[r].split(" ")[0];
+        String[] zero = gathered[0].split(" ");
+        byte[] sessionKey = HexFormat.of().parseHex(zero[1]);
+        if (rank != 0 && segmented) store = closing(ctx, RingStore.client(zero[3], zero[2]));
+        RingSegments segments = segmented ? new RingSegments(spec, model, transport, store, ctx::barrier, ring, sessionKey, STEP_TIMEOUT)
+                : null;
         String stage = "spark-" + ctx.stageId() + "-" + ctx.stageAttemptNumber();
         List<RankPart> out = new ArrayList<>();
-        while (rows.hasNext()) {
-            Tuple2<Tuple2<Integer, Long>, Row> t = rows.next();
-            long seq = t._1()._2();
-            InputDocument doc = InputDocument.of(t._2(), tokens);
-            int[] ids;
-            try {
-                ids = doc.ids(model.tokenizer(), model.vocabSize(), spec.maxDocumentTokens());
-                if (ids.length < p) {
-                    throw new BadDocumentException("the document has " + ids.length + " tokens, fewer than the ring's " + p + " ranks");
-                }
-            } catch (BadDocumentException e) { // every rank sees the same error and skips the document
-                if (rank == 0) out.add(new RankPart(seq, doc.id(), 0, 0, null, null, null, e.getMessage()));
-                continue;
+        for (Input in : inputs) {
+            if (in.error() != null) { // every rank sees the same error and skips the document
+                if (rank == 0) out.add(RankPart.failed(in.seq(), in.id(), in.error()));
+            } else if (RingSegments.segmented(spec, in.ids().length)) {
+                out.add(segments.run(rank, in.seq(), in.id(), stage + "-" + in.seq(), in.ids()));
+            } else {
+                out.add(runRank(model, transport, stage + "-" + in.seq(), rank, ring[(rank + 1) % p], sessionKey, in.seq(), in.id(),
+                        in.ids()));
             }
-            out.add(runRank(model, transport, stage + "-" + seq, rank, next, sessionKey, seq, doc.id(), ids));
         }
         return CollectionConverters.asScala(out.iterator());
+    }
+
+    private static RingStore closing(BarrierTaskContext ctx, RingStore store) {
+        ctx.addTaskCompletionListener((TaskCompletionListener) t -> store.close());
+        return store;
+    }
+
+    /** One input row: its token ids, or why it cannot be run. */
+    private record Input(long seq, String id, int[] ids, String error) {
+        static Input of(Tuple2<Tuple2<Integer, Long>, Row> t, boolean tokens, ExecutorModel model, AnalysisSpec spec) {
+            long seq = t._1()._2();
+            InputDocument doc = InputDocument.of(t._2(), tokens);
+            try {
+                int[] ids = doc.ids(model.tokenizer(), model.vocabSize(), spec.maxDocumentTokens());
+                if (ids.length < spec.ringSize()) {
+                    throw new BadDocumentException("the document has " + ids.length + " tokens, fewer than the ring's "
+                            + spec.ringSize() + " ranks");
+                }
+                return new Input(seq, doc.id(), ids, null);
+            } catch (BadDocumentException e) {
+                return new Input(seq, doc.id(), null, e.getMessage());
+            }
+        }
     }
 
     private RankPart runRank(ExecutorModel model, TcpRingTransport transport, String session, int rank, String next, byte[] key,
@@ -106,7 +141,7 @@ final class RingRanks extends AbstractFunction1<Iterator<Tuple2<Tuple2<Integer, 
         int[] positions = Arrays.stream(o.cache().positions()).limit(o.cache().size()).filter(q -> q < n - 1).toArray();
         double[] nll = new double[positions.length];
         for (int i = 0; i < positions.length; i++) nll[i] = nllAt[positions[i]];
-        return new RankPart(seq, id, rank, n, positions, nll, o.hiddenSum(), null);
+        return RankPart.exact(seq, id, rank, n, positions, nll, o.hiddenSum());
     }
 
     private static byte[] newKey() {

@@ -6,6 +6,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,8 @@ public final class RingmemAnalysis {
     private String serviceUrl, apiKey;
     private int maxInFlight = ServiceSettings.DEFAULT_MAX_IN_FLIGHT, maxAttempts = ServiceSettings.DEFAULT_MAX_ATTEMPTS;
     private Duration jobTimeout = ServiceSettings.DEFAULT_JOB_TIMEOUT;
+    private String hubCache;
+    private URI hubEndpoint;
 
     RingmemAnalysis(Dataset<Row> input, AnalysisTask task) {
         if (input == null) throw new IllegalArgumentException("the input DataFrame is null");
@@ -188,12 +191,33 @@ public final class RingmemAnalysis {
         return this;
     }
 
+    /**
+     * The folder where {@code hf:ORG/NAME} models are cached on every executor (local and ring executions; the CLI's
+     * layout, e.g. {@code ~/.cache/ringmem}); a model not completely there is downloaded into it on first use.
+     */
+    public RingmemAnalysis hubCache(String folder) {
+        hubCache = folder;
+        return this;
+    }
+
+    /** The hub {@code hf:} models are downloaded from (default https://huggingface.co). */
+    public RingmemAnalysis hubEndpoint(String url) {
+        try {
+            hubEndpoint = url == null ? null : URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("hubEndpoint must be an http(s) URL, got '" + url + "'");
+        }
+        return this;
+    }
+
     /** The settings as the executors get them; IllegalArgumentException naming the bad setting. */
     AnalysisSpec spec() {
         ServiceSettings service = execution == Execution.SERVICE
                 ? new ServiceSettings(serviceUrl, apiKey, maxInFlight, maxAttempts, jobTimeout) : null;
+        HubSettings hub = model != null && model.startsWith("hf:") && execution != Execution.SERVICE && hubCache != null
+                ? new HubSettings(hubCache, hubEndpoint) : null;
         return new AnalysisSpec(task, execution, model, tokenizer, segment.build(), tokenNll, maxDocumentTokens, kernels, threads,
-                blockTokens, ringSize, service);
+                blockTokens, ringSize, service, hub);
     }
 
     /**

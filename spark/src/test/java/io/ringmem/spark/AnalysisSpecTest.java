@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AnalysisSpecTest {
     private static AnalysisSpec spec(Execution e, String model, int ringSize, ServiceSettings service) {
         return new AnalysisSpec(AnalysisTask.SCORE, e, model, null, SegmentConfig.builder().build(), false, 1000, "vector", 0, 256,
-                ringSize, service);
+                ringSize, service, null);
     }
 
     private static ServiceSettings service(String url) {
@@ -26,7 +26,7 @@ class AnalysisSpecTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> spec(Execution.LOCAL, null, 2, null))
                 .getMessage().startsWith("the local execution needs a model"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> spec(Execution.RING, "hf:org/model", 2, null))
-                .getMessage().startsWith("model 'hf:org/model': hf: models are resolved by the service execution's coordinator"));
+                .getMessage().startsWith("model 'hf:org/model': hf: models in the local and ring executions need .hubCache(folder)"));
         assertEquals("org/model", spec(Execution.SERVICE, "hf:org/model@main", 2, service("http://h:1")).modelName());
         assertEquals("tinystories-656k", spec(Execution.LOCAL, "/models/tinystories-656k/", 2, null).modelName());
     }

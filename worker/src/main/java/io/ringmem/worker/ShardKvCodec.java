@@ -11,13 +11,13 @@ import java.nio.ByteOrder;
  * finalized. Layout, little-endian: magic "RMSH" (distinct from a stored block's "RMKV"), layers, tokens, kvDim,
  * positions (tokens), then per layer k and v (tokens, kvDim) each.
  */
-final class ShardKvCodec {
+public final class ShardKvCodec {
     private static final int MAGIC = 0x48_53_4D_52; // bytes "RMSH" little-endian: not KvHeader's "RMKV"
 
     private ShardKvCodec() {
     }
 
-    static byte[] encode(KvCache cache, int kvDim) {
+    public static byte[] encode(KvCache cache, int kvDim) {
         int n = cache.size(), layers = cache.layers();
         long size = 16 + 4L * n + 8L * layers * n * kvDim;
         if (size > Integer.MAX_VALUE - 8) {
@@ -33,7 +33,7 @@ final class ShardKvCodec {
         return out.array();
     }
 
-    static KvCache decode(byte[] bytes) {
+    public static KvCache decode(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 16 || in.getInt() != MAGIC) throw new RingmemException("damaged KV shard (bad header)");
         int layers = in.getInt(), n = in.getInt(), kvDim = in.getInt();
