@@ -68,7 +68,7 @@ final class RingRanks extends AbstractFunction1<Iterator<Tuple2<Tuple2<Integer, 
         TcpRingTransport transport = TcpRingTransport.start(host, 0, host);
         ctx.addTaskCompletionListener((TaskCompletionListener) t -> transport.close());
         RingStore store = null;
-        String cluster = rank == 0 && segmented ? RingStore.newClusterName() : "-";
+        String cluster = rank == 0 && segmented ? RingStore.newStageSecret() : "-";
         if (rank == 0 && segmented) store = closing(ctx, RingStore.member(host, cluster));
         String key = rank == 0 ? HexFormat.of().formatHex(newKey()) : "-";
         String[] gathered = ctx.allGather(String.join(" ", transport.address(), key, cluster,

@@ -7,6 +7,7 @@ import io.ringmem.segment.QuerySums;
 import io.ringmem.store.StoreConfig;
 import io.ringmem.store.StoreKvBlockStore;
 import io.ringmem.store.StoreMode;
+import io.ringmem.store.crypto.ClusterSecret;
 import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 
 import java.io.ByteArrayInputStream;
@@ -30,15 +31,19 @@ import java.util.Optional;
  * its executor's host (a free port, bound to that address only, a cluster name drawn per stage), the other ranks
  * connect to it as clients. It holds each document's compressed KV blocks ({@link StoreKvBlockStore}, the memory-store
  * module's map), the carried state between segments and, for one segment at a time, each rank's exact KV shard and
- * query sums (map {@code ringmem-spark-exchange}, values as bytes). Everything lives as long as the stage: closing
+ * query sums (map {@code ringmem-spark-exchange}, values as bytes). The stage's cluster secret (32 random bytes drawn by
+ * rank 0, shared through {@code allGather}) derives the Hazelcast cluster name and the AES-256-GCM key that seals every
+ * value, the exchange map's included. Everything lives as long as the stage: closing
  * rank 0's member drops it (its clients are closed by their own tasks).
  *
  * <p>Not guaranteed: durability (one member, no backups: losing rank 0's executor loses the data, and Spark retries
- * the whole barrier stage anyway); authentication of the Hazelcast port beyond the drawn cluster name (the member
- * binds the executor's address; see docs/spark.md).
+ * the whole barrier stage anyway); Hazelcast open source has no member authentication: a stranger who learns the
+ * derived cluster name could join, but reads only sealed values and cannot forge one (see docs/spark.md).
  */
 final class RingStore implements AutoCloseable {
     private static final String EXCHANGE = "ringmem-spark-exchange";
+    /** Base cluster name; the name Hazelcast sees is derived from the stage's secret. */
+    private static final String CLUSTER = "ringmem-spark";
     private static final int MAX_QUERY_BYTES = 64 << 20;
 
     private final HazelcastMemoryStore store;
@@ -51,26 +56,30 @@ final class RingStore implements AutoCloseable {
         this.address = address;
     }
 
-    /** A fresh cluster name for one stage attempt. */
-    static String newClusterName() {
-        byte[] b = new byte[12];
+    /** A fresh cluster secret for one stage attempt, as hex (shared with the other ranks through {@code allGather}). */
+    static String newStageSecret() {
+        byte[] b = new byte[32];
         new SecureRandom().nextBytes(b);
-        return "ringmem-spark-" + HexFormat.of().formatHex(b);
+        return HexFormat.of().formatHex(b);
     }
 
-    /** Rank 0: starts the stage's member on {@code host}, any free port. */
-    static RingStore member(String host, String clusterName) {
+    /** Rank 0: starts the stage's member on {@code host}, any free port, under the stage's secret. */
+    static RingStore member(String host, String secretHex) {
         int port = freePort(host);
-        StoreConfig c = StoreConfig.builder(clusterName).mode(StoreMode.EMBEDDED).bindAddress(host).port(port)
-                .members(List.of(host + ":" + port)).backupCount(0).loggingType("none").build();
+        StoreConfig c = StoreConfig.builder(CLUSTER).mode(StoreMode.EMBEDDED).bindAddress(host).port(port)
+                .members(List.of(host + ":" + port)).backupCount(0).loggingType("none").secret(secret(secretHex)).build();
         return new RingStore(new HazelcastMemoryStore(c), host + ":" + port);
     }
 
-    /** Ranks 1..P-1: a client of rank 0's member at {@code address} ({@code host:port}). */
-    static RingStore client(String address, String clusterName) {
-        StoreConfig c = StoreConfig.builder(clusterName).mode(StoreMode.CLIENT).members(List.of(address))
-                .backupCount(0).loggingType("none").build();
+    /** Ranks 1..P-1: a client of rank 0's member at {@code address} ({@code host:port}), under the stage's secret. */
+    static RingStore client(String address, String secretHex) {
+        StoreConfig c = StoreConfig.builder(CLUSTER).mode(StoreMode.CLIENT).members(List.of(address))
+                .backupCount(0).loggingType("none").secret(secret(secretHex)).build();
         return new RingStore(new HazelcastMemoryStore(c), address);
+    }
+
+    private static ClusterSecret secret(String hex) {
+        return ClusterSecret.of(HexFormat.of().parseHex(hex));
     }
 
     /** The member's {@code host:port}. */
@@ -84,17 +93,17 @@ final class RingStore implements AutoCloseable {
     }
 
     void putShard(String document, int segment, int rank, byte[] shard, QuerySums queries) {
-        exchange.set(key(document, "shard", segment, rank), shard);
-        if (queries != null) exchange.set(key(document, "queries", segment, rank), serialize(queries));
+        put(key(document, "shard", segment, rank), shard);
+        if (queries != null) put(key(document, "queries", segment, rank), serialize(queries));
     }
 
     byte[] shard(String document, int segment, int rank) {
-        return require(exchange.get(key(document, "shard", segment, rank)), "KV shard of rank " + rank, document, segment);
+        return require(get(key(document, "shard", segment, rank)), "KV shard of rank " + rank, document, segment);
     }
 
     /** Rank's query sums of the segment, or empty when it recorded none. */
     Optional<QuerySums> queries(String document, int segment, int rank) {
-        byte[] b = exchange.get(key(document, "queries", segment, rank));
+        byte[] b = get(key(document, "queries", segment, rank));
         return b == null ? Optional.empty() : Optional.of(deserialize(b));
     }
 
@@ -106,11 +115,11 @@ final class RingStore implements AutoCloseable {
     }
 
     void putState(String document, byte[] state) {
-        exchange.set(document + "/state", state);
+        put(document + "/state", state);
     }
 
     byte[] state(String document, int segment) {
-        return require(exchange.get(document + "/state"), "carried state", document, segment);
+        return require(get(document + "/state"), "carried state", document, segment);
     }
 
     /** Drops the document's blocks and carried state. */
@@ -122,6 +131,16 @@ final class RingStore implements AutoCloseable {
     @Override
     public void close() {
         store.close();
+    }
+
+    /** Every exchange value is sealed (AES-256-GCM under the stage's secret, bound to its key) before it is stored. */
+    private void put(String key, byte[] value) {
+        exchange.set(key, store.cipher().seal(EXCHANGE, key, value));
+    }
+
+    private byte[] get(String key) {
+        byte[] sealed = exchange.get(key);
+        return sealed == null ? null : store.cipher().open(EXCHANGE, key, sealed);
     }
 
     private static String key(String document, String what, int segment, int rank) {

@@ -10,7 +10,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -25,12 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Fault injection on a real standalone cluster (slow profile: {@code ./mvnw -Pslow -o -pl spark -am verify
+ * Fault injection on a real standalone cluster (in the default suite; alone: {@code ./mvnw -o -pl spark -am verify
  * -Dit.test=ExecutorKillIT -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false -Dringmem.testdata=../shared}): one
  * executor JVM is killed with SIGKILL while the ring execution's barrier stage runs; Spark retries the whole stage on
  * a replacement executor and the output is identical to an undisturbed run of the same job.
  */
-@Tag("slow")
 class ExecutorKillIT {
     private static final StructType ROWS = DataTypes.createStructType(List.of(
             DataTypes.createStructField("id", DataTypes.StringType, true),
