@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * in-process segment scorer (what {@code ringmem score --mode segments} runs per document; 2 kernel threads, documents
  * one after the other) against Spark's local execution on {@code local[2]} (2 partitions, 1 kernel thread each) and
  * the ring execution (P = 2), on the same documents in the same run; and Spark's overhead per job (a 2-token document
- * with the model cached). Writes {@code target/spark-bench.json} and prints it.
+ * with the model cached); and {@code ringmem analyze} (its own JVM) against the local execution over the same documents
+ * as text. Writes {@code target/spark-bench.json} and prints it.
  */
 @Tag("slow")
 class SparkThroughputBench {
@@ -50,9 +51,16 @@ class SparkThroughputBench {
         long tokens = (long) DOCS * ids.length;
 
         double inProcess = Double.MAX_VALUE;
+        Path inputs = Files.createDirectories(Path.of("target", "spark-bench-input"));
+        List<String> texts = new ArrayList<>();
         try (LoadedModel m = ModelLoader.load(Path.of(SparkTests.tinyStories()), null);
              Backend b = Backends.discover().create("vector", new BackendSettings(2))) {
             LlamaModel llama = new LlamaModel(m.config(), m.weights(), b);
+            String text = m.tokenizer().decode(ids); // the same documents as text, for ringmem analyze and the text column
+            for (int d = 0; d < DOCS; d++) {
+                texts.add(text);
+                Files.writeString(inputs.resolve("d" + d + ".txt"), text);
+            }
             RunConfig run = new RunConfig(1, ShardSchedule.ZIGZAG, 256, Duration.ofMinutes(1));
             for (int rep = 0; rep <= REPEATS; rep++) { // the first round warms up
                 long t0 = System.nanoTime();
@@ -72,6 +80,13 @@ class SparkThroughputBench {
             df.count();
             double local = best(() -> assertEquals(DOCS, RingmemSpark.score(df).tokensColumn("ids").model(SparkTests.tinyStories())
                     .threads(1).run().filter("error IS NULL").count()));
+            List<Row> textRows = new ArrayList<>();
+            for (int d = 0; d < DOCS; d++) textRows.add(RowFactory.create("d" + d, texts.get(d)));
+            Dataset<Row> textDf = spark.createDataFrame(textRows, SparkTests.textSchema()).repartition(2).cache();
+            textDf.count();
+            double localText = best(() -> assertEquals(DOCS, RingmemSpark.score(textDf).model(SparkTests.tinyStories())
+                    .threads(1).run().filter("error IS NULL").count()));
+            double analyze = analyzeSeconds(inputs);
             Dataset<Row> one = spark.createDataFrame(List.of(RowFactory.create("r", SparkTests.boxed(ids))), schema).cache();
             one.count();
             double ring = best(() -> RingmemSpark.score(one).tokensColumn("ids").model(SparkTests.tinyStories()).threads(1)
@@ -90,6 +105,8 @@ class SparkThroughputBench {
                     .put("inProcessTokensPerSecond", tokens / inProcess);
             o.put("sparkLocalSeconds", local).put("sparkLocalDocsPerSecond", DOCS / local).put("sparkLocalTokensPerSecond", tokens / local)
                     .put("sparkLocalOverInProcess", inProcess / local);
+            o.put("sparkLocalTextSeconds", localText).put("analyzeSeconds", analyze)
+                    .put("analyzeDocsPerSecond", DOCS / analyze).put("sparkLocalTextOverAnalyze", analyze / localText);
             o.put("ringP2Seconds", ring).put("ringP1Seconds", ringOne).put("ringP2TokensPerSecond", ids.length / ring);
             o.put("sparkJobOverheadSeconds", overhead);
             String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(o);
@@ -98,6 +115,27 @@ class SparkThroughputBench {
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * Fastest of {@link #REPEATS} runs of {@code ringmem analyze} over the text files (app/target/ringmem.jar in its own JVM,
+     * one worker with 2 kernel threads: what a user runs on one machine; JVM start and the embedded cluster included).
+     */
+    private static double analyzeSeconds(Path inputs) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(SparkPaths.java().toString(), "-Xmx1g", "--add-modules", "jdk.incubator.vector",
+                "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-jar", SparkPaths.ringmemJar().toString(),
+                "analyze", "--model", SparkTests.tinyStories(), "--workers", "1", "--threads", "2", "--out",
+                Path.of("target", "spark-bench-analyze.json").toString()));
+        for (int d = 0; d < DOCS; d++) cmd.add(inputs.resolve("d" + d + ".txt").toString());
+        double best = Double.MAX_VALUE;
+        for (int rep = 0; rep <= REPEATS; rep++) {
+            long t0 = System.nanoTime();
+            Path log = Path.of("target", "spark-bench-analyze.log");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            assertEquals(0, p.waitFor(), "ringmem analyze exit status (target/spark-bench-analyze.log)");
+            if (rep > 0) best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return best;
     }
 
     /** Fastest of {@link #REPEATS} runs after one warm-up run, seconds. */
