@@ -3,6 +3,7 @@ package io.ringmem.spark;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,6 +31,15 @@ final class SparkPaths {
         Path jar = root().resolve("app/target/ringmem.jar");
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: build it with ./mvnw -DskipTests package");
         return jar;
+    }
+
+    /**
+     * The start of a command line that runs the CLI jar in a JVM of its own with {@code heap} ({@code -Xmx} value) and the
+     * flags the CLI needs on Java 25; the caller appends the CLI's arguments.
+     */
+    static List<String> ringmemCommand(String heap) {
+        return new ArrayList<>(List.of(java().toString(), "-Xmx" + heap, "--add-modules", "jdk.incubator.vector",
+                "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-jar", ringmemJar().toString()));
     }
 
     /** The JVM flags Spark needs on Java 25 (system property {@code ringmem.spark.flags}, set by this module's pom). */

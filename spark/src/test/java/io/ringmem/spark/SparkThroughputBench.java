@@ -122,9 +122,8 @@ class SparkThroughputBench {
      * one worker with 2 kernel threads: what a user runs on one machine; JVM start and the embedded cluster included).
      */
     private static double analyzeSeconds(Path inputs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(SparkPaths.java().toString(), "-Xmx1g", "--add-modules", "jdk.incubator.vector",
-                "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-jar", SparkPaths.ringmemJar().toString(),
-                "analyze", "--model", SparkTests.tinyStories(), "--workers", "1", "--threads", "2", "--out",
+        List<String> cmd = SparkPaths.ringmemCommand("1g");
+        cmd.addAll(List.of("analyze", "--model", SparkTests.tinyStories(), "--workers", "1", "--threads", "2", "--out",
                 Path.of("target", "spark-bench-analyze.json").toString()));
         for (int d = 0; d < DOCS; d++) cmd.add(inputs.resolve("d" + d + ".txt").toString());
         double best = Double.MAX_VALUE;

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -176,9 +175,8 @@ class StandaloneClusterIT {
     void sparkSubmitAnalyzeJobEqualsRingmemAnalyze() throws Exception {
         assertEquals(0, submitStatus, "spark-submit exit status; logs:\n" + cluster.logs());
         Path report = DIR.resolve("analyze.json");
-        List<String> cmd = new ArrayList<>(List.of(SparkPaths.java().toString(), "-Xmx768m", "--add-modules", "jdk.incubator.vector",
-                "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-jar", SparkPaths.ringmemJar().toString(),
-                "analyze", "--model", SparkTests.tinyStories(), "--workers", "1", "--threads", "1", "--task", "embed",
+        List<String> cmd = SparkPaths.ringmemCommand("768m");
+        cmd.addAll(List.of("analyze", "--model", SparkTests.tinyStories(), "--workers", "1", "--threads", "1", "--task", "embed",
                 "--segment-tokens", "8", "--kv-block-tokens", "4", "--token-nll", "--out", report.toString()));
         for (int i = 0; i < TEXTS.length; i++) cmd.add(DIR.resolve("input").resolve("story-" + i + ".txt").toString());
         Path log = DIR.resolve("analyze.log");
