@@ -4,6 +4,7 @@ import io.ringmem.RingmemException;
 import io.ringmem.backend.Backend;
 import io.ringmem.forward.RunConfig;
 import io.ringmem.model.LoadedModel;
+import io.ringmem.model.loader.LoadOptions;
 import io.ringmem.ring.ShardSchedule;
 import picocli.CommandLine.Option;
 
@@ -46,6 +47,11 @@ final class ModelOptions {
     @Option(names = "--threads", paramLabel = "N", description = "kernel threads (default: available processors)")
     Integer threads;
 
+    @Option(names = "--dequantize",
+            description = "expand Q8_0/Q4_0 GGUF weights to fp32 at load instead of running on the quantized blocks"
+                    + " (about 4-7x the weight memory; for comparisons)")
+    boolean dequantize;
+
     @Option(names = "--block-tokens", defaultValue = "256", paramLabel = "N",
             description = "tokens per batched matmul block (default: ${DEFAULT-VALUE})")
     int blockTokens;
@@ -62,6 +68,6 @@ final class ModelOptions {
     }
 
     LoadedModel load(PrintWriter log) {
-        return ModelSpec.load(model, tokenizer, log);
+        return ModelSpec.load(model, tokenizer, new LoadOptions(dequantize), log);
     }
 }

@@ -6,6 +6,7 @@ import io.ringmem.backend.Backends;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
 import io.ringmem.model.LoadedModel;
+import io.ringmem.model.loader.LoadOptions;
 import io.ringmem.model.loader.ModelLoader;
 
 import java.io.PrintWriter;
@@ -44,13 +45,15 @@ final class ModelSpec {
     }
 
     /** Resolves and loads a model, logging its shape and load time. */
-    static LoadedModel load(String spec, Path tokenizer, PrintWriter log) {
+    static LoadedModel load(String spec, Path tokenizer, LoadOptions options, PrintWriter log) {
         Path path = resolve(spec, log);
         long t0 = System.nanoTime();
-        LoadedModel m = ModelLoader.load(path, tokenizer);
+        LoadedModel m = ModelLoader.load(path, tokenizer, options);
         var c = m.config();
         log.printf("ringmem: loaded %s (%s): dim %d, %d layers, %d heads / %d kv heads, vocab %d, in %.2f s%n",
                 spec, m.format(), c.dim(), c.layers(), c.heads(), c.kvHeads(), c.vocabSize(), (System.nanoTime() - t0) / 1e9);
+        String quantized = WeightSummary.quantized(m.weights());
+        if (!quantized.isEmpty()) log.printf("ringmem: weights kept quantized: %s%n", quantized);
         return m;
     }
 

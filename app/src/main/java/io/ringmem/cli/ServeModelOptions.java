@@ -4,6 +4,7 @@ import io.ringmem.RingmemException;
 import io.ringmem.backend.Backend;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.model.LoadedModel;
+import io.ringmem.model.loader.LoadOptions;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -45,7 +46,7 @@ final class ServeModelOptions {
     }
 
     LoadedModel load(PrintWriter log) {
-        return ModelSpec.load(model, tokenizer, log);
+        return ModelSpec.load(model, tokenizer, LoadOptions.DEFAULT, log);
     }
 
     /** The backend the model runs on; the caller closes it. */

@@ -1,5 +1,6 @@
 package io.ringmem.kernel;
 
+import io.ringmem.quant.BlockFormat;
 import io.ringmem.tensor.Matrix;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -14,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * would each pay a bounds check the JIT cannot hoist.
  *
  * <p>The reduction dimension is cut into blocks of {@code kc} so the packed block ({@code kc × np} floats) stays
- * in L2 while a thread sweeps its rows; partial sums between blocks live in {@code acc (rows, np)}, and the last
- * block writes each tile transposed into {@code out (n, rows)}.
+ * in L2 while a thread sweeps its rows (for block-quantized weights, kc is whole blocks and the six rows' block is
+ * unpacked to fp32 into the same heap array instead of copied: a panel decoded on the fly, once per pass); partial
+ * sums between blocks live in {@code acc (rows, np)}, and the last block writes each tile transposed into {@code out (n, rows)}.
  */
 final class MatmulPacked {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -31,6 +33,15 @@ final class MatmulPacked {
     /** n rounded up to whole vectors: the packed width. */
     static int paddedTokens(int n) {
         return (n + L - 1) / L * L;
+    }
+
+    /**
+     * Reduction block length for np padded tokens and reduction length in, rounded up to whole blocks of
+     * {@code block} weights (1 for fp32; in must then be a multiple of it).
+     */
+    static int blockLength(int np, int in, int block) {
+        int kc = blockLength(np, in);
+        return block == 1 || kc == in ? kc : Math.min(in, (kc + block - 1) / block * block);
     }
 
     /** Reduction block length for np padded tokens and reduction length in. */
@@ -67,6 +78,9 @@ final class MatmulPacked {
                          int r0, int r1) {
         MemorySegment seg = w.data();
         int rows = w.rows();
+        BlockFormat fmt = w.format();
+        long rowBytes = w.rowBytes();
+        int be = fmt == null ? 1 : fmt.blockElements();
         float[] tile = new float[RB * TB];
         float[] wr = new float[RB * kc]; // (6, kc) the current weight rows' block, copied from the segment
         for (int k0 = 0; k0 < in; k0 += kc) {
@@ -74,8 +88,14 @@ final class MatmulPacked {
             boolean first = k0 == 0, last = k1 == in;
             for (int r = r0; r < r1; r += RB) {
                 int nr = Math.min(RB, r1 - r);
-                for (int j = 0; j < nr; j++) {
-                    MemorySegment.copy(seg, Matrix.FLOAT_LE, ((long) (r + j) * in + k0) * Float.BYTES, wr, j * kc, k1 - k0);
+                if (fmt == null) {
+                    for (int j = 0; j < nr; j++) {
+                        MemorySegment.copy(seg, Matrix.FLOAT_LE, ((long) (r + j) * in + k0) * Float.BYTES, wr, j * kc, k1 - k0);
+                    }
+                } else { // quantized rows: unpack the block's panel of weights to fp32 (kc is a multiple of the block)
+                    for (int j = 0; j < nr; j++) {
+                        fmt.unpack(seg, (r + j) * rowBytes + (long) (k0 / be) * fmt.blockBytes(), wr, j * kc, (k1 - k0) / be);
+                    }
                 }
                 for (int t = 0; t < n; t += TB) {
                     int nt = Math.min(TB, n - t), width = Math.min(TB, np - t);

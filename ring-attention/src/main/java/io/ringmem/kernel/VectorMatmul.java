@@ -5,7 +5,9 @@ import io.ringmem.tensor.Matrix;
 /**
  * {@code out (n, rows) = x (n, in) · wᵀ} on the pool: picks {@link MatmulDot} for a few tokens (the weight stream
  * dominates, packing would not pay) and {@link MatmulPacked} otherwise, in passes of up to {@link #PASS_TOKENS}
- * tokens, and splits weight rows into chunks across threads. Calls with little work stay on the caller thread, and so
+ * tokens, and splits weight rows into chunks across threads. Block-quantized weights ({@link Matrix#format()}) take
+ * {@link QuantizedDot} (fused dequantize-dot per row) for a few tokens, and the packed path with each panel of
+ * weight rows unpacked to fp32 on the fly otherwise. Calls with little work stay on the caller thread, and so
  * do calls whose weights live in a confined arena (only the owner thread may read them).
  */
 final class VectorMatmul {
@@ -35,6 +37,10 @@ final class VectorMatmul {
         // a segment of a confined arena may only be read by its owner thread: such calls stay on the caller
         boolean parallel = (long) n * rows * in >= PARALLEL_WORK && pool.parallelism() > 1
                 && pool.helpersCanAccess(w.data());
+        if (n < PACKED_MIN_TOKENS && w.quantized()) {
+            forRowChunks(rows, MatmulDot.RB, parallel, (r0, r1) -> QuantizedDot.rowRange(x, n, w, out, r0, r1));
+            return;
+        }
         if (n < PACKED_MIN_TOKENS) {
             forRowChunks(rows, MatmulDot.RB, parallel, (r0, r1) -> MatmulDot.rowRange(x, n, in, w.data(), rows, out, r0, r1));
             return;
@@ -47,7 +53,7 @@ final class VectorMatmul {
     private void packedPass(float[] x, int t0, int n, Matrix w, float[] out, boolean parallel) {
         int in = w.cols(), rows = w.rows();
         int np = MatmulPacked.paddedTokens(n);
-        int kc = MatmulPacked.blockLength(np, in);
+        int kc = w.quantized() ? MatmulPacked.blockLength(np, in, w.format().blockElements()) : MatmulPacked.blockLength(np, in);
         float[] xp = new float[in * np];  // (panels, in, 16): x transposed in panels of 16 tokens
         int xOff = t0 * in;
         if (parallel && n * in >= PARALLEL_PACK) {

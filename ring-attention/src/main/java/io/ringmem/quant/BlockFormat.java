@@ -42,6 +42,15 @@ public interface BlockFormat {
     void dequantize(MemorySegment src, long byteOffset, float[] dst, int dstOff, int blocks);
 
     /**
+     * The same floats as {@link #dequantize}, bit for bit, possibly faster (vectorized): the kernels use it to
+     * unpack panels of weight rows to fp32 for the batched (prefill) matmul. The default delegates to
+     * {@link #dequantize}.
+     */
+    default void unpack(MemorySegment src, long byteOffset, float[] dst, int dstOff, int blocks) {
+        dequantize(src, byteOffset, dst, dstOff, blocks);
+    }
+
+    /**
      * Fused dequantize-dot: {@code Σ_{i < blocks·blockElements} w_i · x[xOff + i]}.
      *
      * @param x (blocks · blockElements) activations from {@code xOff}

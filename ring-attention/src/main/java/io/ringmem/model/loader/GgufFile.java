@@ -5,7 +5,11 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -170,6 +174,7 @@ final class GgufFile {
                     throw Fail.at(file, "duplicate tensor " + t.name);
                 }
             }
+            checkDisjoint(file, tensors.values(), seg.address() + dataStart);
             return new GgufFile(file, version, alignment, dataStart, Collections.unmodifiableMap(meta),
                     Collections.unmodifiableMap(tensors));
         } catch (Truncated e) {
@@ -178,6 +183,31 @@ final class GgufFile {
         } catch (ArithmeticException e) {
             throw Fail.at(file, "corrupt header: tensor size overflows");
         }
+    }
+
+    /**
+     * Refuses a directory whose tensors' byte ranges overlap (only tensors of a known type have a known size).
+     *
+     * @param base address of the first data byte (the mapped file's address plus the data section's start)
+     */
+    private static void checkDisjoint(Path file, Collection<StoredTensor> tensors, long base) {
+        List<StoredTensor> sized = new ArrayList<>();
+        for (StoredTensor t : tensors) {
+            if (t.data() != null && t.data().byteSize() > 0) sized.add(t);
+        }
+        sized.sort(Comparator.comparingLong(t -> t.data().address()));
+        for (int i = 1; i < sized.size(); i++) {
+            StoredTensor a = sized.get(i - 1), b = sized.get(i);
+            if (b.data().address() < a.data().address() + a.data().byteSize()) {
+                throw Fail.at(file, "corrupt tensor directory: tensor " + b.name() + " (data bytes " + range(b, base)
+                        + ") overlaps tensor " + a.name() + " (data bytes " + range(a, base) + ")");
+            }
+        }
+    }
+
+    private static String range(StoredTensor t, long base) {
+        long from = t.data().address() - base;
+        return from + ".." + (from + t.data().byteSize());
     }
 
     private static Object readValue(Path file, Cursor c, int type, String key, int depth) {

@@ -36,11 +36,15 @@ final class GgufLoader {
     }
 
     static Parts load(Path file, MemorySegment mapped, Arena arena, boolean wantTokenizer) {
-        GgufLoader l = new GgufLoader(GgufFile.parse(file, mapped));
-        return l.build(arena, wantTokenizer);
+        return load(file, mapped, arena, wantTokenizer, LoadOptions.DEFAULT);
     }
 
-    private Parts build(Arena arena, boolean wantTokenizer) {
+    static Parts load(Path file, MemorySegment mapped, Arena arena, boolean wantTokenizer, LoadOptions options) {
+        GgufLoader l = new GgufLoader(GgufFile.parse(file, mapped));
+        return l.build(arena, wantTokenizer, options);
+    }
+
+    private Parts build(Arena arena, boolean wantTokenizer, LoadOptions options) {
         arch = string("general.architecture", null);
         if (arch == null) throw Fail.at(file, "metadata has no general.architecture");
         if (!arch.equals("llama")) {
@@ -90,7 +94,7 @@ final class GgufLoader {
             throw Fail.at(file, "invalid model hyper-parameters: " + e.getMessage());
         }
 
-        TensorConverter conv = new TensorConverter(arena);
+        TensorConverter conv = new TensorConverter(arena, !options.dequantize());
         Matrix embedding = conv.matrix(embd, vocab, dim);
         StoredTensor out = tensors.get("output.weight");
         Matrix output = out == null ? embedding : conv.matrix(out, vocab, dim);

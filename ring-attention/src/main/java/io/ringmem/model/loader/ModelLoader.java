@@ -37,8 +37,10 @@ import java.util.Objects;
  * {@code tokenizer.bin}.
  *
  * <p>Weights stay off the Java heap: files are memory-mapped into the returned model's shared arena and F32
- * matrices are used in place; other types are converted to fp32 at load into segments of the same arena. Norm
- * vectors are copied to heap arrays. Closing the model unmaps everything.
+ * matrices are used in place, and so are GGUF Q8_0/Q4_0 matrices (any type with an {@code io.ringmem.quant.BlockFormats}
+ * entry), kept as their blocks for the fused kernels unless {@link LoadOptions#dequantize()} asks for fp32; other
+ * types are converted to fp32 at load into segments of the same arena. Norm vectors are copied to heap arrays.
+ * Closing the model unmaps everything.
  *
  * <p>Every problem the user can cause (missing or unreadable file, unknown format, truncated or corrupt data,
  * unsupported tensor type, missing tensor, shape mismatch) is a {@link RingmemException} with a one-line message
@@ -48,15 +50,21 @@ public final class ModelLoader {
     private ModelLoader() {
     }
 
+    /** Loads with {@link LoadOptions#DEFAULT} (quantized GGUF matrices stay quantized). */
     public static LoadedModel load(Path path, Path tokenizerOrNull) {
+        return load(path, tokenizerOrNull, LoadOptions.DEFAULT);
+    }
+
+    public static LoadedModel load(Path path, Path tokenizerOrNull, LoadOptions options) {
         Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
         if (!Files.exists(path)) throw Fail.at(path, "no such file or directory");
         if (tokenizerOrNull != null && !Files.isRegularFile(tokenizerOrNull)) {
             throw Fail.at(tokenizerOrNull, "tokenizer file not found");
         }
         Arena arena = Arena.ofShared();
         try {
-            return loadInto(path, tokenizerOrNull, arena);
+            return loadInto(path, tokenizerOrNull, arena, options);
         } catch (IllegalArgumentException e) {
             arena.close();
             throw Fail.at(path, e.getMessage(), e);
@@ -66,7 +74,7 @@ public final class ModelLoader {
         }
     }
 
-    private static LoadedModel loadInto(Path path, Path tokenizer, Arena arena) {
+    private static LoadedModel loadInto(Path path, Path tokenizer, Arena arena, LoadOptions options) {
         boolean own = tokenizer == null;
         if (Files.isDirectory(path)) return hf(path, path, null, tokenizer, arena);
         if (!Files.isRegularFile(path)) throw Fail.at(path, "not a regular file");
@@ -81,7 +89,7 @@ public final class ModelLoader {
         byte[] head = readHead(path, 4);
         boolean ggufMagic = head.length == 4 && head[0] == 'G' && head[1] == 'G' && head[2] == 'U' && head[3] == 'F';
         if (ggufMagic) {
-            GgufLoader.Parts p = GgufLoader.load(path, map(path, arena), arena, own);
+            GgufLoader.Parts p = GgufLoader.load(path, map(path, arena), arena, own, options);
             return finish(path, "gguf", p, tokenizer, arena);
         }
         String lower = name.toLowerCase(Locale.ROOT);

@@ -1,5 +1,7 @@
 package io.ringmem.model.loader;
 
+import io.ringmem.quant.BlockFormat;
+import io.ringmem.quant.BlockFormats;
 import io.ringmem.tensor.Matrix;
 
 import java.lang.foreign.Arena;
@@ -8,24 +10,35 @@ import java.util.Arrays;
 import java.util.stream.LongStream;
 
 /**
- * Turns {@link StoredTensor}s into the model's fp32 forms, checking type and shape: F32 matrices are used in place
- * (a slice of the mapped file); other types are converted into segments allocated from the model's arena; vectors
- * become heap arrays.
+ * Turns {@link StoredTensor}s into the model's weight forms, checking type and shape: F32 matrices are used in place
+ * (a slice of the mapped file), and so are block-quantized matrices whose type has a {@link BlockFormats} entry
+ * (unless the converter was made to dequantize); other types are converted to fp32 into segments allocated from the
+ * model's arena; vectors become heap arrays.
  */
 final class TensorConverter {
     /** Values converted per parallel task. */
     private static final long TASK = 1 << 16;
 
     private final Arena arena;
+    private final boolean keepQuantized;
 
+    /** A converter that expands every non-F32 matrix to fp32. */
     TensorConverter(Arena arena) {
+        this(arena, false);
+    }
+
+    /** @param keepQuantized keep matrices of a type with a {@link BlockFormats} entry as their mapped blocks */
+    TensorConverter(Arena arena, boolean keepQuantized) {
         this.arena = arena;
+        this.keepQuantized = keepQuantized;
     }
 
     Matrix matrix(StoredTensor t, int rows, int cols) {
         checkShape(t, rows, cols);
         GgmlType type = supported(t);
         if (type == GgmlType.F32) return new Matrix(t.data(), rows, cols);
+        BlockFormat format = keepQuantized ? BlockFormats.byId(type.id) : null;
+        if (format != null) return new Matrix(t.data(), rows, cols, format);
         long count = (long) rows * cols;
         MemorySegment dst = arena.allocate(count * Float.BYTES, 64);
         if (count <= TASK * 2) {
