@@ -30,6 +30,7 @@ final class GgufTestWriter {
 
     private final Map<String, Value> meta = new LinkedHashMap<>();
     private final List<Tensor> tensors = new ArrayList<>();
+    private final Map<String, Long> offsetOverrides = new LinkedHashMap<>();
     private int version = 3;
     private int alignment = GgufFile.DEFAULT_ALIGNMENT;
 
@@ -93,6 +94,12 @@ final class GgufTestWriter {
         return this;
     }
 
+    /** Lists tensor {@code name} at data offset {@code offset} in the directory (its bytes stay where they are). */
+    GgufTestWriter directoryOffset(String name, long offset) {
+        offsetOverrides.put(name, offset);
+        return this;
+    }
+
     void write(Path file) throws IOException {
         Files.write(file, toBytes());
     }
@@ -115,7 +122,7 @@ final class GgufTestWriter {
             o.i32(t.shape().length);
             for (int d = t.shape().length - 1; d >= 0; d--) o.i64(t.shape()[d]);
             o.i32((int) t.typeId());
-            o.i64(offset);
+            o.i64(offsetOverrides.getOrDefault(t.name(), offset));
             offsets.add(offset);
             offset = align(offset + t.data().length);
         }
