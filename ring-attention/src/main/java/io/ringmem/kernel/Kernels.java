@@ -23,7 +23,8 @@ public interface Kernels extends AutoCloseable {
 
     /**
      * {@code out (n, w.rows) = x (n, w.cols) · wᵀ}. Batched over tokens so each weight row is read once per
-     * token block, not once per token.
+     * token block, not once per token. {@code w} may be block-quantized ({@link Matrix#format()}): then the
+     * result matches dequantize-then-fp32 within fp32 summation order.
      */
     void matmul(float[] x, int n, Matrix w, float[] out);
 
