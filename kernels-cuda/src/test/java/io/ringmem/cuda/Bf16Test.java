@@ -1,9 +1,14 @@
 package io.ringmem.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringmem.quant.BlockFormat;
+import io.ringmem.quant.BlockFormats;
 import io.ringmem.tensor.Matrix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -71,5 +76,21 @@ class Bf16Test {
         short[] p = Bf16.pack(Matrix.of(v, 3, 5));
         assertEquals(15, p.length);
         for (int i = 0; i < v.length; i++) assertEquals(Bf16.bits(v[i]), p[i]);
+    }
+
+    @Test
+    void packsBlockQuantizedMatricesFromTheirDecodedValues() {
+        // the GPU path dequantizes at upload: a Q8_0/Q4_0 matrix packs exactly like its decoded fp32 values
+        for (BlockFormat f : BlockFormats.all()) {
+            int rows = 3, cols = 2 * f.blockElements();
+            float[] v = new float[rows * cols];
+            SplittableRandom r = new SplittableRandom(2);
+            for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+            MemorySegment seg = Arena.ofAuto().allocate((long) rows * 2 * f.blockBytes());
+            f.quantize(v, 0, seg, 0, rows * 2);
+            Matrix q = new Matrix(seg, rows, cols, f);
+            float[] decoded = q.toArray();
+            assertArrayEquals(Bf16.pack(Matrix.of(decoded, rows, cols)), Bf16.pack(q), f.name());
+        }
     }
 }
