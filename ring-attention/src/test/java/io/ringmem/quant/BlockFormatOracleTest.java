@@ -38,6 +38,11 @@ class BlockFormatOracleTest {
     void registryFindsEachFormatById(BlockFormat f) {
         assertSame(f, BlockFormats.byId(f.ggmlId()));
         assertTrue(BlockFormats.names().contains(f.name()));
+        // the loader sizes tensors by GgmlType: a registered format must have a constant that agrees with it
+        GgmlType t = GgmlType.byId(f.ggmlId());
+        assertEquals(f.name(), t.name());
+        assertEquals(f.blockElements(), t.blockSize);
+        assertEquals(f.blockBytes(), t.blockBytes);
     }
 
     @ParameterizedTest

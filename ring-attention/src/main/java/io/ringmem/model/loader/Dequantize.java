@@ -1,5 +1,7 @@
 package io.ringmem.model.loader;
 
+import io.ringmem.quant.BlockFormat;
+import io.ringmem.quant.BlockFormats;
 import io.ringmem.tensor.Matrix;
 
 import java.lang.foreign.MemorySegment;
@@ -18,7 +20,9 @@ import java.nio.ByteOrder;
  *   <li>Q4_0 block (18 bytes): fp16 scale {@code d}, then 16 bytes; byte j holds element j in its low nibble and
  *       element j+16 in its high nibble; value = d·(nibble − 8).</li>
  * </ul>
- * All multi-byte values are little-endian. Stateless and thread-safe.
+ * Any other block type that has an {@code io.ringmem.quant.BlockFormats} entry is encoded and decoded through that
+ * format's {@code quantize} and reference {@code dequantize}. All multi-byte values are little-endian. Stateless and
+ * thread-safe.
  */
 public final class Dequantize {
     private static final ValueLayout.OfShort SHORT_LE =
@@ -113,7 +117,25 @@ public final class Dequantize {
             }
             case Q8_0 -> quantizeQ8_0(x);
             case Q4_0 -> quantizeQ4_0(x);
+            default -> encodeBlocks(format(type), x); // any other block type with a BlockFormats entry
         };
+    }
+
+    /** The registered block format of {@code type}; throws when there is none. */
+    private static BlockFormat format(GgmlType type) {
+        BlockFormat f = BlockFormats.byId(type.id);
+        if (f == null) throw new IllegalArgumentException("no block format registered for " + type);
+        return f;
+    }
+
+    private static byte[] encodeBlocks(BlockFormat f, float[] x) {
+        if (x.length % f.blockElements() != 0) {
+            throw new IllegalArgumentException("length " + x.length + " is not a multiple of " + f.blockElements());
+        }
+        int blocks = x.length / f.blockElements();
+        MemorySegment out = MemorySegment.ofArray(new byte[blocks * f.blockBytes()]);
+        f.quantize(x, 0, out, 0, blocks);
+        return out.toArray(ValueLayout.JAVA_BYTE);
     }
 
     private static void requireBlocks(int n) {
@@ -170,7 +192,10 @@ public final class Dequantize {
                         }
                     }
                 }
-                default -> throw new AssertionError(type);
+                default -> { // any other block type with a BlockFormats entry: its reference decoder
+                    BlockFormat fmt = format(type);
+                    fmt.dequantize(src, srcOffset + done / type.blockSize * type.blockBytes, f, 0, n / type.blockSize);
+                }
             }
             MemorySegment.copy(f, 0, dst, Matrix.FLOAT_LE, dstOffset + done * Float.BYTES, n);
             done += n;
