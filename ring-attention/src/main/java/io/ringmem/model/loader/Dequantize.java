@@ -1,5 +1,10 @@
 package io.ringmem.model.loader;
 
+import io.ringmem.quant.BlockFormat;
+import io.ringmem.quant.Q4KFormat;
+import io.ringmem.quant.Q5KFormat;
+import io.ringmem.quant.Q6KFormat;
+import io.ringmem.quant.Q8KFormat;
 import io.ringmem.tensor.Matrix;
 
 import java.lang.foreign.MemorySegment;
@@ -9,9 +14,9 @@ import java.nio.ByteOrder;
 
 /**
  * Number formats of stored tensors, both directions: fp16 and bf16 scalars, ggml's Q8_0 and Q4_0 blocks, and bulk
- * conversion of any {@link GgmlType} to fp32. The encoders follow ggml's reference quantizers
- * ({@code quantize_row_q8_0_ref}, {@code quantize_row_q4_0_ref}) so files written with them (tests) look like
- * llama.cpp's.
+ * conversion of any {@link GgmlType} to fp32 (the K-quants through their {@code io.ringmem.quant} formats). The
+ * encoders follow ggml's reference quantizers ({@code quantize_row_q8_0_ref}, {@code quantize_row_q4_0_ref},
+ * {@code quantize_row_q4_K_ref} etc.) so files written with them (tests) look like llama.cpp's.
  *
  * <ul>
  *   <li>Q8_0 block (34 bytes): fp16 scale {@code d}, then 32 int8 {@code q}; value = d·q.</li>
@@ -25,6 +30,9 @@ public final class Dequantize {
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Elements converted per step of the bulk loops (a multiple of every block size). */
     private static final int CHUNK = 8192;
+    // stateless, thread-safe K-quant codecs (the formats of io.ringmem.quant)
+    private static final BlockFormat Q4_K_FORMAT = new Q4KFormat(), Q5_K_FORMAT = new Q5KFormat(),
+            Q6_K_FORMAT = new Q6KFormat(), Q8_K_FORMAT = new Q8KFormat();
 
     private Dequantize() {
     }
@@ -113,6 +121,25 @@ public final class Dequantize {
             }
             case Q8_0 -> quantizeQ8_0(x);
             case Q4_0 -> quantizeQ4_0(x);
+            case Q4_K, Q5_K, Q6_K, Q8_K -> {
+                if (x.length % type.blockSize != 0) {
+                    throw new IllegalArgumentException("length " + x.length + " is not a multiple of " + type.blockSize);
+                }
+                byte[] out = new byte[x.length / type.blockSize * type.blockBytes];
+                kQuant(type).quantize(x, 0, MemorySegment.ofArray(out), 0, x.length / type.blockSize);
+                yield out;
+            }
+        };
+    }
+
+    /** The K-quant format of {@code type} (a K-quant). */
+    private static BlockFormat kQuant(GgmlType type) {
+        return switch (type) {
+            case Q4_K -> Q4_K_FORMAT;
+            case Q5_K -> Q5_K_FORMAT;
+            case Q6_K -> Q6_K_FORMAT;
+            case Q8_K -> Q8_K_FORMAT;
+            default -> throw new IllegalArgumentException(type + " is not a K-quant");
         };
     }
 
@@ -122,8 +149,8 @@ public final class Dequantize {
 
     /**
      * Converts {@code count} values of {@code type} at {@code src[srcOffset..]} into little-endian floats at
-     * {@code dst[dstOffset..]}. For block types {@code count} must be a multiple of 32 and {@code srcOffset} must
-     * point at a block start.
+     * {@code dst[dstOffset..]}. For block types {@code count} must be a multiple of the block size and
+     * {@code srcOffset} must point at a block start.
      */
     public static void toF32(GgmlType type, MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset,
                              long count) {
@@ -136,7 +163,7 @@ public final class Dequantize {
         }
         float[] f = new float[(int) Math.min(CHUNK, count)];
         short[] s = type == GgmlType.F16 || type == GgmlType.BF16 ? new short[f.length] : null;
-        byte[] raw = s == null ? new byte[f.length / 32 * type.blockBytes] : null;
+        byte[] raw = s == null ? new byte[f.length / type.blockSize * type.blockBytes] : null;
         for (long done = 0; done < count; ) {
             int n = (int) Math.min(f.length, count - done);
             switch (type) {
@@ -170,6 +197,8 @@ public final class Dequantize {
                         }
                     }
                 }
+                case Q4_K, Q5_K, Q6_K, Q8_K ->
+                        kQuant(type).dequantize(src, srcOffset + type.bytesFor(done), f, 0, n / type.blockSize);
                 default -> throw new AssertionError(type);
             }
             MemorySegment.copy(f, 0, dst, Matrix.FLOAT_LE, dstOffset + done * Float.BYTES, n);
