@@ -65,6 +65,24 @@ final class KQuants {
         return j < 4 ? u8(s, off + j + 4) & 63 : (u8(s, off + j + 4) >> 4) | (u8(s, off + j) >> 6) << 4;
     }
 
+    static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Byte {@code k} (0..11) of the 12 packed scale bytes read as {@code lo} (bytes 0..7) and {@code hi} (8..11). */
+    private static int packedByte(long lo, int hi, int k) {
+        return k < 8 ? (int) (lo >>> 8 * k) & 0xFF : hi >>> 8 * (k - 8) & 0xFF;
+    }
+
+    /** {@link #scale(MemorySegment, long, int)} from the 12 bytes already read as {@code lo}, {@code hi}. */
+    static int scale(long lo, int hi, int j) {
+        return j < 4 ? packedByte(lo, hi, j) & 63 : (packedByte(lo, hi, j + 4) & 0xF) | (packedByte(lo, hi, j - 4) >> 6) << 4;
+    }
+
+    /** {@link #min(MemorySegment, long, int)} from the 12 bytes already read as {@code lo}, {@code hi}. */
+    static int min(long lo, int hi, int j) {
+        return j < 4 ? packedByte(lo, hi, j + 4) & 63 : (packedByte(lo, hi, j + 4) >> 4) | (packedByte(lo, hi, j) >> 6) << 4;
+    }
+
     /** Packs eight 6-bit scales {@code ls} and mins {@code lm} (each 0..63) into 12 bytes at {@code out[0..12)}. */
     static void packScales(int[] ls, int[] lm, byte[] out) {
         for (int j = 0; j < 8; j++) {

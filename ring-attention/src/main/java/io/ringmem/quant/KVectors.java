@@ -36,9 +36,26 @@ final class KVectors {
         return (FloatVector) b.convertShape(VectorOperators.B2F, S, part);
     }
 
+    /**
+     * {@code b} shifted right by {@code n} as 32-bit lanes (one instruction; x86 has no byte shifts): each byte gets
+     * the low bits of its neighbour in its top {@code n} bits, so callers mask the result.
+     */
+    static ByteVector shr(ByteVector b, int n) {
+        return b.reinterpretAsInts().lanewise(VectorOperators.LSHR, n).reinterpretAsBytes();
+    }
+
+    /** {@code b} shifted left by {@code n} as 32-bit lanes; callers mask the result (see {@link #shr}). */
+    static ByteVector shl(ByteVector b, int n) {
+        return b.reinterpretAsInts().lanewise(VectorOperators.LSHL, n).reinterpretAsBytes();
+    }
+
+    /** The high nibble of each byte of {@code b}, as 0..15. */
+    static ByteVector highNibbles(ByteVector b) {
+        return shr(b, 4).and((byte) 0x0F);
+    }
+
     /** Lanes of {@code b} with bit {@code k} (0..7) moved to bit 4 and every other bit cleared. */
     static ByteVector bitTo4(ByteVector b, int k) {
-        ByteVector moved = k <= 4 ? b.lanewise(VectorOperators.LSHL, 4 - k) : b.lanewise(VectorOperators.LSHR, k - 4);
-        return moved.and((byte) 0x10);
+        return (k <= 4 ? shl(b, 4 - k) : shr(b, k - 4)).and((byte) 0x10);
     }
 }

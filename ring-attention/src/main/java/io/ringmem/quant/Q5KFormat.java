@@ -77,19 +77,21 @@ public final class Q5KFormat implements BlockFormat {
         KQuants.checkBlocks(blocks);
         FloatVector accLo = FloatVector.zero(S), accHi = accLo;
         for (int b = 0; b < blocks; b++, byteOffset += BLOCK_BYTES, xOff += QK_K) {
-            float d = KQuants.half(src, byteOffset), dmin = KQuants.half(src, byteOffset + 2);
-            long s = byteOffset + SCALES;
+            int dd = src.get(KQuants.INT_LE, byteOffset); // d, dmin
+            float d = Float.float16ToFloat((short) dd), dmin = Float.float16ToFloat((short) (dd >>> 16));
+            long sLo = src.get(KQuants.LONG_LE, byteOffset + SCALES);
+            int sHi = src.get(KQuants.INT_LE, byteOffset + SCALES + 8);
             for (int g = 0; g < 4; g++) {
-                FloatVector d1 = FloatVector.broadcast(S, d * KQuants.scale(src, s, 2 * g));
-                FloatVector m1 = FloatVector.broadcast(S, -(dmin * KQuants.min(src, s, 2 * g)));
-                FloatVector d2 = FloatVector.broadcast(S, d * KQuants.scale(src, s, 2 * g + 1));
-                FloatVector m2 = FloatVector.broadcast(S, -(dmin * KQuants.min(src, s, 2 * g + 1)));
+                FloatVector d1 = FloatVector.broadcast(S, d * KQuants.scale(sLo, sHi, 2 * g));
+                FloatVector m1 = FloatVector.broadcast(S, -(dmin * KQuants.min(sLo, sHi, 2 * g)));
+                FloatVector d2 = FloatVector.broadcast(S, d * KQuants.scale(sLo, sHi, 2 * g + 1));
+                FloatVector m2 = FloatVector.broadcast(S, -(dmin * KQuants.min(sLo, sHi, 2 * g + 1)));
                 long q = byteOffset + QS + 32 * g;
                 int xb = xOff + 64 * g;
                 for (int c = 0; c < 32; c += BL) {
                     ByteVector v = KVectors.bytes(src, q + c), h = KVectors.bytes(src, byteOffset + QH + c);
                     ByteVector lo = v.and((byte) 0x0F).or(KVectors.bitTo4(h, 2 * g));
-                    ByteVector hi = v.lanewise(VectorOperators.LSHR, 4).or(KVectors.bitTo4(h, 2 * g + 1));
+                    ByteVector hi = KVectors.highNibbles(v).or(KVectors.bitTo4(h, 2 * g + 1));
                     for (int p = 0; p < PARTS; p++) {
                         int xi = xb + c + p * L;
                         accLo = KVectors.floats(lo, p).fma(d1, m1).fma(FloatVector.fromArray(S, x, xi), accLo);

@@ -86,8 +86,10 @@ public final class Q6KFormat implements BlockFormat {
         ByteVector off32 = ByteVector.broadcast(KVectors.BS, (byte) 32);
         for (int b = 0; b < blocks; b++, byteOffset += BLOCK_BYTES, xOff += QK_K) {
             float d = KQuants.half(src, byteOffset + D);
+            long sc0 = src.get(KQuants.LONG_LE, byteOffset + SC), sc1 = src.get(KQuants.LONG_LE, byteOffset + SC + 8);
             for (int h = 0; h < 2; h++) {
                 long ql = byteOffset + 64 * h, qh = byteOffset + QH + 32 * h;
+                long sc = h == 0 ? sc0 : sc1; // the eight scales of this half
                 for (int c = 0; c < 32; c += BL) {
                     ByteVector a = KVectors.bytes(src, ql + c), e = KVectors.bytes(src, ql + 32 + c);
                     ByteVector hb = KVectors.bytes(src, qh + c);
@@ -98,10 +100,11 @@ public final class Q6KFormat implements BlockFormat {
                             .sub(off32);
                     for (int p = 0; p < PARTS; p++) {
                         int i = 128 * h + c + p * L; // value index of lane 0 for q1; q2..q4 are 32, 64, 96 further
-                        acc0 = term(src, byteOffset, d, q1, p, x, xOff, i, acc0);
-                        acc1 = term(src, byteOffset, d, q2, p, x, xOff, i + 32, acc1);
-                        acc0 = term(src, byteOffset, d, q3, p, x, xOff, i + 64, acc0);
-                        acc1 = term(src, byteOffset, d, q4, p, x, xOff, i + 96, acc1);
+                        int k = (c + p * L) / 16;     // scale index within the half for q1; q2..q4 are 2, 4, 6 further
+                        acc0 = term(q1, p, x, xOff + i, d * (byte) (sc >>> 8 * k), acc0);
+                        acc1 = term(q2, p, x, xOff + i + 32, d * (byte) (sc >>> 8 * (k + 2)), acc1);
+                        acc0 = term(q3, p, x, xOff + i + 64, d * (byte) (sc >>> 8 * (k + 4)), acc0);
+                        acc1 = term(q4, p, x, xOff + i + 96, d * (byte) (sc >>> 8 * (k + 6)), acc1);
                     }
                 }
             }
@@ -109,11 +112,9 @@ public final class Q6KFormat implements BlockFormat {
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
-    /** acc + (levels · x[xOff + i ..]) · d·scales[i / 16]: L values that share one scale. */
-    private static FloatVector term(MemorySegment src, long block, float d, ByteVector q, int part, float[] x, int xOff,
-                                    int i, FloatVector acc) {
-        float ds = d * src.get(ValueLayout.JAVA_BYTE, block + SC + i / 16);
-        return KVectors.floats(q, part).mul(FloatVector.fromArray(S, x, xOff + i)).fma(FloatVector.broadcast(S, ds), acc);
+    /** acc + (levels · x[xi ..]) · ds: L values that share one scale {@code ds}. */
+    private static FloatVector term(ByteVector q, int part, float[] x, int xi, float ds, FloatVector acc) {
+        return KVectors.floats(q, part).mul(FloatVector.fromArray(S, x, xi)).fma(FloatVector.broadcast(S, ds), acc);
     }
 
     @Override
