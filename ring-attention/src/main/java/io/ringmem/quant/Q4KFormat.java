@@ -74,7 +74,7 @@ public final class Q4KFormat implements BlockFormat {
     @Override
     public float dot(MemorySegment src, long byteOffset, float[] x, int xOff, int blocks) {
         KQuants.checkBlocks(blocks);
-        FloatVector accLo = FloatVector.zero(S), accHi = accLo;
+        FloatVector lo0 = FloatVector.zero(S), hi0 = lo0, lo1 = lo0, hi1 = lo0; // four chains hide FMA latency
         for (int b = 0; b < blocks; b++, byteOffset += BLOCK_BYTES, xOff += QK_K) {
             int dd = src.get(KQuants.INT_LE, byteOffset); // d, dmin
             float d = Float.float16ToFloat((short) dd), dmin = Float.float16ToFloat((short) (dd >>> 16));
@@ -87,18 +87,21 @@ public final class Q4KFormat implements BlockFormat {
                 FloatVector m2 = FloatVector.broadcast(S, -(dmin * KQuants.min(sLo, sHi, 2 * g + 1)));
                 long q = byteOffset + QS + 32 * g;
                 int xb = xOff + 64 * g;
-                for (int c = 0; c < 32; c += BL) {
-                    ByteVector v = KVectors.bytes(src, q + c);
-                    ByteVector lo = v.and((byte) 0x0F), hi = KVectors.highNibbles(v);
+                for (int c = 0; c < 32; c += 2 * BL) { // 32 nibble bytes: values xb + c .. (low), xb + 32 + c .. (high)
+                    ByteVector v0 = KVectors.bytes(src, q + c), v1 = KVectors.bytes(src, q + c + BL);
+                    ByteVector l0 = v0.and((byte) 0x0F), h0 = KVectors.highNibbles(v0);
+                    ByteVector l1 = v1.and((byte) 0x0F), h1 = KVectors.highNibbles(v1);
                     for (int p = 0; p < PARTS; p++) {
-                        int xi = xb + c + p * L;
-                        accLo = KVectors.floats(lo, p).fma(d1, m1).fma(FloatVector.fromArray(S, x, xi), accLo);
-                        accHi = KVectors.floats(hi, p).fma(d2, m2).fma(FloatVector.fromArray(S, x, xi + 32), accHi);
+                        int xi = xb + c + p * L, xj = xi + BL;
+                        lo0 = KVectors.floats(l0, p).fma(d1, m1).fma(FloatVector.fromArray(S, x, xi), lo0);
+                        hi0 = KVectors.floats(h0, p).fma(d2, m2).fma(FloatVector.fromArray(S, x, xi + 32), hi0);
+                        lo1 = KVectors.floats(l1, p).fma(d1, m1).fma(FloatVector.fromArray(S, x, xj), lo1);
+                        hi1 = KVectors.floats(h1, p).fma(d2, m2).fma(FloatVector.fromArray(S, x, xj + 32), hi1);
                     }
                 }
             }
         }
-        return accLo.add(accHi).reduceLanes(VectorOperators.ADD);
+        return lo0.add(hi0).add(lo1.add(hi1)).reduceLanes(VectorOperators.ADD);
     }
 
     @Override
