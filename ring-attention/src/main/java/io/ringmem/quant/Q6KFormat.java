@@ -91,20 +91,19 @@ public final class Q6KFormat implements BlockFormat {
                 long ql = byteOffset + 64 * h, qh = byteOffset + QH + 32 * h;
                 long sc = h == 0 ? sc0 : sc1; // the eight scales of this half
                 for (int c = 0; c < 32; c += BL) {
-                    ByteVector a = KVectors.bytes(src, ql + c), e = KVectors.bytes(src, ql + 32 + c);
                     ByteVector hb = KVectors.bytes(src, qh + c);
-                    ByteVector q1 = a.and((byte) 0xF).or(hb.lanewise(VectorOperators.LSHL, 4).and((byte) 0x30)).sub(off32);
-                    ByteVector q2 = e.and((byte) 0xF).or(hb.lanewise(VectorOperators.LSHL, 2).and((byte) 0x30)).sub(off32);
-                    ByteVector q3 = a.lanewise(VectorOperators.LSHR, 4).or(hb.and((byte) 0x30)).sub(off32);
-                    ByteVector q4 = e.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 2).and((byte) 0x30))
-                            .sub(off32);
-                    for (int p = 0; p < PARTS; p++) {
-                        int i = 128 * h + c + p * L; // value index of lane 0 for q1; q2..q4 are 32, 64, 96 further
-                        int k = (c + p * L) / 16;     // scale index within the half for q1; q2..q4 are 2, 4, 6 further
-                        acc0 = term(q1, p, x, xOff + i, d * (byte) (sc >>> 8 * k), acc0);
-                        acc1 = term(q2, p, x, xOff + i + 32, d * (byte) (sc >>> 8 * (k + 2)), acc1);
-                        acc0 = term(q3, p, x, xOff + i + 64, d * (byte) (sc >>> 8 * (k + 4)), acc0);
-                        acc1 = term(q4, p, x, xOff + i + 96, d * (byte) (sc >>> 8 * (k + 6)), acc1);
+                    for (int odd = 0; odd < 2; odd++) { // ql[c..]: values +0, +64 (odd 0); ql[32 + c..]: +32, +96 (odd 1)
+                        ByteVector a = KVectors.bytes(src, ql + 32 * odd + c);
+                        ByteVector hlo = odd == 0 ? hb.lanewise(VectorOperators.LSHL, 4) : hb.lanewise(VectorOperators.LSHL, 2);
+                        ByteVector hhi = odd == 0 ? hb : hb.lanewise(VectorOperators.LSHR, 2);
+                        ByteVector qa = a.and((byte) 0xF).or(hlo.and((byte) 0x30)).sub(off32);
+                        ByteVector qb = a.lanewise(VectorOperators.LSHR, 4).or(hhi.and((byte) 0x30)).sub(off32);
+                        for (int p = 0; p < PARTS; p++) {
+                            int i = 128 * h + 32 * odd + c + p * L;
+                            int k = (32 * odd + c + p * L) / 16;
+                            acc0 = term(qa, p, x, xOff + i, d * (byte) (sc >>> 8 * k), acc0);
+                            acc1 = term(qb, p, x, xOff + i + 64, d * (byte) (sc >>> 8 * (k + 4)), acc1);
+                        }
                     }
                 }
             }
