@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: CPU kernels, end-to-end prefill, ring overhead, segment-mode quality, positions policies,"
-                + " KV codecs, memory store, ring transport. Each ratio is against a baseline measured in the same run.",
+                + " KV codecs, memory store, ring transport, K-quant dots. Each ratio is against a baseline measured in the same run.",
         subcommands = {BenchKernelsCommand.class, BenchPrefillCommand.class, BenchRingCommand.class, BenchQualityCommand.class,
-                BenchPositionsCommand.class, BenchCodecCommand.class, BenchStoreCommand.class, BenchTransportCommand.class})
+                BenchPositionsCommand.class, BenchCodecCommand.class, BenchStoreCommand.class, BenchTransportCommand.class,
+                BenchKQuantCommand.class})
 final class BenchCommand {
 }

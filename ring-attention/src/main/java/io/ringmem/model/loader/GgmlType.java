@@ -1,15 +1,24 @@
 package io.ringmem.model.loader;
 
 /**
- * Tensor element types as numbered by ggml (GGUF {@code type} field), and the subset this loader converts.
- * Safetensors dtypes F32, F16 and BF16 map onto the same constants.
+ * Tensor element types as numbered by ggml (GGUF {@code type} field) whose layout Ringmem knows, and the subset this
+ * loader converts ({@link #loaderConverts}). Safetensors dtypes F32, F16 and BF16 map onto the same constants.
+ *
+ * <p>The K-quants (Q4_K, Q5_K, Q6_K, Q8_K; formats in {@code io.ringmem.quant}) have their layouts here and
+ * {@link Dequantize} converts them, but the loader still refuses them ({@link #byId} does not return them) until the
+ * quantized-weights path is wired in (issue 14): flipping {@link #loaderConverts} is the switch.
  */
 public enum GgmlType {
-    F32(0, 1, 4),
-    F16(1, 1, 2),
-    Q4_0(2, 32, 18),
-    Q8_0(8, 32, 34),
-    BF16(30, 1, 2);
+    F32(0, 1, 4, true),
+    F16(1, 1, 2, true),
+    Q4_0(2, 32, 18, true),
+    Q8_0(8, 32, 34, true),
+    // K-quants: super-blocks of 256 values (ggml's QK_K); not yet accepted by the loader (see the class comment)
+    Q4_K(12, 256, 144, false),
+    Q5_K(13, 256, 176, false),
+    Q6_K(14, 256, 210, false),
+    Q8_K(15, 256, 292, false),
+    BF16(30, 1, 2, true);
 
     /** ggml's numeric id. */
     public final int id;
@@ -17,11 +26,14 @@ public enum GgmlType {
     public final int blockSize;
     /** Bytes per block. */
     public final int blockBytes;
+    /** Whether the model loader accepts tensors of this type (the others are refused as unsupported). */
+    public final boolean loaderConverts;
 
-    GgmlType(int id, int blockSize, int blockBytes) {
+    GgmlType(int id, int blockSize, int blockBytes, boolean loaderConverts) {
         this.id = id;
         this.blockSize = blockSize;
         this.blockBytes = blockBytes;
+        this.loaderConverts = loaderConverts;
     }
 
     /** The names of all ggml type ids, for messages; index = id, null for ids never used. */
@@ -32,8 +44,14 @@ public enum GgmlType {
             "BF16", "Q4_0_4_4", "Q4_0_4_8", "Q4_0_8_8", "TQ1_0", "TQ2_0", "IQ4_NL_4_4", "IQ4_NL_4_8", "IQ4_NL_8_8",
             "MXFP4"};
 
-    /** The supported type with ggml id {@code id}, or null. */
+    /** The type with ggml id {@code id} that the loader converts ({@link #loaderConverts}), or null. */
     public static GgmlType byId(long id) {
+        GgmlType t = layoutOf(id);
+        return t != null && t.loaderConverts ? t : null;
+    }
+
+    /** The type with ggml id {@code id} whose layout is known here (converted by the loader or not), or null. */
+    public static GgmlType layoutOf(long id) {
         for (GgmlType t : values()) {
             if (t.id == id) return t;
         }

@@ -66,16 +66,16 @@ class DequantizeTest {
 
     @Test
     void zeroBlocks() {
-        float[] zero = new float[64]; // Q4_0 of zeros has d = -0 (as in ggml), so values may be -0
+        float[] zero = new float[256]; // Q4_0 of zeros has d = -0 (as in ggml), so values may be -0
         for (GgmlType t : GgmlType.values()) {
-            assertArrayEquals(zero, GgufQuantizedTest.referenceDecode(t, Dequantize.encode(t, zero), 64), 0f, t.name());
+            assertArrayEquals(zero, GgufQuantizedTest.referenceDecode(t, Dequantize.encode(t, zero), 256), 0f, t.name());
         }
     }
 
     @Test
     void bulkConversionMatchesReferenceAcrossChunks() {
         SplittableRandom r = new SplittableRandom(3);
-        int n = 8192 * 3 + 32 * 5; // several internal chunks plus a partial one
+        int n = 8192 * 3 + 256 * 5; // several internal chunks plus a partial one (whole K-quant super-blocks)
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
         try (Arena arena = Arena.ofConfined()) {
@@ -86,7 +86,7 @@ class DequantizeTest {
                 float[] expected = GgufQuantizedTest.referenceDecode(t, enc, n);
                 assertArrayEquals(expected, Dequantize.toFloatArray(t, src, 0, n), t.name());
                 // an offset start, as the parallel converter uses
-                long from = 8192 + 64;
+                long from = 8192 + 256;
                 MemorySegment dst = arena.allocate((n - from) * 4);
                 Dequantize.toF32(t, src, t.bytesFor(from), dst, 0, n - from);
                 float[] part = dst.toArray(ValueLayout.JAVA_FLOAT);
@@ -101,6 +101,10 @@ class DequantizeTest {
         assertEquals("BF16", GgmlType.nameOf(30));
         assertEquals("unknown", GgmlType.nameOf(1000));
         assertEquals(GgmlType.Q4_0, GgmlType.byId(2));
+        // K-quants: layout known, still refused by the loader until wired in
         assertEquals(null, GgmlType.byId(12));
+        assertEquals(GgmlType.Q4_K, GgmlType.layoutOf(12));
+        assertEquals(292, GgmlType.layoutOf(15).blockBytes);
+        for (GgmlType t : GgmlType.values()) assertEquals(t.loaderConverts ? t : null, GgmlType.byId(t.id), t.name());
     }
 }

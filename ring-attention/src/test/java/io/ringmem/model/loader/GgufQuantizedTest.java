@@ -6,6 +6,7 @@ import io.ringmem.model.LoadedModel;
 import io.ringmem.model.ModelConfig;
 import io.ringmem.model.RopeLayout;
 import io.ringmem.model.RopeScaling;
+import io.ringmem.quant.KQuantOracle;
 import io.ringmem.tensor.Matrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,7 @@ class GgufQuantizedTest {
                     }
                 }
             }
+            case Q4_K, Q5_K, Q6_K, Q8_K -> out = KQuantOracle.decode(type.name(), bytes, n);
         }
         return out;
     }
@@ -94,8 +96,8 @@ class GgufQuantizedTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(GgmlType.class)
+    @ParameterizedTest // the K-quants are not accepted by the loader yet (GgmlType.loaderConverts); see KQuantGgufTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q5_K", "Q6_K", "Q8_K"}, mode = EnumSource.Mode.EXCLUDE)
     void everyTypeLoadsToTheExpectedValues(GgmlType type, @TempDir Path dir) throws IOException {
         TinyGgufModel tiny = new TinyGgufModel(42, true);
         Path file = dir.resolve("tiny-" + type + ".gguf");

@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * Writes GGUF files (version 3 by default) for tests: metadata of every value type, and tensors given as float
- * arrays that are stored as F32, F16, BF16, Q8_0 or Q4_0 (quantized with {@link Dequantize}), or as raw bytes of
- * any type id. Shapes are given outermost first ({@code [rows, cols]}) and written innermost first as GGUF wants.
+ * arrays that are stored as F32, F16, BF16, Q8_0, Q4_0 or the K-quants Q4_K, Q5_K, Q6_K, Q8_K (quantized with
+ * {@link Dequantize}, which uses ggml's reference quantizers), or as raw bytes of any type id. Shapes are given
+ * outermost first ({@code [rows, cols]}) and written innermost first as GGUF wants.
  */
 final class GgufTestWriter {
     /** A metadata array value: {@code values} holds Java values of the element type (nested: more {@code Arr}). */
