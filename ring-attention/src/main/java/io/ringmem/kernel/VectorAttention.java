@@ -10,7 +10,7 @@ import java.util.Arrays;
  * heads of its KV head together (GQA), so each key and value row is read once per group. With causal masking a key
  * tile whose smallest position exceeds the query tile's largest is skipped, and per-element masks are only built
  * for tiles that straddle the query tile's positions; tile bounds come from min/max, so non-contiguous positions
- * (zigzag shards) are fine.
+ * (zigzag shards) are fine. A single query (decoding) goes to {@link DecodeAttention}, which reads the keys in place.
  */
 final class VectorAttention {
     private static final int TK = AttentionTiles.TK;
@@ -20,9 +20,11 @@ final class VectorAttention {
     private static final long PARALLEL_WORK = 1 << 18;
 
     private final WorkerPool pool;
+    private final DecodeAttention decode;
 
     VectorAttention(WorkerPool pool) {
         this.pool = pool;
+        this.decode = new DecodeAttention(pool);
     }
 
     // q, out (nq, heads, hd); k, v (nk, kvHeads, hd); lse (nq, heads)
@@ -36,6 +38,10 @@ final class VectorAttention {
         check(v, (long) nk * kvh * hd, "v");
         if (qPos.length < nq || kPos.length < nk) throw new IllegalArgumentException("position arrays too short");
         if (nq == 0) return;
+        if (nq == 1) { // decoding: keys read in place, no packed copy of the cache
+            decode.attention(sh, q, qPos[0], k, v, kPos, nk, causal, out, lse);
+            return;
+        }
         int tiles = (nk + TK - 1) / TK;
         Keys keys = new Keys(k, v, kPos, nk, kvh, hd, tiles);
         boolean parallel = (long) nq * heads * nk * hd >= PARALLEL_WORK && pool.parallelism() > 1;
