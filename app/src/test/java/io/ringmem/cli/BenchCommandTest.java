@@ -83,6 +83,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void kernelsAtLongContext() throws Exception {
+        String[] tiny = {"bench", "kernels", "--threads", "1", "--warmup", "0", "--warmup-seconds", "0", "--samples", "1",
+                "--budget-seconds", "0", "--attention-lengths", "40,70", "--attention-head-dims", "8,16", "--attention-heads", "4",
+                "--attention-kv-heads", "2", "--attention-only"};
+        JsonNode j = json(run(append(tiny, "--json")), "kernels", 4);
+        JsonNode row = j.get("results").get(3);
+        assertEquals("attention", row.get("kernel").asText());
+        assertTrue(row.get("shape").asText().startsWith("len=70 h=4 kv=2 hd=16 causal"), row.toString());
+        assertTrue(row.get("vectorGflops").asDouble() > 0 && row.get("scalarMs").asDouble() > 0, row.toString());
+        assertEquals(70, j.get("settings").get("options").get("longAttention").get("lengths").get(1).asInt(), j.toString());
+        assertEquals(5 + 4, table(run(tiny), "# Kernel benchmark: ").size());
+        assertOneLineError(run("bench", "kernels", "--attention-only"), "--attention-lengths");
+        assertOneLineError(run("bench", "kernels", "--attention-lengths", "64", "--attention-heads", "6", "--attention-kv-heads", "4"),
+                "multiple");
+    }
+
+    @Test
     void prefill() throws Exception {
         String[] tiny = {"bench", "prefill", "--model", data(MODEL).toString(), "--lengths", "16,24", "--ranks", "1,2", "--threads", "1"};
         JsonNode j = json(run(append(tiny, "--json")), "prefill", 4);
