@@ -10,12 +10,17 @@ import java.util.Arrays;
  * heads of its KV head together (GQA), so each key and value row is read once per group. With causal masking a key
  * tile whose smallest position exceeds the query tile's largest is skipped, and per-element masks are only built
  * for tiles that straddle the query tile's positions; tile bounds come from min/max, so non-contiguous positions
- * (zigzag shards) are fine. A single query (decoding) goes to {@link DecodeAttention}, which reads the keys in place.
+ * (zigzag shards) are fine. Causal tasks are claimed latest query tile first (the largest first), so the pool's
+ * last tasks are short ones rather than one long tail; with {@link #LONG_KEYS} keys or more a task holds twice the
+ * rows, halving the key and value traffic per flop. A single query (decoding) goes to {@link DecodeAttention}, which
+ * reads the keys in place.
  */
 final class VectorAttention {
     private static final int TK = AttentionTiles.TK;
     /** Query rows (queries × group) a task aims for: a multiple of the kernels' 6-row register tiles. */
     private static final int TASK_ROWS = 24;
+    /** Keys from which a task takes twice {@link #TASK_ROWS}: each key and value tile streamed serves twice the rows. */
+    static final int LONG_KEYS = 2048;
     /** Multiply-adds (nq · heads · nk · hd) below which a call stays on the caller thread. */
     private static final long PARALLEL_WORK = 1 << 18;
 
@@ -50,11 +55,12 @@ final class VectorAttention {
         } else {
             for (int i = 0; i < kvh * tiles; i++) keys.pack(i / tiles, i % tiles);
         }
-        int tq = Math.max(1, TASK_ROWS / group);
+        int tq = Math.max(1, (nk >= LONG_KEYS ? 2 * TASK_ROWS : TASK_ROWS) / group);
         int qTiles = (nq + tq - 1) / tq;
         Task task = new Task(sh, q, qPos, nq, tq, keys, causal, out, lse);
         if (parallel) {
-            pool.forEach(qTiles * kvh, i -> task.run(i / kvh, i % kvh));
+            // causal: later query tiles see more keys, so they are claimed first and the cheap ones fill in at the end
+            pool.forEach(qTiles * kvh, i -> task.run(causal ? qTiles - 1 - i / kvh : i / kvh, i % kvh));
         } else {
             for (int i = 0; i < qTiles * kvh; i++) task.run(i / kvh, i % kvh);
         }

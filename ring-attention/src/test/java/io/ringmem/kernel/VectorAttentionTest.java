@@ -144,6 +144,20 @@ class VectorAttentionTest {
         }
     }
 
+    /** From LONG_KEYS keys a task holds twice the rows; causal tasks run latest query tile first. */
+    @Test
+    void longContextTasksMatchTheReference() {
+        int n = VectorAttention.LONG_KEYS + 70;
+        for (int[] hk : new int[][] {{8, 2}, {4, 4}, {6, 1}}) {
+            AttentionShape sh = AttentionShape.of(hk[0], hk[1], 64);
+            check(FAST, sh, range(n - 150, 150), range(0, n), true, 100 + hk[0] + hk[1]);  // last queries of a causal prefill
+            check(FAST, sh, range(0, 37), range(0, n), false, 110 + hk[0] + hk[1]);
+        }
+        try (VectorKernels three = new VectorKernels(3)) {
+            check(three, AttentionShape.of(8, 2, 128), range(n - 100, 100), range(0, n), true, 120);
+        }
+    }
+
     /** One query (decoding) reads the keys in place, in splits of 512 merged exactly: check against the reference. */
     @Test
     void singleQueryOverLongCachesInSplits() {
