@@ -21,7 +21,8 @@ import com.sun.management.ThreadMXBean;
  * tokens (not timed), then {@code tokens} decode steps, each token chosen by the sampler from the step's logits.
  * The split comes from {@link DecodeTimer} (matmul, attention) and a clock around the sampler; "other" is the
  * rest of the wall time (embedding row, rotary angles, the loop). One untimed warm-up run per prompt length
- * first (the JIT compiles the kernels), then {@code reps} runs; the run with the median tokens/s is reported.
+ * first (at least {@link #WARMUP_TOKENS} steps, so the JIT has compiled the kernels), then {@code reps} runs; the
+ * run with the median tokens/s is reported.
  * Run with {@code bin/ringmem bench decode}.
  *
  * <p>Not guaranteed: stable figures on a shared machine; the bytes per token count the calling thread only (the
@@ -44,6 +45,9 @@ public final class DecodeBenchmark {
                       long bytesPerToken) {
     }
 
+    /** Decode steps of the warm-up run, at least. */
+    static final int WARMUP_TOKENS = 256;
+
     private DecodeBenchmark() {
     }
 
@@ -53,7 +57,10 @@ public final class DecodeBenchmark {
         List<Row> rows = new ArrayList<>();
         for (int p : prompts) {
             int[] prompt = new SplittableRandom(p).ints(p, 0, model.config().vocabSize()).toArray();
-            once(model, prompt, tokens, run, sampler); // warm-up
+            // warm-up: at least WARMUP_TOKENS steps (within the model's positions), so the JIT has compiled the
+            // decode kernels (interpreted or C1-compiled Vector API code is slow and boxes every vector)
+            int room = Math.max(tokens, model.config().maxPositions() - p);
+            once(model, prompt, Math.min(room, Math.max(tokens, WARMUP_TOKENS)), run, sampler);
             Row[] runs = new Row[reps];
             for (int r = 0; r < reps; r++) runs[r] = once(model, prompt, tokens, run, sampler);
             Arrays.sort(runs, (a, b) -> Double.compare(a.tokensPerSecond(), b.tokensPerSecond()));

@@ -17,8 +17,7 @@ import java.util.function.IntConsumer;
  * group's query heads together so each key and value row is read once per group. Splits are merged exactly
  * (log-sum-exp) on the calling thread in split order. The split depends on the shape only, so results are
  * bitwise the same whatever the thread count. Within a task keys are taken in chunks of {@link #CHUNK} with an
- * online softmax, as in {@link VectorAttention}: the chunk's keys are transposed into per-thread scratch once for
- * the group, so scores run along key lanes without horizontal sums.
+ * online softmax, as in {@link VectorAttention}.
  *
  * <p>Not guaranteed: bitwise equality with {@link VectorAttention}'s tiled path (the summation order differs; both
  * match {@link ScalarKernels} within fp32 rounding).
@@ -126,22 +125,24 @@ final class DecodeAttention {
             Arrays.fill(m, 0, group, Float.NEGATIVE_INFINITY);
             Arrays.fill(l, 0, group, 0f);
             int j1 = Math.min(nk, (sp + 1) * SPLIT_KEYS), stride = kvh * hd;
-            float[] kt = s.kt;
             for (int c0 = sp * SPLIT_KEYS; c0 < j1; c0 += CHUNK) {
                 int cn = Math.min(CHUNK, j1 - c0);
-                // the chunk's keys transposed (hd, CHUNK), once for the group's rows: scores run along key lanes
                 for (int j = 0; j < cn; j++) {
                     int ko = (c0 + j) * stride + kh * hd;
-                    for (int c = 0; c < hd; c++) kt[c * CHUNK + j] = k[ko + c];
+                    boolean visible = kPos[c0 + j] <= limit;
+                    for (int g = 0; g < group; g++) {
+                        sc[g * CHUNK + j] = visible ? dot(qs, g * hd, k, ko, hd) : Float.NEGATIVE_INFINITY;
+                    }
                 }
-                if (cn < CHUNK) for (int c = 0; c < hd; c++) Arrays.fill(kt, c * CHUNK + cn, (c + 1) * CHUNK, 0f);
-                for (int g = 0; g < group; g++) scores(qs, g * hd, hd, kt, sc, g * CHUNK);
-                for (int j = 0; j < CHUNK; j++) {
-                    if (j < cn && kPos[c0 + j] <= limit) continue;
-                    for (int g = 0; g < group; g++) sc[g * CHUNK + j] = Float.NEGATIVE_INFINITY;
-                }
+                if (cn < CHUNK) for (int g = 0; g < group; g++) Arrays.fill(sc, g * CHUNK + cn, (g + 1) * CHUNK, Float.NEGATIVE_INFINITY);
                 for (int g = 0; g < group; g++) update(sc, g * CHUNK, m, l, o, g, hd);
-                for (int g = 0; g < group; g++) pv(sc, g * CHUNK, cn, v, c0 * stride + kh * hd, stride, o, g * hd, hd);
+                for (int j = 0; j < cn; j++) {
+                    int vo = (c0 + j) * stride + kh * hd;
+                    for (int g = 0; g < group; g++) {
+                        float p = sc[g * CHUNK + j];
+                        if (p != 0f) axpy(p, v, vo, o, g * hd, hd);
+                    }
+                }
             }
             int base = splits == 1 ? 0 : sp * heads;
             for (int g = 0; g < group; g++) {
@@ -184,92 +185,35 @@ final class DecodeAttention {
         for (int c = 0; c < hd; c++) o[g * hd + c] *= alpha;
     }
 
-    /**
-     * sc[so .. so+CHUNK) = qs[qo .. qo+hd) · kt (hd, CHUNK): four key vectors at a time (CHUNK is a multiple of 4L
-     * for 4 to 16 lanes), so four independent FMA chains and no horizontal sums.
-     */
-    private static void scores(float[] qs, int qo, int hd, float[] kt, float[] sc, int so) {
-        for (int j = 0; j < CHUNK; j += 4 * L) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            for (int c = 0; c < hd; c++) {
-                FloatVector b = FloatVector.broadcast(S, qs[qo + c]);
-                int ko = c * CHUNK + j;
-                a0 = FloatVector.fromArray(S, kt, ko).fma(b, a0);
-                a1 = FloatVector.fromArray(S, kt, ko + L).fma(b, a1);
-                a2 = FloatVector.fromArray(S, kt, ko + 2 * L).fma(b, a2);
-                a3 = FloatVector.fromArray(S, kt, ko + 3 * L).fma(b, a3);
-            }
-            a0.intoArray(sc, so + j);
-            a1.intoArray(sc, so + j + L);
-            a2.intoArray(sc, so + j + 2 * L);
-            a3.intoArray(sc, so + j + 3 * L);
+    /** a[ao ..) · b[bo ..) over n elements: one vector accumulator, lanes summed in a fixed order, scalar tail. */
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        int i = 0;
+        float sum = 0f;
+        if (n >= L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i + L <= n; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+            sum = LaneSum.sum(acc);
         }
+        for (; i < n; i++) sum = Math.fma(a[ao + i], b[bo + i], sum);
+        return sum;
     }
 
-    /**
-     * o[oo .. oo+hd) += Σ_j p_j · v row j, p_j = sc[po + j] for the chunk's keys j < cn (rows at vo + j·stride).
-     * Output dims stay in registers across the keys (blocks of 4, 2, 1 vectors, then a scalar tail); each dim
-     * accumulates in key order, keys with p = 0 skipped.
-     */
-    private static void pv(float[] sc, int po, int cn, float[] v, int vo, int stride, float[] o, int oo, int hd) {
-        int c = 0;
-        for (; c + 4 * L <= hd; c += 4 * L) {
-            FloatVector a0 = FloatVector.fromArray(S, o, oo + c), a1 = FloatVector.fromArray(S, o, oo + c + L);
-            FloatVector a2 = FloatVector.fromArray(S, o, oo + c + 2 * L), a3 = FloatVector.fromArray(S, o, oo + c + 3 * L);
-            for (int j = 0; j < cn; j++) {
-                float p = sc[po + j];
-                if (p == 0f) continue;
-                FloatVector b = FloatVector.broadcast(S, p);
-                int r = vo + j * stride + c;
-                a0 = FloatVector.fromArray(S, v, r).fma(b, a0);
-                a1 = FloatVector.fromArray(S, v, r + L).fma(b, a1);
-                a2 = FloatVector.fromArray(S, v, r + 2 * L).fma(b, a2);
-                a3 = FloatVector.fromArray(S, v, r + 3 * L).fma(b, a3);
-            }
-            a0.intoArray(o, oo + c);
-            a1.intoArray(o, oo + c + L);
-            a2.intoArray(o, oo + c + 2 * L);
-            a3.intoArray(o, oo + c + 3 * L);
+    /** y[yo .. yo+n) += p · x[xo .. xo+n). */
+    private static void axpy(float p, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        FloatVector pb = FloatVector.broadcast(S, p);
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(S, x, xo + i).fma(pb, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
         }
-        for (; c + 2 * L <= hd; c += 2 * L) {
-            FloatVector a0 = FloatVector.fromArray(S, o, oo + c), a1 = FloatVector.fromArray(S, o, oo + c + L);
-            for (int j = 0; j < cn; j++) {
-                float p = sc[po + j];
-                if (p == 0f) continue;
-                FloatVector b = FloatVector.broadcast(S, p);
-                int r = vo + j * stride + c;
-                a0 = FloatVector.fromArray(S, v, r).fma(b, a0);
-                a1 = FloatVector.fromArray(S, v, r + L).fma(b, a1);
-            }
-            a0.intoArray(o, oo + c);
-            a1.intoArray(o, oo + c + L);
-        }
-        for (; c + L <= hd; c += L) {
-            FloatVector a = FloatVector.fromArray(S, o, oo + c);
-            for (int j = 0; j < cn; j++) {
-                float p = sc[po + j];
-                if (p != 0f) a = FloatVector.fromArray(S, v, vo + j * stride + c).fma(FloatVector.broadcast(S, p), a);
-            }
-            a.intoArray(o, oo + c);
-        }
-        for (; c < hd; c++) {
-            float a = o[oo + c];
-            for (int j = 0; j < cn; j++) {
-                float p = sc[po + j];
-                if (p != 0f) a = Math.fma(v[vo + j * stride + c], p, a);
-            }
-            o[oo + c] = a;
-        }
+        for (; i < n; i++) y[yo + i] = Math.fma(x[xo + i], p, y[yo + i]);
     }
 
     /** One thread's buffers, grown (never shrunk) to the largest shape seen. */
     private static final class Scratch {
         float[] qs = new float[0], scores = new float[0], o = new float[0], m = new float[0], l = new float[0];
-        float[] kt = new float[0]; // (hd, CHUNK) one chunk's keys, transposed
         float[] partOut = new float[0], partLse = new float[0];
 
         void ensureTask(int group, int hd) {
-            if (kt.length < hd * CHUNK) kt = new float[hd * CHUNK];
             if (qs.length < group * hd) {
                 qs = new float[group * hd];
                 o = new float[group * hd];
