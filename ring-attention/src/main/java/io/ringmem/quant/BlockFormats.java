@@ -14,7 +14,11 @@ public final class BlockFormats {
     /** Every format, in ggml id order. */
     private static final List<BlockFormat> ALL = List.of(
             new Q4_0Format(),
-            new Q8_0Format());
+            new Q8_0Format(),
+            new Q4KFormat(),
+            new Q5KFormat(),
+            new Q6KFormat(),
+            new Q8KFormat());
 
     private static final BlockFormat[] BY_ID = index(ALL);
 
@@ -42,7 +46,7 @@ public final class BlockFormats {
         return ALL;
     }
 
-    /** Their names, comma separated ("Q4_0, Q8_0"), for messages. */
+    /** Their names, comma separated ("Q4_0, Q8_0, Q4_K, ..."), for messages. */
     public static String names() {
         StringBuilder sb = new StringBuilder();
         for (BlockFormat f : ALL) sb.append(sb.isEmpty() ? "" : ", ").append(f.name());

@@ -2,7 +2,6 @@ package io.ringmem.quant;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -101,7 +100,7 @@ public final class Q4KFormat implements BlockFormat {
                 }
             }
         }
-        return lo0.add(hi0).add(lo1.add(hi1)).reduceLanes(VectorOperators.ADD);
+        return KVectors.sum(lo0.add(hi0).add(lo1.add(hi1)));
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.ringmem.quant;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -100,7 +99,7 @@ public final class Q5KFormat implements BlockFormat {
                 }
             }
         }
-        return accLo.add(accHi).reduceLanes(VectorOperators.ADD);
+        return KVectors.sum(accLo.add(accHi));
     }
 
     @Override

@@ -108,7 +108,7 @@ public final class Q6KFormat implements BlockFormat {
                 }
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return KVectors.sum(acc0.add(acc1));
     }
 
     /** acc + (levels · x[xi ..]) · ds: L values that share one scale {@code ds}. */

@@ -2,7 +2,6 @@ package io.ringmem.quant;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -76,7 +75,7 @@ public final class Q8KFormat implements BlockFormat {
             }
             acc = s0.add(s1).fma(FloatVector.broadcast(S, src.get(KQuants.FLOAT_LE, byteOffset)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return KVectors.sum(acc);
     }
 
     @Override

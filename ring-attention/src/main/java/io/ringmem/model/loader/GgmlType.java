@@ -4,20 +4,21 @@ package io.ringmem.model.loader;
  * Tensor element types as numbered by ggml (GGUF {@code type} field) whose layout Ringmem knows, and the subset this
  * loader converts ({@link #loaderConverts}). Safetensors dtypes F32, F16 and BF16 map onto the same constants.
  *
- * <p>The K-quants (Q4_K, Q5_K, Q6_K, Q8_K; formats in {@code io.ringmem.quant}) have their layouts here and
- * {@link Dequantize} converts them, but the loader still refuses them ({@link #byId} does not return them) until the
- * quantized-weights path is wired in (issue 14): flipping {@link #loaderConverts} is the switch.
+ * <p>The block types (Q4_0, Q8_0 and the K-quants Q4_K, Q5_K, Q6_K, Q8_K) have a format in
+ * {@code io.ringmem.quant.BlockFormats}: the loader keeps their matrices quantized (mapped blocks) or, when asked to
+ * dequantize, expands them to fp32 with {@link Dequantize}. Types with a layout here but {@link #loaderConverts}
+ * false would be refused by the loader ({@link #byId} does not return them); at present there are none.
  */
 public enum GgmlType {
     F32(0, 1, 4, true),
     F16(1, 1, 2, true),
     Q4_0(2, 32, 18, true),
     Q8_0(8, 32, 34, true),
-    // K-quants: super-blocks of 256 values (ggml's QK_K); not yet accepted by the loader (see the class comment)
-    Q4_K(12, 256, 144, false),
-    Q5_K(13, 256, 176, false),
-    Q6_K(14, 256, 210, false),
-    Q8_K(15, 256, 292, false),
+    // K-quants: super-blocks of 256 values (ggml's QK_K)
+    Q4_K(12, 256, 144, true),
+    Q5_K(13, 256, 176, true),
+    Q6_K(14, 256, 210, true),
+    Q8_K(15, 256, 292, true),
     BF16(30, 1, 2, true);
 
     /** ggml's numeric id. */
@@ -63,9 +64,19 @@ public enum GgmlType {
         return id >= 0 && id < NAMES.length ? NAMES[(int) id] : "unknown";
     }
 
-    /** "F32, F16, BF16, Q8_0, Q4_0". */
+    /** The names of the types the loader accepts, in declaration order ("F32, F16, Q4_0, ..."), for messages. */
     public static String supportedList() {
-        return "F32, F16, BF16, Q8_0, Q4_0";
+        return SUPPORTED;
+    }
+
+    private static final String SUPPORTED = supported();
+
+    private static String supported() {
+        StringBuilder sb = new StringBuilder();
+        for (GgmlType t : values()) {
+            if (t.loaderConverts) sb.append(sb.isEmpty() ? "" : ", ").append(t.name());
+        }
+        return sb.toString();
     }
 
     /**

@@ -101,8 +101,10 @@ class DequantizeTest {
         assertEquals("BF16", GgmlType.nameOf(30));
         assertEquals("unknown", GgmlType.nameOf(1000));
         assertEquals(GgmlType.Q4_0, GgmlType.byId(2));
-        // K-quants: layout known, still refused by the loader until wired in
-        assertEquals(null, GgmlType.byId(12));
+        // K-quants: accepted by the loader (kept quantized); ids with no layout here are refused
+        assertEquals(GgmlType.Q4_K, GgmlType.byId(12));
+        assertEquals(null, GgmlType.byId(6));
+        assertEquals("F32, F16, Q4_0, Q8_0, Q4_K, Q5_K, Q6_K, Q8_K, BF16", GgmlType.supportedList());
         assertEquals(GgmlType.Q4_K, GgmlType.layoutOf(12));
         assertEquals(292, GgmlType.layoutOf(15).blockBytes);
         for (GgmlType t : GgmlType.values()) assertEquals(t.loaderConverts ? t : null, GgmlType.byId(t.id), t.name());

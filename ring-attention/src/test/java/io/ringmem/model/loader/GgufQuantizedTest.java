@@ -66,6 +66,10 @@ class GgufQuantizedTest {
 
     /** Checks the loaded values against the originals within the type's rounding. */
     static void assertWithinTolerance(GgmlType type, float[] orig, float[] got, String what) {
+        if (type.blockSize == 256) {
+            assertWithinKTolerance(type, orig, got, what);
+            return;
+        }
         for (int blk = 0; blk < orig.length; blk += 32) {
             float amax = 0, max = 0;
             for (int j = blk; j < Math.min(orig.length, blk + 32); j++) {
@@ -96,15 +100,39 @@ class GgufQuantizedTest {
         }
     }
 
-    @ParameterizedTest // the K-quants are not accepted by the loader yet (GgmlType.loaderConverts); see KQuantGgufTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q5_K", "Q6_K", "Q8_K"}, mode = EnumSource.Mode.EXCLUDE)
+    /**
+     * K-quants: |x − y| ≤ bound · (max(x, 0) − min(x, 0)) over each 256-value super-block, with the bounds of
+     * {@code KQuantFormatsTest.RANGE_BOUND} (Q4_K 0.07, Q5_K 0.04, Q6_K 0.025, Q8_K 1/250).
+     */
+    private static void assertWithinKTolerance(GgmlType type, float[] orig, float[] got, String what) {
+        double bound = switch (type) {
+            case Q4_K -> 0.07;
+            case Q5_K -> 0.04;
+            case Q6_K -> 0.025;
+            default -> 1 / 250.0;
+        };
+        for (int blk = 0; blk < orig.length; blk += 256) {
+            float lo = 0, hi = 0;
+            for (int j = blk; j < blk + 256; j++) {
+                lo = Math.min(lo, orig[j]);
+                hi = Math.max(hi, orig[j]);
+            }
+            for (int j = blk; j < blk + 256; j++) {
+                assertTrue(Math.abs(orig[j] - got[j]) <= bound * (hi - lo), what + " [" + j + "] " + orig[j] + " -> " + got[j]);
+            }
+        }
+    }
+
+    @ParameterizedTest // K-quants: the wide model (rows of whole 256-value super-blocks), 1-D norms stored as F32
+    @EnumSource(GgmlType.class)
     void everyTypeLoadsToTheExpectedValues(GgmlType type, @TempDir Path dir) throws IOException {
-        TinyGgufModel tiny = new TinyGgufModel(42, true);
+        boolean k = type.blockSize == 256;
+        TinyGgufModel tiny = k ? new TinyGgufModel(42, true, 256, 512) : new TinyGgufModel(42, true);
         Path file = dir.resolve("tiny-" + type + ".gguf");
         tiny.writer(type).write(file);
         try (LoadedModel m = ModelLoader.load(file, null)) {
-            assertEquals(new ModelConfig(64, 96, 2, 4, 2, 16, 64, 256, 1e-6f, 20000.0, RopeLayout.ADJACENT_PAIRS, null),
-                    m.config());
+            assertEquals(new ModelConfig(tiny.dim, tiny.hidden, 2, 4, 2, tiny.dim / 4, 64, 256, 1e-6f, 20000.0,
+                    RopeLayout.ADJACENT_PAIRS, null), m.config());
             assertNull(m.tokenizer());
             check(type, tiny, "token_embd.weight", m.weights().embedding());
             check(type, tiny, "output.weight", m.weights().output());
@@ -137,7 +165,8 @@ class GgufQuantizedTest {
         assertWithinTolerance(type, t.values(), values, name);
     }
 
-    private static void checkVector(GgmlType type, TinyGgufModel tiny, String name, float[] got) {
+    private static void checkVector(GgmlType stored, TinyGgufModel tiny, String name, float[] got) {
+        GgmlType type = stored.blockSize == 256 ? GgmlType.F32 : stored; // the writer keeps K-quant files' norms F32
         float[] orig = tiny.get(name);
         assertArrayEquals(referenceDecode(type, Dequantize.encode(type, orig), orig.length), got, name);
         assertWithinTolerance(type, orig, got, name);
@@ -181,12 +210,12 @@ class GgufQuantizedTest {
     void unsupportedTensorTypeIsNamed(@TempDir Path dir) throws IOException {
         TinyGgufModel tiny = new TinyGgufModel(5, true);
         tiny.tensors.remove("blk.0.attn_q.weight");
-        // attn_q of layer 0 as Q4_K (id 12): 4096 values = 16 super-blocks of 144 bytes
+        // attn_q of layer 0 as Q5_0 (id 6): 4096 values = 128 blocks of 22 bytes
         Path file = dir.resolve("model.gguf");
-        tiny.writer(GgmlType.F32).rawTensor("blk.0.attn_q.weight", 12, new byte[16 * 144], 64, 64).write(file);
+        tiny.writer(GgmlType.F32).rawTensor("blk.0.attn_q.weight", 6, new byte[128 * 22], 64, 64).write(file);
         RingmemException e = assertThrows(RingmemException.class, () -> ModelLoader.load(file, null));
-        assertEquals(file + ": tensor blk.0.attn_q.weight has unsupported type Q4_K (id 12); supported: F32, F16, "
-                + "BF16, Q8_0, Q4_0", e.getMessage());
+        assertEquals(file + ": tensor blk.0.attn_q.weight has unsupported type Q5_0 (id 6); supported: F32, F16, "
+                + "Q4_0, Q8_0, Q4_K, Q5_K, Q6_K, Q8_K, BF16", e.getMessage());
     }
 
     @Test

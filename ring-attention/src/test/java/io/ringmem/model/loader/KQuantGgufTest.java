@@ -1,7 +1,8 @@
 package io.ringmem.model.loader;
 
-import io.ringmem.RingmemException;
+import io.ringmem.model.LoadedModel;
 import io.ringmem.quant.KQuantOracle;
+import io.ringmem.tensor.Matrix;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -16,13 +17,13 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * GGUF files with K-quant tensors written by {@link GgufTestWriter} (ggml's reference quantizers via
  * {@link Dequantize#encode}): the directory parses, every tensor's bytes sit where the directory says with the size
- * its type and shape give, and decode to the quantized values; the loader still refuses the type in one line.
+ * its type and shape give, and decode to the quantized values;
+ * the loader keeps the matrices quantized, or expands them to the same values when asked to dequantize.
  */
 class KQuantGgufTest {
 
@@ -43,11 +44,7 @@ class KQuantGgufTest {
             GgmlType stored = t.shape().length == 1 ? GgmlType.F32 : type; // norms stay F32
             assertEquals(GgmlType.nameOf(stored.id) + " (id " + stored.id + ")", st.typeName(), name);
             long bytes = stored.bytesFor(t.values().length);
-            if (stored == type) {
-                assertNull(st.data(), name + ": not accepted by the loader yet, so not sliced");
-            } else {
-                assertEquals(bytes, st.data().byteSize(), name);
-            }
+            assertEquals(bytes, st.data().byteSize(), name);
             // the bytes at the tensor's place decode to the reference quantization of its values
             byte[] expectedBytes = Dequantize.encode(stored, t.values());
             assertEquals(bytes, expectedBytes.length, name + " size");
@@ -65,12 +62,21 @@ class KQuantGgufTest {
 
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q5_K", "Q6_K", "Q8_K"})
-    void theLoaderRefusesKQuantsInOneLine(GgmlType type, @TempDir Path dir) throws IOException {
+    void theLoaderKeepsKQuantMatricesQuantizedOrExpandsThemWhenAsked(GgmlType type, @TempDir Path dir) throws IOException {
         Path file = dir.resolve("k.gguf");
-        Files.write(file, new TinyGgufModel(12, true, 256, 512).writer(type).toBytes());
-        RingmemException ex = assertThrows(RingmemException.class, () -> ModelLoader.load(file, null).close());
-        assertEquals(file + ": tensor token_embd.weight has unsupported type " + type.name() + " (id " + type.id
-                + "); supported: " + GgmlType.supportedList(), ex.getMessage());
+        TinyGgufModel tiny = new TinyGgufModel(12, true, 256, 512);
+        Files.write(file, tiny.writer(type).toBytes());
+        try (LoadedModel kept = ModelLoader.load(file, null);
+             LoadedModel expanded = ModelLoader.load(file, null, new LoadOptions(true))) {
+            Matrix q = kept.weights().layers().get(1).w2();
+            Matrix f = expanded.weights().layers().get(1).w2();
+            assertEquals(type.name(), q.format().name(), "kept as its mapped blocks");
+            assertNull(f.format(), "expanded to fp32");
+            assertArrayEquals(q.toArray(), f.toArray(), "the same values either way");
+            float[] orig = tiny.get("blk.1.ffn_down.weight");
+            assertArrayEquals(KQuantOracle.decode(type.name(), Dequantize.encode(type, orig), orig.length), q.toArray());
+            assertArrayEquals(tiny.get("blk.1.ffn_norm.weight"), kept.weights().layers().get(1).ffnNorm(), "norms F32");
+        }
     }
 
     private static double maxError(float[] a, float[] b) {
