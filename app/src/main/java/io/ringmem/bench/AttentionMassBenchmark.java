@@ -38,7 +38,7 @@ public final class AttentionMassBenchmark {
      * @param carriedShare mean over sampled positions, query heads (and layers) of the carried share of the mass
      * @param p10          10th percentile of the per-(position, head) share
      */
-    public record Row(String variant, int layer, double carriedShare, double p10, int samples) {
+    public record Row(String variant, int layer, double carriedShare, double p10, int samples, double targetFound) {
     }
 
     /** Segment-mode settings the measurement mirrors. */
@@ -50,6 +50,17 @@ public final class AttentionMassBenchmark {
 
     public static List<Row> run(LlamaModel model, RunConfig run, int[] ids, Settings s, List<Variant> variants, int samples,
                                 long seed) {
+        int first = 2 * s.segmentTokens(); // a position from here on has stored blocks before its window
+        if (ids.length <= first) throw new IllegalArgumentException("the document needs more than " + first + " tokens for stored blocks");
+        return run(model, run, ids, s, variants, new SplittableRandom(seed).ints(samples, first, ids.length).sorted().toArray(), null);
+    }
+
+    /**
+     * At the given query positions (ascending); with {@code targets} (one token position per query, or null), each row
+     * also says how often the block holding the target was carried.
+     */
+    public static List<Row> run(LlamaModel model, RunConfig run, int[] ids, Settings s, List<Variant> variants, int[] pos,
+                                int[] targets) {
         ModelConfig c = model.config();
         int layers = c.layers(), heads = c.heads(), kvHeads = c.kvHeads(), d = c.headDim(), n = ids.length;
         float[][] queries = new float[layers][];
@@ -61,11 +72,10 @@ public final class AttentionMassBenchmark {
                 .run(ids, 0, recorder, p -> false, (p, l, o) -> { }, x -> { });
         KvCache cache = r.caches().getFirst();
         for (int j = 0; j < n; j++) if (cache.positions()[j] != j) throw new IllegalStateException("one rank's cache is not in order");
-        int first = 2 * s.segmentTokens(); // a position from here on has stored blocks before its window
-        if (n <= first) throw new IllegalArgumentException("the document needs more than " + first + " tokens for stored blocks");
-        int[] pos = new SplittableRandom(seed).ints(samples, first, n).sorted().toArray();
+        int samples = pos.length;
         List<Row> rows = new ArrayList<>();
         double[][][] shares = new double[variants.size()][layers][];
+        int[][] found = new int[variants.size()][layers];
         for (int l = 0; l < layers; l++) {
             float[] k = cache.keys(l), q = queries[l];
             for (int v = 0; v < variants.size(); v++) shares[v][l] = new double[samples * heads];
@@ -83,6 +93,7 @@ public final class AttentionMassBenchmark {
                     for (int j = 0; j < Math.min(s.sinkTokens(), p + 1); j++) carried[j] = true;
                     for (int j = Math.max(0, segStart - s.windowTokens()); j <= p; j++) carried[j] = true;
                     for (long b : chosen) for (int j = (int) b * s.blockTokens(); j < (b + 1) * s.blockTokens(); j++) carried[j] = true;
+                    if (targets != null && targets[i] <= p && carried[targets[i]]) found[v][l]++;
                     for (int h = 0; h < heads; h++) {
                         double m = 0;
                         for (int j = 0; j <= p; j++) if (carried[j]) m += mass[h][j];
@@ -94,21 +105,27 @@ public final class AttentionMassBenchmark {
         for (int v = 0; v < variants.size(); v++) {
             double[] all = new double[0];
             for (int l = 0; l < layers; l++) {
-                rows.add(row(variants.get(v).name(), l, shares[v][l], samples));
+                double f = targets == null ? Double.NaN : found[v][l] / (double) samples;
+                rows.add(row(variants.get(v).name(), l, shares[v][l], samples, f));
                 double[] grown = Arrays.copyOf(all, all.length + shares[v][l].length);
                 System.arraycopy(shares[v][l], 0, grown, all.length, shares[v][l].length);
                 all = grown;
             }
-            rows.add(row(variants.get(v).name(), -1, all, samples));
+            double any = Double.NaN;
+            if (targets != null) {
+                any = 0;
+                for (int l = 0; l < layers; l++) any = Math.max(any, found[v][l] / (double) samples);
+            }
+            rows.add(row(variants.get(v).name(), -1, all, samples, any));
         }
         return rows;
     }
 
-    private static Row row(String name, int layer, double[] share, int samples) {
+    private static Row row(String name, int layer, double[] share, int samples, double targetFound) {
         double[] sorted = share.clone();
         Arrays.sort(sorted);
         double mean = Arrays.stream(share).average().orElse(Double.NaN);
-        return new Row(name, layer, mean, sorted[(int) (0.1 * (sorted.length - 1))], samples);
+        return new Row(name, layer, mean, sorted[(int) (0.1 * (sorted.length - 1))], samples, targetFound);
     }
 
     /** The stored blocks (ids = block index) the variant retrieves for one chunk. */

@@ -106,6 +106,8 @@ final class SegmentSettingsOptions {
     JobRequest.Builder applyTo(JobRequest.Builder b) {
         return b.segmentTokens(segmentTokens).kvCodec(codecName()).retrieveTopK(topK).sinkTokens(sinks).windowTokens(window)
                 .kvBlockTokens(blockTokens).kvKeepRatio(keepRatio).memoryTokens(noMemoryTokens ? false : null)
-                .positions(positions == null ? null : positions.toLowerCase(Locale.ROOT)).contextTokens(contextTokens);
+                .positions(positions == null ? null : positions.toLowerCase(Locale.ROOT)).contextTokens(contextTokens)
+                .retrievalScoring(retrievalScoring == null ? null : retrievalScoring.toLowerCase(Locale.ROOT))
+                .retrievalCandidates(retrievalCandidates).summaryKeys(summaryKeys);
     }
 }
