@@ -20,8 +20,9 @@ import java.util.TreeMap;
  * fp32), plus the top-k blocks of earlier segments retrieved from the {@link KvBlockStore}.
  *
  * <p>Retrieval unit: the query chunk. The segment's tokens are cut into chunks of {@code chunkTokens} tokens at
- * fixed offsets from the segment's first token; each chunk's mean query at a layer, scored against the block
- * summaries ({@link RetrievalIndex}), chooses that chunk's top-k blocks, and each query attends to its own chunk's
+ * fixed offsets from the segment's first token; each chunk's queries at a layer, scored against the block
+ * summaries ({@link RetrievalIndex}) as the {@link RetrievalScoring} says (by default the chunk's mean query), choose
+ * that chunk's top-k blocks, and each query attends to its own chunk's
  * blocks only ({@link #partsFor}: a rank attends to the union of its chunks' blocks, each masked to the chunks that
  * chose it). Shards are cut at chunk boundaries ({@link io.ringmem.forward.RunConfig#grain()}), so a chunk lies on
  * one rank and its choice does not depend on how many ranks run the segment. {@link #blocksFor} (the write tokens of

@@ -18,7 +18,8 @@ import java.util.List;
  * {@value #DEFAULT_SINK_TOKENS} sinks, window {@code min(}{@value #MAX_DEFAULT_WINDOW}{@code , segmentTokens / 4)},
  * blocks of {@value #DEFAULT_BLOCK_TOKENS}, codec {@value #DEFAULT_CODEC}, top-{@value #DEFAULT_TOP_K} retrieval,
  * residual {@value #DEFAULT_RESIDUAL_TOKENS}, memory tokens on, keep ratio 1, positions {@code auto} (window
- * positions for a document longer than the model's trained context, see {@link Positions}), the model's context.
+ * positions for a document longer than the model's trained context, see {@link Positions}), the model's context,
+ * mean-key retrieval scoring with one summary key per block.
  * The shorter constructors keep today's {@link Positions#DOCUMENT} policy.
  *
  * <p>Validation messages name the fields as the REST API does (docs/cluster.md).
