@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 
 /**
  * A needle-in-a-haystack document for the recall model: BOS, filler tokens, {@code n} needles {@code K_i V_i} planted
- * at their depths, and at the end the queries {@code K_i V_i f} for each needle in turn. Each filler is a distractor
+ * at their depths, and at the end the queries {@code K_i V_i f...} for each needle in turn. Each filler is a distractor
  * token with probability {@code distractorLevel} (level 1: every filler carries a random content code of a key's
  * norm), else a plain filler. Keys are distinct within a document; values are drawn at random.
  *
@@ -33,6 +33,17 @@ public record RecallDocument(int[] ids, int[] queries, int[] needles) {
      * @param seed            fillers, keys and values
      */
     public static RecallDocument of(int length, int needles, double[] depths, double distractorLevel, long seed) {
+        return of(length, needles, depths, distractorLevel, seed, QUERY_TOKENS);
+    }
+
+    /**
+     * As {@link #of(int, int, double[], double, long)} with the queries {@code queryStride} tokens apart (each query
+     * {@code K_i V_i} followed by fillers), so that segment mode sees each query in its own retrieval chunk when the
+     * stride is at least the chunk size.
+     */
+    public static RecallDocument of(int length, int needles, double[] depths, double distractorLevel, long seed,
+                                    int queryStride) {
+        if (queryStride < QUERY_TOKENS) throw new IllegalArgumentException("queryStride must be at least " + QUERY_TOKENS);
         if (needles < 1 || needles > RecallShape.KEYS) {
             throw new RingmemException("needles must be in [1, " + RecallShape.KEYS + "], got " + needles);
         }
@@ -40,10 +51,10 @@ public record RecallDocument(int[] ids, int[] queries, int[] needles) {
         if (!(distractorLevel >= 0 && distractorLevel <= 1)) {
             throw new RingmemException("distractor level must be in [0, 1], got " + distractorLevel);
         }
-        int haystack = length - 1 - QUERY_TOKENS * needles;
+        int haystack = length - 1 - queryStride * needles;
         if (haystack < 3 * needles + 1) {
             throw new RingmemException("a document of " + length + " tokens cannot hold " + needles + " needles and their queries"
-                    + " (needs at least " + (1 + 6 * needles + 1) + ")");
+                    + " (needs at least " + (2 + 3 * needles + queryStride * needles) + ")");
         }
         SplittableRandom r = new SplittableRandom(seed);
         int[] ids = new int[length];
@@ -74,7 +85,7 @@ public record RecallDocument(int[] ids, int[] queries, int[] needles) {
         }
         int[] queries = new int[needles];
         for (int i = 0; i < needles; i++) {
-            int q = length - QUERY_TOKENS * (needles - i);
+            int q = length - queryStride * (needles - i);
             queries[i] = q;
             ids[q] = keys[i];
             ids[q + 1] = values[i];
