@@ -12,6 +12,6 @@ import picocli.CommandLine.Command;
                 + " KV codecs, memory store, ring transport. Each ratio is against a baseline measured in the same run.",
         subcommands = {BenchKernelsCommand.class, BenchPrefillCommand.class, BenchRingCommand.class, BenchQualityCommand.class,
                 BenchPositionsCommand.class, BenchCodecCommand.class, BenchStoreCommand.class, BenchTransportCommand.class,
-                BenchRetrievalCommand.class, BenchMassCommand.class})
+                BenchRecallCommand.class, BenchRetrievalCommand.class, BenchMassCommand.class})
 final class BenchCommand {
 }
