@@ -41,7 +41,7 @@ class BenchRetrievalCommandTest {
     void massSharesAreFractionsAndRetrievalOnlyAddsMass() throws Exception {
         JsonNode j = report(run("bench", "retrieval-mass", "--model", data("models/stories260K/stories260K.bin").toString(), "--tokens",
                 "300", "--source", "random", "--segment-tokens", "64", "--window-tokens", "16", "--kv-block-tokens", "16", "--samples", "6",
-                "--json"), "retrieval-mass", 6 * (5 + 1));
+                "--json"), "retrieval-mass", 8 * (5 + 1));
         double none = Double.NaN;
         for (JsonNode row : j.get("results")) {
             double share = row.get("carriedShare").asDouble();
