@@ -22,6 +22,9 @@ import java.util.List;
  * @param positions     positions policy of segment mode: auto (default: window when the document is longer than the
  *                      model's trained context, else document), window or document
  * @param contextTokens the trained context the window policy keeps distances inside (default: the model's)
+ * @param retrievalScoring how stored blocks are ranked per query chunk: mean (default), token or rescore
+ * @param retrievalCandidates blocks the rescore scoring rescores with exact keys (default 8 × retrieveTopK)
+ * @param summaryKeys   representative keys per stored block in its retrieval summary (default 1: the mean key)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -29,7 +32,8 @@ public record JobRequest(String task, String model, List<DocumentInput> document
                          Integer segmentTokens, String kvCodec, Integer retrieveTopK, Integer sinkTokens,
                          Integer windowTokens, Integer kvBlockTokens, Double kvKeepRatio, Boolean memoryTokens,
                          String question, String prompt, Integer maxTokens, Double temperature, Double topP, Long seed,
-                         Boolean tokenNll, String positions, Integer contextTokens) {
+                         Boolean tokenNll, String positions, Integer contextTokens, String retrievalScoring,
+                         Integer retrievalCandidates, Integer summaryKeys) {
 
     /** One document: {@code text} (tokenized by the coordinator, BOS added) or {@code tokens} (used as given). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -65,6 +69,9 @@ public record JobRequest(String task, String model, List<DocumentInput> document
         private Boolean memoryTokens, tokenNll;
         private String positions;
         private Integer contextTokens;
+        private String retrievalScoring;
+        private Integer retrievalCandidates;
+        private Integer summaryKeys;
         private Long seed;
 
         private Builder(String task) {
@@ -177,11 +184,27 @@ public record JobRequest(String task, String model, List<DocumentInput> document
             return this;
         }
 
+        /** Retrieval scoring of segment mode: mean, token or rescore. */
+        public Builder retrievalScoring(String v) {
+            retrievalScoring = v;
+            return this;
+        }
+
+        public Builder retrievalCandidates(Integer v) {
+            retrievalCandidates = v;
+            return this;
+        }
+
+        public Builder summaryKeys(Integer v) {
+            summaryKeys = v;
+            return this;
+        }
+
         public JobRequest build() {
             List<DocumentInput> docs = documents == null ? null : Collections.unmodifiableList(new ArrayList<>(documents));
             return new JobRequest(task, model, docs, workers, segmentTokens, kvCodec, retrieveTopK, sinkTokens, windowTokens,
                     kvBlockTokens, kvKeepRatio, memoryTokens, question, prompt, maxTokens, temperature, topP, seed, tokenNll,
-                    positions, contextTokens);
+                    positions, contextTokens, retrievalScoring, retrievalCandidates, summaryKeys);
         }
     }
 }

@@ -9,9 +9,11 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: CPU kernels, end-to-end prefill, decode, ring overhead, segment-mode quality, positions policies,"
-                + " KV codecs, memory store, ring transport, K-quant dots. Each ratio is against a baseline measured in the same run.",
+                + " KV codecs, memory store, ring transport, K-quant dots, needle recall, retrieval ranking and attention mass."
+                + " Each ratio is against a baseline measured in the same run.",
         subcommands = {BenchKernelsCommand.class, BenchPrefillCommand.class, BenchDecodeCommand.class, BenchRingCommand.class,
                 BenchQualityCommand.class, BenchPositionsCommand.class, BenchCodecCommand.class, BenchStoreCommand.class,
-                BenchTransportCommand.class, BenchKQuantCommand.class})
+                BenchTransportCommand.class, BenchKQuantCommand.class, BenchRecallCommand.class, BenchRetrievalCommand.class,
+                BenchMassCommand.class})
 final class BenchCommand {
 }

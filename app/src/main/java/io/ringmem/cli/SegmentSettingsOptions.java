@@ -14,10 +14,13 @@ import java.util.Map;
  */
 final class SegmentSettingsOptions {
     /** REST field names in {@link SegmentConfig}'s messages, as this command's flags. */
-    private static final Map<String, String> FLAGS = Map.of("segmentTokens", "--segment-tokens", "kvCodec", "--kv-codec",
-            "retrieveTopK", "--retrieve-top-k", "sinkTokens", "--sink-tokens", "windowTokens", "--window-tokens",
-            "kvBlockTokens", "--kv-block-tokens", "kvKeepRatio", "--kv-keep-ratio", "contextTokens", "--context-tokens",
-            "positions", "--positions");
+    private static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("segmentTokens", "--segment-tokens"), Map.entry("kvCodec", "--kv-codec"),
+            Map.entry("retrieveTopK", "--retrieve-top-k"), Map.entry("sinkTokens", "--sink-tokens"),
+            Map.entry("windowTokens", "--window-tokens"), Map.entry("kvBlockTokens", "--kv-block-tokens"),
+            Map.entry("kvKeepRatio", "--kv-keep-ratio"), Map.entry("contextTokens", "--context-tokens"),
+            Map.entry("positions", "--positions"), Map.entry("retrievalScoring", "--retrieval-scoring"),
+            Map.entry("retrievalCandidates", "--retrieval-candidates"), Map.entry("summaryKeys", "--summary-keys"));
 
     @Option(names = "--segment-tokens", paramLabel = "S",
             description = "tokens per segment; a document of at most S tokens is exact (default: "
@@ -61,6 +64,21 @@ final class SegmentSettingsOptions {
                     + " max_position_embeddings / context_length)")
     Integer contextTokens;
 
+    @Option(names = "--retrieval-scoring", paramLabel = "mean|token|rescore",
+            description = "how stored blocks are ranked per 64-token query chunk: mean (default) = the chunk's mean query against"
+                    + " each block's summary keys; token = every query token against them, the best token counts; rescore = token"
+                    + " picks --retrieval-candidates blocks, their exact keys (from the store) pick the top-k by largest logit")
+    String retrievalScoring;
+
+    @Option(names = "--retrieval-candidates", paramLabel = "C",
+            description = "blocks the rescore scoring rescores with exact keys (default: 8 x --retrieve-top-k)")
+    Integer retrievalCandidates;
+
+    @Option(names = "--summary-keys", paramLabel = "R",
+            description = "representative keys per stored block in its retrieval summary: means of R contiguous runs of its tokens"
+                    + " (default: 1, the block's mean key; R times the summary memory)")
+    Integer summaryKeys;
+
     @Option(names = "--no-memory-tokens",
             description = "ignore the checkpoint's RMT memory tokens (ringmem.memory_tokens); by default segment mode uses them "
                     + "when present")
@@ -75,7 +93,8 @@ final class SegmentSettingsOptions {
         try {
             return SegmentConfig.builder().segmentTokens(segmentTokens).codec(codecName()).retrieveTopK(topK).sinkTokens(sinks)
                     .windowTokens(window).blockTokens(blockTokens).keepRatio(keepRatio).memoryTokens(!noMemoryTokens)
-                    .positions(positions).contextTokens(contextTokens).build();
+                    .positions(positions).contextTokens(contextTokens).retrievalScoring(retrievalScoring)
+                    .retrievalCandidates(retrievalCandidates).summaryKeys(summaryKeys).build();
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             for (Map.Entry<String, String> f : FLAGS.entrySet()) message = message.replace(f.getKey(), f.getValue());
@@ -87,6 +106,8 @@ final class SegmentSettingsOptions {
     JobRequest.Builder applyTo(JobRequest.Builder b) {
         return b.segmentTokens(segmentTokens).kvCodec(codecName()).retrieveTopK(topK).sinkTokens(sinks).windowTokens(window)
                 .kvBlockTokens(blockTokens).kvKeepRatio(keepRatio).memoryTokens(noMemoryTokens ? false : null)
-                .positions(positions == null ? null : positions.toLowerCase(Locale.ROOT)).contextTokens(contextTokens);
+                .positions(positions == null ? null : positions.toLowerCase(Locale.ROOT)).contextTokens(contextTokens)
+                .retrievalScoring(retrievalScoring == null ? null : retrievalScoring.toLowerCase(Locale.ROOT))
+                .retrievalCandidates(retrievalCandidates).summaryKeys(summaryKeys);
     }
 }

@@ -5,6 +5,7 @@ import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobRequest.DocumentInput;
 import io.ringmem.coordinator.JobLimits;
 import io.ringmem.coordinator.JobValidator;
+import io.ringmem.kv.RetrievalScoring;
 import io.ringmem.segment.Positions;
 import io.ringmem.segment.SegmentConfig;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +42,10 @@ class SegmentSettingsAgreeTest {
                         "{\"positions\":\"window\",\"contextTokens\":300}",
                         SegmentConfig.builder().build().withPositions(Positions.WINDOW, 300)),
                 Arguments.of(List.of("--positions", "document"), "{\"positions\":\"document\"}",
-                        SegmentConfig.builder().build().withPositions(Positions.DOCUMENT, 0)));
+                        SegmentConfig.builder().build().withPositions(Positions.DOCUMENT, 0)),
+                Arguments.of(List.of("--retrieval-scoring", "rescore", "--retrieval-candidates", "40", "--summary-keys", "4"),
+                        "{\"retrievalScoring\":\"rescore\",\"retrievalCandidates\":40,\"summaryKeys\":4}",
+                        SegmentConfig.builder().build().withRetrieval(RetrievalScoring.RESCORE, 40, 4)));
     }
 
     @ParameterizedTest

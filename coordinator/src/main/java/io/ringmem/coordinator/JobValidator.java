@@ -201,12 +201,14 @@ public final class JobValidator {
         if (r.kvBlockTokens() != null) range("kvBlockTokens", r.kvBlockTokens(), 1, s, ofSegment);
         if (r.retrieveTopK() != null) range("retrieveTopK", r.retrieveTopK(), 0, limits.maxRetrieveTopK(), "");
         if (r.contextTokens() != null && r.contextTokens() < 1) throw bad("contextTokens must be >= 1, got " + r.contextTokens());
+        if (r.retrievalCandidates() != null) range("retrievalCandidates", r.retrievalCandidates(), 0, 64 * limits.maxRetrieveTopK(), "");
         SegmentConfig c;
         try {
             c = SegmentConfig.builder().segmentTokens(r.segmentTokens()).codec(r.kvCodec()).windowTokens(r.windowTokens())
                     .sinkTokens(r.sinkTokens()).retrieveTopK(r.retrieveTopK()).blockTokens(r.kvBlockTokens())
                     .keepRatio(r.kvKeepRatio()).memoryTokens(r.memoryTokens()).positions(r.positions())
                     .contextTokens(r.contextTokens() != null ? r.contextTokens() : modelContext > 0 ? Integer.valueOf(modelContext) : null)
+                    .retrievalScoring(r.retrievalScoring()).retrievalCandidates(r.retrievalCandidates()).summaryKeys(r.summaryKeys())
                     .build();
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());

@@ -1,10 +1,12 @@
 package io.ringmem.kv;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Summaries of many stored blocks of one layer, ranked against a query to choose which blocks to fetch.
@@ -15,7 +17,8 @@ import java.util.PriorityQueue;
  * <pre>
  *   score(block) = Σ_{g &lt; kvHeads} max_{h : h / group = g} (q_h · s_g)
  * </pre>
- * accumulated in double, without the 1/√headDim scale (it would not change the order). That is: within a KV group
+ * accumulated in double, without the 1/√headDim scale (it would not change the order); with several representative
+ * keys per block ({@link BlockSummary#reps()}) {@code s_g} ranges over them too (the max takes the best one). That is: within a KV group
  * the most interested query head counts, and the KV groups add up, because one fetch serves all heads. Results are
  * ordered by score descending, ties by block id ascending.
  *
@@ -71,15 +74,18 @@ public final class RetrievalIndex {
 
     /** The score of one summary for q (heads, headDim), as defined in the class comment. */
     public double score(float[] q, BlockSummary s) {
-        int group = heads / kvHeads;
+        int group = heads / kvHeads, w = kvHeads * headDim, reps = s.reps();
         float[] m = s.meanKeys();
         double total = 0;
         for (int g = 0; g < kvHeads; g++) {
             double best = Double.NEGATIVE_INFINITY;
             for (int h = g * group; h < (g + 1) * group; h++) {
-                double dot = 0;
-                for (int c = 0; c < headDim; c++) dot += (double) q[h * headDim + c] * m[g * headDim + c];
-                best = Math.max(best, dot);
+                for (int r = 0; r < reps; r++) {
+                    int o = r * w + g * headDim;
+                    double dot = 0;
+                    for (int c = 0; c < headDim; c++) dot += (double) q[h * headDim + c] * m[o + c];
+                    best = Math.max(best, dot);
+                }
             }
             total += best;
         }
@@ -95,12 +101,52 @@ public final class RetrievalIndex {
     public List<Hit> topK(float[] q, int k) {
         if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
         if (q.length != heads * headDim) throw new IllegalArgumentException("q has " + q.length + " floats, expected " + heads * headDim);
-        for (float x : q) if (!Float.isFinite(x)) throw new IllegalArgumentException("query is not finite");
+        checkQueries(q, 1);
+        return best(k, s -> score(q, s));
+    }
+
+    /**
+     * The best {@code k} blocks for a chunk of query tokens scored one by one ({@link RetrievalScoring#TOKEN}): a
+     * block's score is the largest {@link #score} any of the chunk's tokens gives it.
+     *
+     * @param q (nq, heads, headDim) rotated queries, finite
+     */
+    public List<Hit> topKTokens(float[] q, int nq, int k) {
+        checkQueries(q, nq);
+        int w = heads * headDim;
+        float[][] rows = new float[nq][];
+        for (int t = 0; t < nq; t++) rows[t] = Arrays.copyOfRange(q, t * w, (t + 1) * w);
+        return best(k, s -> {
+            double b = Double.NEGATIVE_INFINITY;
+            for (float[] row : rows) b = Math.max(b, score(row, s));
+            return b;
+        });
+    }
+
+    /** {@link #topKMean} for {@link RetrievalScoring#MEAN}, {@link #topKTokens} for TOKEN and RESCORE's first stage. */
+    public List<Hit> topK(RetrievalScoring scoring, float[] q, int nq, int k) {
+        return scoring == RetrievalScoring.MEAN ? topKMean(q, nq, k) : topKTokens(q, nq, k);
+    }
+
+    /** Every indexed summary, in no particular order (a copy). */
+    public List<BlockSummary> summaries() {
+        return List.copyOf(blocks);
+    }
+
+    private void checkQueries(float[] q, int nq) {
+        if (nq <= 0 || q.length < nq * heads * headDim) {
+            throw new IllegalArgumentException("q has " + q.length + " floats, expected nq*heads*headDim with nq >= 1");
+        }
+        for (int i = 0; i < nq * heads * headDim; i++) if (!Float.isFinite(q[i])) throw new IllegalArgumentException("query is not finite");
+    }
+
+    private List<Hit> best(int k, ToDoubleFunction<BlockSummary> scorer) {
+        if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
         // min-heap of the current best k: the worst (lowest score, then highest id) on top
         PriorityQueue<Hit> heap = new PriorityQueue<>(Math.max(1, k), (a, b) -> -compare(a, b));
         for (BlockSummary s : blocks) {
             if (k == 0) break;
-            Hit h = new Hit(s.blockId(), score(q, s));
+            Hit h = new Hit(s.blockId(), scorer.applyAsDouble(s));
             if (heap.size() < k) heap.add(h);
             else if (compare(h, heap.peek()) < 0) {
                 heap.poll();
@@ -119,17 +165,21 @@ public final class RetrievalIndex {
 
     /** Like {@link #topK(float[], int)} for the mean over a block of query tokens, q (nq, heads, headDim). */
     public List<Hit> topKMean(float[] q, int nq, int k) {
-        int w = heads * headDim;
+        return topK(meanQuery(q, nq, heads * headDim), k);
+    }
+
+    /** The mean of nq query rows of w floats (accumulated in double), as {@link #topKMean} scores it. */
+    public static float[] meanQuery(float[] q, int nq, int w) {
         if (nq <= 0 || q.length < nq * w) throw new IllegalArgumentException("need nq >= 1 and q of nq*heads*headDim floats");
         double[] acc = new double[w];
         for (int t = 0; t < nq; t++) for (int c = 0; c < w; c++) acc[c] += q[t * w + c];
         float[] mean = new float[w];
         for (int c = 0; c < w; c++) mean[c] = (float) (acc[c] / nq);
-        return topK(mean, k);
+        return mean;
     }
 
     /** Ranking order: higher score first, then lower id. */
-    private static int compare(Hit a, Hit b) {
+    public static int compare(Hit a, Hit b) {
         int c = Double.compare(b.score(), a.score());
         return c != 0 ? c : Long.compare(a.blockId(), b.blockId());
     }

@@ -1,9 +1,11 @@
 package io.ringmem.segment;
 
 import io.ringmem.forward.ExtraContext;
+import io.ringmem.kv.BlockRescorer;
 import io.ringmem.kv.DecodedKv;
 import io.ringmem.kv.KvCodecs;
 import io.ringmem.kv.RetrievalIndex;
+import io.ringmem.kv.RetrievalScoring;
 import io.ringmem.kv.TokenSelector;
 import io.ringmem.ring.KvBlock;
 
@@ -18,8 +20,9 @@ import java.util.TreeMap;
  * fp32), plus the top-k blocks of earlier segments retrieved from the {@link KvBlockStore}.
  *
  * <p>Retrieval unit: the query chunk. The segment's tokens are cut into chunks of {@code chunkTokens} tokens at
- * fixed offsets from the segment's first token; each chunk's mean query at a layer, scored against the block
- * summaries ({@link RetrievalIndex}), chooses that chunk's top-k blocks, and each query attends to its own chunk's
+ * fixed offsets from the segment's first token; each chunk's queries at a layer, scored against the block
+ * summaries ({@link RetrievalIndex}) as the {@link RetrievalScoring} says (by default the chunk's mean query), choose
+ * that chunk's top-k blocks, and each query attends to its own chunk's
  * blocks only ({@link #partsFor}: a rank attends to the union of its chunks' blocks, each masked to the chunks that
  * chose it). Shards are cut at chunk boundaries ({@link io.ringmem.forward.RunConfig#grain()}), so a chunk lies on
  * one rank and its choice does not depend on how many ranks run the segment. {@link #blocksFor} (the write tokens of
@@ -50,6 +53,8 @@ final class CarriedContext implements ExtraContext {
     private final WindowLayout layout; // null: document positions
     private final KeyRotation rotation; // null with document positions
     private final int heads, kvHeads;
+    private final RetrievalScoring scoring;
+    private final int candidates;
 
     /** Document positions: every key as stored. */
     CarriedContext(KvBlock[] sinks, KvBlock[] window, RetrievalIndex[] indexes, KvBlockStore store, int topK,
@@ -63,6 +68,19 @@ final class CarriedContext implements ExtraContext {
      */
     CarriedContext(KvBlock[] sinks, KvBlock[] window, RetrievalIndex[] indexes, KvBlockStore store, int topK,
                    int segmentStart, int chunkTokens, WindowLayout layout, KeyRotation rotation, int heads, int kvHeads) {
+        this(sinks, window, indexes, store, topK, segmentStart, chunkTokens, layout, rotation, heads, kvHeads,
+                RetrievalScoring.MEAN, 0);
+    }
+
+    /**
+     * @param scoring    how blocks are ranked per query chunk ({@link RetrievalScoring})
+     * @param candidates blocks {@link RetrievalScoring#RESCORE} rescores with exact keys (at least topK; ignored otherwise)
+     */
+    CarriedContext(KvBlock[] sinks, KvBlock[] window, RetrievalIndex[] indexes, KvBlockStore store, int topK,
+                   int segmentStart, int chunkTokens, WindowLayout layout, KeyRotation rotation, int heads, int kvHeads,
+                   RetrievalScoring scoring, int candidates) {
+        this.scoring = scoring;
+        this.candidates = Math.max(topK, candidates);
         if (chunkTokens < 1) throw new IllegalArgumentException("chunkTokens must be at least 1, got " + chunkTokens);
         if (layout != null && rotation == null) throw new IllegalArgumentException("a window layout needs a key rotation");
         this.segmentStart = segmentStart;
@@ -116,9 +134,7 @@ final class CarriedContext implements ExtraContext {
     public List<KvBlock> blocksFor(int rank, int layer, float[] q, int[] qPos, int nq) {
         List<KvBlock> out = exact(layer);
         if (retrieves(layer, nq)) {
-            List<Long> ids = new ArrayList<>(topK);
-            for (RetrievalIndex.Hit h : indexes[layer].topKMean(retrievalQueries(q, nq), nq, topK)) ids.add(h.blockId());
-            Collections.sort(ids);
+            List<Long> ids = chosen(layer, retrievalQueries(q, nq), nq);
             int slot = 0; // the chosen blocks fill the retrieval slots in block id (document) order
             for (KvBlockStore.StoredKvBlock b : store.getAll(layer, ids)) {
                 KvBlock kept = withoutCarried(layer, b.positions(), KvCodecs.decode(b.encoded()));
@@ -148,9 +164,7 @@ final class CarriedContext implements ExtraContext {
             int chunk = chunkOf(qPos[from]), to = from + 1;
             while (to < nq && chunkOf(qPos[to]) == chunk) to++;
             float[] chunkQ = Arrays.copyOfRange(scored, from * width, to * width);
-            List<Long> ids = new ArrayList<>(topK);
-            for (RetrievalIndex.Hit h : indexes[layer].topKMean(chunkQ, to - from, topK)) ids.add(h.blockId());
-            Collections.sort(ids);
+            List<Long> ids = chosen(layer, chunkQ, to - from);
             for (int j = 0; j < ids.size(); j++) {
                 chosenBy.computeIfAbsent(ids.get(j), id -> new TreeMap<>())
                         .computeIfAbsent(layout == null ? 0 : j, x -> new ArrayList<>()).add(new int[]{from, to});
@@ -168,6 +182,33 @@ final class CarriedContext implements ExtraContext {
             }
         }
         return out;
+    }
+
+    /**
+     * The ids (ascending) of the top-k blocks for one query chunk q (nq, heads, headDim), as rotated for retrieval,
+     * under the scoring: {@link RetrievalScoring#RESCORE} fetches the first stage's candidates from the store and ranks
+     * them by their decoded keys' largest logit ({@link BlockRescorer}).
+     */
+    private List<Long> chosen(int layer, float[] q, int nq) {
+        RetrievalIndex index = indexes[layer];
+        List<RetrievalIndex.Hit> hits;
+        if (scoring != RetrievalScoring.RESCORE) hits = index.topK(scoring, q, nq, topK);
+        else {
+            List<Long> wide = new ArrayList<>();
+            for (RetrievalIndex.Hit h : index.topKTokens(q, nq, candidates)) wide.add(h.blockId());
+            hits = new ArrayList<>(wide.size());
+            for (KvBlockStore.StoredKvBlock b : store.getAll(layer, wide)) {
+                DecodedKv kv = KvCodecs.decode(b.encoded());
+                hits.add(new RetrievalIndex.Hit(b.blockId(), BlockRescorer.maxLogit(q, nq,
+                        index.queryWidth() / kv.headDim(), kv.k(), kv.n(), kv.kvHeads(), kv.headDim())));
+            }
+            hits.sort(RetrievalIndex::compare);
+            hits = hits.subList(0, Math.min(topK, hits.size()));
+        }
+        List<Long> ids = new ArrayList<>(hits.size());
+        for (RetrievalIndex.Hit h : hits) ids.add(h.blockId());
+        Collections.sort(ids);
+        return ids;
     }
 
     /** Which query chunk a position belongs to (fixed offsets from the segment's first token). */

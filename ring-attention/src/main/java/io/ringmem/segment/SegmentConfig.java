@@ -1,6 +1,7 @@
 package io.ringmem.segment;
 
 import io.ringmem.kv.KvCodecs;
+import io.ringmem.kv.RetrievalScoring;
 
 import java.io.Serializable;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.List;
  * {@value #DEFAULT_SINK_TOKENS} sinks, window {@code min(}{@value #MAX_DEFAULT_WINDOW}{@code , segmentTokens / 4)},
  * blocks of {@value #DEFAULT_BLOCK_TOKENS}, codec {@value #DEFAULT_CODEC}, top-{@value #DEFAULT_TOP_K} retrieval,
  * residual {@value #DEFAULT_RESIDUAL_TOKENS}, memory tokens on, keep ratio 1, positions {@code auto} (window
- * positions for a document longer than the model's trained context, see {@link Positions}), the model's context.
+ * positions for a document longer than the model's trained context, see {@link Positions}), the model's context,
+ * mean-key retrieval scoring with one summary key per block.
  * The shorter constructors keep today's {@link Positions#DOCUMENT} policy.
  *
  * <p>Validation messages name the fields as the REST API does (docs/cluster.md).
@@ -31,10 +33,17 @@ import java.util.List;
  *                       document ({@link #resolvedFor}) before a pipeline runs it
  * @param contextTokens  the model's trained context for the policy, or 0 for the model's own
  *                       ({@code max_position_embeddings} / GGUF {@code context_length}, {@code ModelConfig.maxPositions})
+ * @param retrievalScoring how stored blocks are ranked for a query chunk ({@link RetrievalScoring}; default
+ *                       {@link RetrievalScoring#MEAN}, today's mean query · mean key)
+ * @param retrievalCandidates blocks {@link RetrievalScoring#RESCORE} rescores with their exact keys, or 0 for
+ *                       {@value RetrievalScoring#DEFAULT_CANDIDATES_PER_BLOCK} × retrieveTopK
+ * @param summaryKeys    representative keys per stored block and KV head in its summary ({@link
+ *                       io.ringmem.kv.BlockSummary}; 1, the default, is the block's mean key)
  */
 public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens, int blockTokens, String codec,
                             int retrieveTopK, int residualTokens, boolean memoryTokens, double keepRatio,
-                            Positions positions, int contextTokens) implements Serializable {
+                            Positions positions, int contextTokens, RetrievalScoring retrievalScoring,
+                            int retrievalCandidates, int summaryKeys) implements Serializable {
     public static final int DEFAULT_SEGMENT_TOKENS = 2048;
     public static final int DEFAULT_SINK_TOKENS = 4;
     /** The default window is a quarter segment, at most this many tokens. */
@@ -57,6 +66,32 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
         if (!(keepRatio > 0 && keepRatio <= 1)) throw new IllegalArgumentException("kvKeepRatio must be in (0, 1], got " + keepRatio);
         if (positions == null) throw new IllegalArgumentException("positions is required: use one of " + Positions.NAMES);
         atLeastZero("contextTokens", contextTokens);
+        if (retrievalScoring == null) {
+            throw new IllegalArgumentException("retrievalScoring is required: use one of " + RetrievalScoring.NAMES);
+        }
+        atLeastZero("retrievalCandidates", retrievalCandidates);
+        if (summaryKeys < 1 || summaryKeys > blockTokens) {
+            throw new IllegalArgumentException("summaryKeys must be in [1, kvBlockTokens=" + blockTokens + "], got " + summaryKeys);
+        }
+    }
+
+    /** Mean-key retrieval ({@link RetrievalScoring#MEAN}). */
+    public SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens, int blockTokens, String codec,
+                         int retrieveTopK, int residualTokens, boolean memoryTokens, double keepRatio,
+                         Positions positions, int contextTokens) {
+        this(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, memoryTokens,
+                keepRatio, positions, contextTokens, RetrievalScoring.MEAN, 0, 1);
+    }
+
+    /** The same settings with another retrieval scoring, candidate count (0: the default) and summary keys per block. */
+    public SegmentConfig withRetrieval(RetrievalScoring scoring, int candidates, int keysPerBlock) {
+        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens,
+                memoryTokens, keepRatio, positions, contextTokens, scoring, candidates, keysPerBlock);
+    }
+
+    /** Blocks {@link RetrievalScoring#RESCORE} rescores: {@link #retrievalCandidates()}, or its default when 0. */
+    public int candidatesFor() {
+        return retrievalCandidates > 0 ? retrievalCandidates : RetrievalScoring.DEFAULT_CANDIDATES_PER_BLOCK * retrieveTopK;
     }
 
     /** Today's positions policy ({@link Positions#DOCUMENT}), context from the model. */
@@ -99,33 +134,39 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
 
     public SegmentConfig withCodec(String c) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, c, retrieveTopK,
-                residualTokens, memoryTokens, keepRatio, positions, contextTokens);
+                residualTokens, memoryTokens, keepRatio, positions, contextTokens, retrievalScoring,
+                retrievalCandidates, summaryKeys);
     }
 
     public SegmentConfig withRetrieveTopK(int k) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, k, residualTokens, memoryTokens,
-                keepRatio, positions, contextTokens);
+                keepRatio, positions, contextTokens, retrievalScoring,
+                retrievalCandidates, summaryKeys);
     }
 
     public SegmentConfig withCarried(int sinks, int window) {
         return new SegmentConfig(segmentTokens, sinks, window, blockTokens, codec, retrieveTopK, residualTokens, memoryTokens,
-                keepRatio, positions, contextTokens);
+                keepRatio, positions, contextTokens, retrievalScoring,
+                retrievalCandidates, summaryKeys);
     }
 
     public SegmentConfig withMemoryTokens(boolean use) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, use,
-                keepRatio, positions, contextTokens);
+                keepRatio, positions, contextTokens, retrievalScoring,
+                retrievalCandidates, summaryKeys);
     }
 
     public SegmentConfig withKeepRatio(double r) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK,
-                residualTokens, memoryTokens, r, positions, contextTokens);
+                residualTokens, memoryTokens, r, positions, contextTokens, retrievalScoring,
+                retrievalCandidates, summaryKeys);
     }
 
     /** The same settings under another positions policy and trained context (0: the model's). */
     public SegmentConfig withPositions(Positions p, int context) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK,
-                residualTokens, memoryTokens, keepRatio, p, context);
+                residualTokens, memoryTokens, keepRatio, p, context, retrievalScoring,
+                retrievalCandidates, summaryKeys);
     }
 
     /** The trained context the policy keeps distances inside: {@link #contextTokens()}, or {@code modelContext} when 0. */
@@ -187,6 +228,9 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
         private Double keepRatio;
         private String positions;
         private Integer contextTokens;
+        private String retrievalScoring;
+        private Integer retrievalCandidates;
+        private Integer summaryKeys;
 
         private Builder() {
         }
@@ -249,13 +293,32 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
             return this;
         }
 
+        /** A retrieval scoring as spelled on the CLI: mean (default), token or rescore. */
+        public Builder retrievalScoring(String v) {
+            retrievalScoring = v;
+            return this;
+        }
+
+        /** Blocks the rescore scoring rescores (default: 8 × retrieveTopK). */
+        public Builder retrievalCandidates(Integer v) {
+            retrievalCandidates = v;
+            return this;
+        }
+
+        /** Representative keys per stored block in its summary (default 1: the mean key). */
+        public Builder summaryKeys(Integer v) {
+            summaryKeys = v;
+            return this;
+        }
+
         public SegmentConfig build() {
             int s = or(segmentTokens, DEFAULT_SEGMENT_TOKENS);
             return new SegmentConfig(s, or(sinkTokens, DEFAULT_SINK_TOKENS), or(windowTokens, defaultWindow(Math.max(0, s))),
                     or(blockTokens, DEFAULT_BLOCK_TOKENS), codec == null ? DEFAULT_CODEC : codec, or(retrieveTopK, DEFAULT_TOP_K),
                     or(residualTokens, DEFAULT_RESIDUAL_TOKENS), memoryTokens == null || memoryTokens,
                     keepRatio == null ? 1.0 : keepRatio, positions == null ? Positions.AUTO : Positions.parse(positions),
-                    or(contextTokens, 0));
+                    or(contextTokens, 0), retrievalScoring == null ? RetrievalScoring.MEAN : RetrievalScoring.parse(retrievalScoring),
+                    or(retrievalCandidates, 0), or(summaryKeys, 1));
         }
 
         private static int or(Integer v, int fallback) {

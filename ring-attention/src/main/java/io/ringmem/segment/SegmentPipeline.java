@@ -150,7 +150,7 @@ public final class SegmentPipeline {
                 long id = BlockIds.of(s, b);
                 byte[] bytes = codec.encode(block.k(), block.v(), block.tokens(), c.kvHeads(), c.headDim());
                 store.put(l, id, block.positions(), bytes);
-                sums.add(BlockSummary.of(id, block.k(), block.tokens(), c.kvHeads(), c.headDim()));
+                sums.add(BlockSummary.of(id, block.k(), block.tokens(), c.kvHeads(), c.headDim(), seg.summaryKeys()));
                 raw += 8L * whole.tokens() * c.kvDim();
                 encoded += bytes.length;
             }
@@ -162,7 +162,8 @@ public final class SegmentPipeline {
     private CarriedContext carried(SegmentState state, KvBlockStore store) {
         ModelConfig c = model.config();
         return new CarriedContext(state.sinks(), state.window(), state.indexes(c.heads(), c.kvHeads(), c.headDim()),
-                store, seg.retrieveTopK(), state.nextPosition(), seg.blockTokens(), layout(state), rotation, c.heads(), c.kvHeads());
+                store, seg.retrieveTopK(), state.nextPosition(), seg.blockTokens(), layout(state), rotation, c.heads(), c.kvHeads(),
+                seg.retrievalScoring(), seg.candidatesFor());
     }
 
     /** Keys rotated {@code offset} positions below their document positions, moved back to them. */

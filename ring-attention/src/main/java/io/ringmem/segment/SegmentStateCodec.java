@@ -17,8 +17,8 @@ import java.util.List;
  */
 public final class SegmentStateCodec {
     private static final int MAGIC = 0x52_4D_53_53; // "RMSS"
-    private static final int VERSION = 1;
-    private static final int MAGIC_SUMMARIES = 0x52_4D_53_42; // "RMSB"
+    private static final int VERSION = 2; // 2: block summaries carry their representative count
+    private static final int MAGIC_SUMMARIES = 0x52_4D_53_43; // "RMSC": summaries with representative counts
 
     private SegmentStateCodec() {
     }
@@ -35,7 +35,7 @@ public final class SegmentStateCodec {
         long size = 4 * 6; // magic, version, segmentsDone, nextPosition, layers, memory length
         for (int l = 0; l < s.layers(); l++) {
             size += blockSize(s.sinks()[l]) + blockSize(s.window()[l]) + 4;
-            if (withSummaries) for (BlockSummary b : s.summaries().get(l)) size += 16 + 4L * b.meanKeys().length;
+            if (withSummaries) for (BlockSummary b : s.summaries().get(l)) size += 20 + 4L * b.meanKeys().length;
         }
         size += s.memory() == null ? 0 : 4L * s.memory().length;
         if (size > Integer.MAX_VALUE - 8) throw new RingmemException("segment state of " + size + " bytes is too large to store");
@@ -71,7 +71,7 @@ public final class SegmentStateCodec {
             float[] memory = m < 0 ? null : getFloats(in, count(m, in, 4));
             if (in.hasRemaining()) throw new RingmemException("segment state has " + in.remaining() + " trailing bytes");
             return new SegmentState(done, next, sinks, window, sums, memory);
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException | ArithmeticException e) {
             throw new RingmemException("damaged segment state: " + (e.getMessage() == null ? "truncated" : e.getMessage()));
         }
     }
@@ -81,7 +81,7 @@ public final class SegmentStateCodec {
         long size = 8;
         for (List<BlockSummary> l : perLayer) {
             size += 4;
-            for (BlockSummary b : l) size += 16 + 4L * b.meanKeys().length;
+            for (BlockSummary b : l) size += 20 + 4L * b.meanKeys().length;
         }
         if (size > Integer.MAX_VALUE - 8) throw new RingmemException("block summaries of " + size + " bytes are too large to store");
         ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
@@ -99,7 +99,7 @@ public final class SegmentStateCodec {
             for (int l = 0; l < layers; l++) out.add(getSummaries(in));
             if (in.hasRemaining()) throw new RingmemException("block summaries have " + in.remaining() + " trailing bytes");
             return out;
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException | ArithmeticException e) {
             throw new RingmemException("damaged block summaries: " + (e.getMessage() == null ? "truncated" : e.getMessage()));
         }
     }
@@ -107,18 +107,20 @@ public final class SegmentStateCodec {
     private static void putSummaries(ByteBuffer out, List<BlockSummary> sums) {
         out.putInt(sums.size());
         for (BlockSummary b : sums) {
-            out.putLong(b.blockId()).putInt(b.kvHeads()).putInt(b.headDim());
+            out.putLong(b.blockId()).putInt(b.kvHeads()).putInt(b.headDim()).putInt(b.reps());
             putFloats(out, b.meanKeys());
         }
     }
 
     private static List<BlockSummary> getSummaries(ByteBuffer in) {
-        int n = count(in.getInt(), in, 16);
+        int n = count(in.getInt(), in, 20);
         List<BlockSummary> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long id = in.getLong();
-            int kvHeads = in.getInt(), headDim = in.getInt();
-            list.add(new BlockSummary(id, kvHeads, headDim, getFloats(in, count(kvHeads * headDim, in, 4))));
+            int kvHeads = in.getInt(), headDim = in.getInt(), reps = in.getInt();
+            if (kvHeads <= 0 || headDim <= 0 || reps <= 0) throw new RingmemException("damaged block summary shape");
+            int floats = count(Math.multiplyExact(reps, Math.multiplyExact(kvHeads, headDim)), in, 4);
+            list.add(new BlockSummary(id, kvHeads, headDim, getFloats(in, floats)));
         }
         return list;
     }

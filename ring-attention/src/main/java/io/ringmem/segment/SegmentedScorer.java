@@ -4,6 +4,7 @@ import io.ringmem.RingmemException;
 import io.ringmem.forward.ExtraContext;
 import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.LogProbs;
+import io.ringmem.forward.LogitsSink;
 import io.ringmem.forward.PrefillResult;
 import io.ringmem.forward.RunConfig;
 import io.ringmem.forward.SequenceParallelPrefill;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 
 /**
  * Scores a document segment by segment (training-free recurrence). Segment s runs over the ring like an exact
@@ -62,11 +64,25 @@ public final class SegmentedScorer {
      * coordinator aggregates a distributed embed job).
      */
     public SegmentScoreResult score(int[] ids, IntConsumer progress, boolean pooled) {
+        return score(ids, progress, pooled, p -> true, null);
+    }
+
+    /**
+     * Scores only the positions {@code wanted} accepts (their next-token NLL; every other entry of the result's NLL
+     * array is NaN, and so are the segment means that include one) and hands their logit rows to {@code sink} as
+     * well. The forward pass is the same; positions not wanted skip only the output head.
+     */
+    public SegmentScoreResult score(int[] ids, IntPredicate wanted, LogitsSink sink, IntConsumer progress) {
+        return score(ids, progress, false, wanted, sink);
+    }
+
+    private SegmentScoreResult score(int[] ids, IntConsumer progress, boolean pooled, IntPredicate wanted, LogitsSink sink) {
         int n = ids.length;
         if (n < 2) throw new RingmemException("scoring needs at least 2 tokens, got " + n);
         ModelConfig c = model.config();
         SegmentConfig seg = this.seg.resolvedFor(n, c.maxPositions());
         double[] nll = new double[n - 1];
+        if (sink != null) Arrays.fill(nll, Double.NaN);
         int segments = (n + seg.segmentTokens() - 1) / seg.segmentTokens();
         double[] segMean = new double[segments];
         long rawBytes = 0, encodedBytes = 0, t0 = System.nanoTime();
@@ -81,8 +97,11 @@ public final class SegmentedScorer {
             ExtraContext extra = pipeline.extraFor(state, store);
             TokenScores selection = pipeline.selection(extra, segmentRun.ranks());
             if (selection != null) extra = selection;
-            PrefillResult r = prefill.run(Arrays.copyOfRange(ids, start, end), start, extra, p -> p < n - 1,
-                    (pos, logits, off) -> nll[pos] = LogProbs.nll(logits, off, c.vocabSize(), ids[pos + 1]), pooled, l -> { });
+            PrefillResult r = prefill.run(Arrays.copyOfRange(ids, start, end), start, extra, p -> p < n - 1 && wanted.test(p),
+                    (pos, logits, off) -> {
+                        nll[pos] = LogProbs.nll(logits, off, c.vocabSize(), ids[pos + 1]);
+                        if (sink != null) sink.accept(pos, logits, off);
+                    }, pooled, l -> { });
             if (pooled) {
                 for (int d = 0; d < pooledSum.length; d++) pooledSum[d] += r.hiddenSum()[d];
             }

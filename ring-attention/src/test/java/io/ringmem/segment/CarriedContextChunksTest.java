@@ -4,6 +4,7 @@ import io.ringmem.forward.ExtraContext;
 import io.ringmem.kv.BlockSummary;
 import io.ringmem.kv.KvCodecs;
 import io.ringmem.kv.RetrievalIndex;
+import io.ringmem.kv.RetrievalScoring;
 import io.ringmem.ring.KvBlock;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +52,33 @@ class CarriedContextChunksTest {
         assertEquals(2, parts.size());
         for (ExtraContext.Part p : parts) assertNull(p.maskPositions());
         assertEquals(1, context(1).blocksFor(0, 0, new float[]{1, 0, 1, 0, 3, 0, 3, 0}, new int[]{101, 102}, 2).size());
+    }
+
+    /**
+     * Block 1: keys (1, 0) and (1, 0), mean (1, 0). Block 2: keys (0, 3) and (0, -3), mean (0, 0), one key a query along
+     * y wants sharply. One chunk of two queries: (1, 0.5) and (0, 2) per head.
+     * mean: chunk mean (0.5, 1.25) scores block 1 at 0.5, block 2 at 0 → block 1.
+     * token: best token (1, 0.5) scores block 1 at 1, block 2 at 0 → block 1 (the key is still averaged away).
+     * rescore with both blocks as candidates: largest logits 1 (block 1) and 6 (block 2) → block 2.
+     */
+    @Test
+    void rescoringWithExactKeysFindsTheKeyTheMeanAveragedAway() {
+        InMemoryKvBlockStore store = new InMemoryKvBlockStore(1);
+        RetrievalIndex index = new RetrievalIndex(2, 1, 2);
+        float[][] keys = {{1, 0, 1, 0}, {0, 3, 0, -3}};
+        for (int b = 0; b < 2; b++) {
+            store.put(0, b + 1, new int[]{10 * b, 10 * b + 1}, KvCodecs.byName("none").encode(keys[b], keys[b], 2, 1, 2));
+            index.add(BlockSummary.of(b + 1, keys[b], 2, 1, 2));
+        }
+        float[] q = {1, 0.5f, 1, 0.5f, 0, 2, 0, 2};
+        int[] pos = {101, 102};
+        RetrievalScoring[] scorings = {RetrievalScoring.MEAN, RetrievalScoring.TOKEN, RetrievalScoring.RESCORE};
+        for (int i = 0; i < scorings.length; i++) {
+            CarriedContext c = new CarriedContext(new KvBlock[1], new KvBlock[1], new RetrievalIndex[]{index}, store, 1, 100, 2,
+                    null, null, 2, 1, scorings[i], 2);
+            List<ExtraContext.Part> parts = c.partsFor(0, 0, q, pos, 2);
+            assertEquals(1, parts.size(), scorings[i].toString());
+            assertEquals(i < 2 ? 0 : 10, parts.getFirst().block().positions()[0], scorings[i].toString());
+        }
     }
 }

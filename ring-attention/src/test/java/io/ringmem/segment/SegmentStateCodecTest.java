@@ -37,7 +37,7 @@ class SegmentStateCodecTest {
             sinks[l] = block(r, l, 0, 4, width);
             window[l] = block(r, l, 100 + l, l, width); // layer 0: an empty window
             sums.add(List.of(new BlockSummary(BlockIds.of(0, 0), kvHeads, headDim, floats(r, width)),
-                    new BlockSummary(BlockIds.of(1, 3), kvHeads, headDim, floats(r, width))));
+                    new BlockSummary(BlockIds.of(1, 3), kvHeads, headDim, floats(r, 3 * width)))); // 3 representative keys
         }
         return new SegmentState(2, 256, sinks, window, sums, memory ? floats(r, 6) : null);
     }
@@ -59,7 +59,15 @@ class SegmentStateCodecTest {
                 for (int i = 0; i < 2; i++) {
                     BlockSummary a = s.summaries().get(l).get(i), b = back.summaries().get(l).get(i);
                     assertEquals(a.blockId(), b.blockId());
+                    assertEquals(i == 0 ? 1 : 3, b.reps());
                     assertArrayEquals(a.meanKeys(), b.meanKeys());
+                }
+            }
+            List<List<BlockSummary>> apart = SegmentStateCodec.decodeSummaries(SegmentStateCodec.encodeSummaries(s.summaries()));
+            for (int l = 0; l < s.layers(); l++) {
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(s.summaries().get(l).get(i).reps(), apart.get(l).get(i).reps());
+                    assertArrayEquals(s.summaries().get(l).get(i).meanKeys(), apart.get(l).get(i).meanKeys());
                 }
             }
             if (memory) assertArrayEquals(s.memory(), back.memory());

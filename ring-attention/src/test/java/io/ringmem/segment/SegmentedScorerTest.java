@@ -7,6 +7,7 @@ import io.ringmem.forward.ScoreResult;
 import io.ringmem.forward.Scorer;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.kv.RetrievalScoring;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.ring.KvBlock;
@@ -61,6 +62,30 @@ class SegmentedScorerTest {
             for (int i = 0; i < exact.nll().length; i++) assertEquals(exact.nll()[i], r.nll()[i], 1e-4, "P=" + workers + " NLL at " + i);
             assertEquals(1.0, r.compressionRatio(), 0.02);
         }
+    }
+
+    @Test
+    void everyRetrievalScoringIsExactWhenEveryBlockIsRetrieved() {
+        SegmentConfig all = new SegmentConfig(128, 4, 32, 32, "none", 1000, 0);
+        for (RetrievalScoring scoring : RetrievalScoring.values()) {
+            SegmentScoreResult r = segments(all.withRetrieval(scoring, 0, 4), 2);
+            for (int i = 0; i < exact.nll().length; i++) assertEquals(exact.nll()[i], r.nll()[i], 1e-4, scoring + " NLL at " + i);
+        }
+    }
+
+    @Test
+    void scoringsChooseDifferentBlocksWhenTopKIsSmall() {
+        // top-1 of 3-4 stored blocks: the scorings may choose differently; each result is finite and the first segment,
+        // which retrieves nothing, is exact under every scoring
+        SegmentConfig one = new SegmentConfig(128, 4, 32, 32, "none", 1, 0);
+        double[] mean = null;
+        for (RetrievalScoring scoring : RetrievalScoring.values()) {
+            SegmentScoreResult r = segments(one.withRetrieval(scoring, 3, scoring == RetrievalScoring.MEAN ? 1 : 8), 2);
+            for (int i = 0; i < 127; i++) assertEquals(exact.nll()[i], r.nll()[i], 1e-4, scoring + " NLL at " + i);
+            for (double v : r.nll()) assertTrue(Double.isFinite(v));
+            if (mean == null) mean = r.nll();
+        }
+        assertArrayEquals(mean, segments(one, 2).nll(), 0.0, "MEAN with one summary key is today's retrieval");
     }
 
     @Test

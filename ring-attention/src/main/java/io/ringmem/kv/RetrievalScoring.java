@@ -1,0 +1,40 @@
+package io.ringmem.kv;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How segment mode ranks stored blocks for one query chunk (the chunk's queries {@code q_t}, t in [0, nq)).
+ * <ul>
+ *   <li>{@link #MEAN}: the chunk's mean query against each block's mean key ({@link RetrievalIndex#topKMean}); one
+ *   dot product per block and head. A single query token that wants one key is diluted by the chunk (1/nq) and the
+ *   key by its block (1/blockTokens).</li>
+ *   <li>{@link #TOKEN}: every query token against each block's mean key, the block scored by its best token
+ *   ({@link RetrievalIndex#topKTokens}); nq times the cost of {@code MEAN}; the query is no longer diluted, the key
+ *   still is.</li>
+ *   <li>{@link #RESCORE}: two stages (REFORM-like): {@code TOKEN} chooses {@code candidates} blocks, whose exact
+ *   (decoded) keys are then fetched and the block scored by its largest query-key logit
+ *   ({@link BlockRescorer#maxLogit}); the top-k of those are retrieved. Costs {@code TOKEN} plus fetching and decoding
+ *   the candidates.</li>
+ * </ul>
+ * Not guaranteed by any of them: that the chosen blocks are the ones with the most attention mass.
+ */
+public enum RetrievalScoring {
+    MEAN, TOKEN, RESCORE;
+
+    /** The names as the CLI spells them. */
+    public static final List<String> NAMES = List.of("mean", "token", "rescore");
+
+    /** Candidates per retrieved block that {@link #RESCORE} rescores by default. */
+    public static final int DEFAULT_CANDIDATES_PER_BLOCK = 8;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A scoring by name (case-insensitive); IllegalArgumentException naming the choices. */
+    public static RetrievalScoring parse(String name) {
+        for (RetrievalScoring s : values()) if (s.wireName().equalsIgnoreCase(name.strip())) return s;
+        throw new IllegalArgumentException("unknown retrievalScoring '" + name + "': use one of " + String.join(", ", NAMES));
+    }
+}
