@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** A small random Llama model (dim 64, 2 layers, GQA 4/2) as named GGUF tensors, for writing with {@link GgufTestWriter}. */
+/** A small random Llama model (dim 64, 2 layers, GQA 4/2) as named GGUF tensors, for writing with {@link GgufWriter}. */
 final class TinyGgufModel {
     static final int DIM = 64, HIDDEN = 96, LAYERS = 2, HEADS = 4, KV_HEADS = 2, HEAD_DIM = 16, VOCAB = 64, CTX = 256;
 
@@ -51,8 +51,8 @@ final class TinyGgufModel {
     }
 
     /** Llama metadata plus every tensor stored as {@code type}. */
-    GgufTestWriter writer(GgmlType type) {
-        GgufTestWriter w = new GgufTestWriter()
+    GgufWriter writer(GgmlType type) {
+        GgufWriter w = new GgufWriter()
                 .string("general.architecture", "llama")
                 .string("general.name", "tiny")
                 .uint32("llama.context_length", CTX)

@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes GGUF files (version 3 by default) for tests: metadata of every value type, and tensors given as float
+ * Writes GGUF files (version 3 by default): metadata of every value type, and tensors given as float
  * arrays that are stored as F32, F16, BF16, Q8_0 or Q4_0 (quantized with {@link Dequantize}), or as raw bytes of
  * any type id. Shapes are given outermost first ({@code [rows, cols]}) and written innermost first as GGUF wants.
  */
-final class GgufTestWriter {
+public final class GgufWriter {
     /** A metadata array value: {@code values} holds Java values of the element type (nested: more {@code Arr}). */
-    record Arr(int elementType, List<?> values) {
+    public record Arr(int elementType, List<?> values) {
     }
 
     private record Value(int type, Object value) {
@@ -33,71 +33,71 @@ final class GgufTestWriter {
     private int version = 3;
     private int alignment = GgufFile.DEFAULT_ALIGNMENT;
 
-    GgufTestWriter version(int v) {
+    public GgufWriter version(int v) {
         version = v;
         return this;
     }
 
     /** Sets {@code general.alignment} and aligns the tensor data to it. */
-    GgufTestWriter alignment(int a) {
+    public GgufWriter alignment(int a) {
         alignment = a;
         return put("general.alignment", GgufFile.UINT32, (long) a);
     }
 
     /** A metadata entry; {@code value} must fit {@code type} (numbers as any {@link Number}, arrays as {@link Arr}). */
-    GgufTestWriter put(String key, int type, Object value) {
+    public GgufWriter put(String key, int type, Object value) {
         meta.put(key, new Value(type, value));
         return this;
     }
 
-    GgufTestWriter string(String key, String v) {
+    public GgufWriter string(String key, String v) {
         return put(key, GgufFile.STRING, v);
     }
 
-    GgufTestWriter uint32(String key, long v) {
+    public GgufWriter uint32(String key, long v) {
         return put(key, GgufFile.UINT32, v);
     }
 
-    GgufTestWriter float32(String key, float v) {
+    public GgufWriter float32(String key, float v) {
         return put(key, GgufFile.FLOAT32, v);
     }
 
-    GgufTestWriter bool(String key, boolean v) {
+    public GgufWriter bool(String key, boolean v) {
         return put(key, GgufFile.BOOL, v);
     }
 
-    GgufTestWriter strings(String key, String... v) {
+    public GgufWriter strings(String key, String... v) {
         return put(key, GgufFile.ARRAY, new Arr(GgufFile.STRING, List.of(v)));
     }
 
-    GgufTestWriter floats(String key, float[] v) {
+    public GgufWriter floats(String key, float[] v) {
         List<Float> l = new ArrayList<>(v.length);
         for (float f : v) l.add(f);
         return put(key, GgufFile.ARRAY, new Arr(GgufFile.FLOAT32, l));
     }
 
-    GgufTestWriter int32s(String key, int[] v) {
+    public GgufWriter int32s(String key, int[] v) {
         List<Integer> l = new ArrayList<>(v.length);
         for (int x : v) l.add(x);
         return put(key, GgufFile.ARRAY, new Arr(GgufFile.INT32, l));
     }
 
     /** Adds a tensor stored as {@code type}; {@code shape} outermost first. */
-    GgufTestWriter tensor(String name, GgmlType type, float[] values, long... shape) {
+    public GgufWriter tensor(String name, GgmlType type, float[] values, long... shape) {
         return rawTensor(name, type.id, Dequantize.encode(type, values), shape);
     }
 
     /** Adds a tensor of any type id with the given bytes. */
-    GgufTestWriter rawTensor(String name, long typeId, byte[] data, long... shape) {
+    public GgufWriter rawTensor(String name, long typeId, byte[] data, long... shape) {
         tensors.add(new Tensor(name, typeId, shape.clone(), data));
         return this;
     }
 
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         Files.write(file, toBytes());
     }
 
-    byte[] toBytes() {
+    public byte[] toBytes() {
         Out o = new Out();
         o.i32(GgufFile.MAGIC);
         o.i32(version);
