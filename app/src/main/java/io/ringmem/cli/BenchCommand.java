@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks: CPU kernels, end-to-end prefill, ring overhead, segment-mode quality, positions policies,"
                 + " KV codecs, memory store, ring transport. Each ratio is against a baseline measured in the same run.",
         subcommands = {BenchKernelsCommand.class, BenchPrefillCommand.class, BenchRingCommand.class, BenchQualityCommand.class,
-                BenchPositionsCommand.class, BenchCodecCommand.class, BenchStoreCommand.class, BenchTransportCommand.class})
+                BenchPositionsCommand.class, BenchCodecCommand.class, BenchStoreCommand.class, BenchTransportCommand.class,
+                BenchWorkloadCommand.class, BenchPeersCommand.class})
 final class BenchCommand {
 }

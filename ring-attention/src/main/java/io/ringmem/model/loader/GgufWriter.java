@@ -1,7 +1,10 @@
 package io.ringmem.model.loader;
 
 import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes GGUF files (version 3 by default): metadata of every value type, and tensors given as float
@@ -25,7 +29,8 @@ public final class GgufWriter {
     private record Value(int type, Object value) {
     }
 
-    private record Tensor(String name, long typeId, long[] shape, byte[] data) {
+    /** {@code data} is asked for once, when the file is written, and must return exactly {@code size} bytes. */
+    private record Tensor(String name, long typeId, long[] shape, long size, Supplier<byte[]> data) {
     }
 
     private final Map<String, Value> meta = new LinkedHashMap<>();
@@ -89,15 +94,37 @@ public final class GgufWriter {
 
     /** Adds a tensor of any type id with the given bytes. */
     public GgufWriter rawTensor(String name, long typeId, byte[] data, long... shape) {
-        tensors.add(new Tensor(name, typeId, shape.clone(), data));
+        tensors.add(new Tensor(name, typeId, shape.clone(), data.length, () -> data));
         return this;
     }
 
+    /**
+     * Adds a tensor whose bytes are made only while the file is written (one tensor in memory at a time), so files
+     * larger than the heap can be written. {@code data} must return exactly {@code size} bytes.
+     */
+    public GgufWriter lazyTensor(String name, long typeId, long size, Supplier<byte[]> data, long... shape) {
+        tensors.add(new Tensor(name, typeId, shape.clone(), size, data));
+        return this;
+    }
+
+    /** Writes the file, streaming the tensors' bytes one tensor at a time. */
     public void write(Path file) throws IOException {
-        Files.write(file, toBytes());
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            writeTo(os);
+        }
     }
 
     public byte[] toBytes() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try {
+            writeTo(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    private void writeTo(OutputStream os) throws IOException {
         Out o = new Out();
         o.i32(GgufFile.MAGIC);
         o.i32(version);
@@ -117,15 +144,22 @@ public final class GgufWriter {
             o.i32((int) t.typeId());
             o.i64(offset);
             offsets.add(offset);
-            offset = align(offset + t.data().length);
+            offset = align(offset + t.size());
         }
         o.pad(align(o.size()) - o.size());
-        long start = o.size();
+        o.writeTo(os);
+        long written = 0;
+        byte[] zeros = new byte[alignment];
         for (int i = 0; i < tensors.size(); i++) {
-            o.pad(start + offsets.get(i) - o.size());
-            o.bytes(tensors.get(i).data());
+            os.write(zeros, 0, (int) (offsets.get(i) - written));
+            Tensor t = tensors.get(i);
+            byte[] data = t.data().get();
+            if (data.length != t.size()) {
+                throw new IllegalStateException(t.name() + ": " + data.length + " bytes, declared " + t.size());
+            }
+            os.write(data);
+            written = offsets.get(i) + data.length;
         }
-        return o.toByteArray();
     }
 
     private long align(long x) {
