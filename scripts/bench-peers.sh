@@ -87,7 +87,7 @@ jl_java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-nativ
 if [ -z "$formats" ]; then
   formats="f32,q8_0"
   if ringmem make-random-model --help 2>/dev/null | grep -q 'q4_k'; then
-    if ringmem make-random-model --out "$work/probe.gguf" --format q4_k "${shape[@]:0:2}" --hidden 256 --layers 1 --heads 4 \
+    if [ "$quick" = 0 ] && ringmem make-random-model --out "$work/probe.gguf" --format q4_k --vocab 512 --hidden 256 --layers 1 --heads 1 \
         --kv-heads 1 --ffn 256 --context 64 2>/dev/null; then formats="$formats,q4_k"; fi
     rm -f "$work/probe.gguf"
   fi

@@ -3,14 +3,15 @@ package io.ringmem.bench.peers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ringmem.RingmemException;
 import io.ringmem.model.loader.Dequantize;
 import io.ringmem.model.loader.GgmlType;
 import io.ringmem.model.loader.GgufWriter;
+import io.ringmem.quant.Q4KFormat;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -106,8 +107,18 @@ public final class RandomLlamaWriter {
                 .bool("tokenizer.ggml.add_eos_token", false);
         for (int i = 0; i < weights.size(); i++) {
             Weight t = weights.get(i);
-            GgmlType type = t.shape().length == 1 ? GgmlType.F32 : ggmlType(spec.format());
             int idx = i;
+            if (t.shape().length == 2 && spec.format() == RandomLlamaSpec.Format.Q4_K) {
+                Q4KFormat q4k = new Q4KFormat();
+                int blocks = Math.toIntExact(t.elements() / q4k.blockElements());
+                w.lazyTensor(t.gguf(), q4k.ggmlId(), (long) blocks * q4k.blockBytes(), () -> {
+                    byte[] out = new byte[blocks * q4k.blockBytes()];
+                    q4k.quantize(values(idx), 0, MemorySegment.ofArray(out), 0, blocks);
+                    return out;
+                }, t.shape());
+                continue;
+            }
+            GgmlType type = t.shape().length == 1 ? GgmlType.F32 : ggmlType(spec.format());
             w.lazyTensor(t.gguf(), type.id, type.bytesFor(t.elements()), () -> Dequantize.encode(type, values(idx)), t.shape());
         }
         w.write(file);
@@ -118,17 +129,17 @@ public final class RandomLlamaWriter {
             case F32 -> GgmlType.F32;
             case Q8_0 -> GgmlType.Q8_0;
             case Q4_0 -> GgmlType.Q4_0;
-            case Q4_K -> throw new RingmemException("q4_k is not available in this build (no Q4_K encoder)");
+            case Q4_K -> throw new IllegalStateException("Q4_K is written by Q4KFormat");
         };
     }
 
-    /** llama.cpp's {@code llama_ftype}: ALL_F32 0, MOSTLY_Q4_0 2, MOSTLY_Q8_0 7, MOSTLY_Q4_K_M 15. */
+    /** llama.cpp's {@code llama_ftype}: ALL_F32 0, MOSTLY_Q4_0 2, MOSTLY_Q8_0 7, MOSTLY_Q4_K_S 14 (all 2-D weights Q4_K). */
     private static int fileType(RandomLlamaSpec.Format f) {
         return switch (f) {
             case F32 -> 0;
             case Q4_0 -> 2;
             case Q8_0 -> 7;
-            case Q4_K -> 15;
+            case Q4_K -> 14;
         };
     }
 
