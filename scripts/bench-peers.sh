@@ -6,7 +6,8 @@
 # The peers are installed from the registries into a temp dir at run time (npm, Maven Central), never committed.
 #
 # Usage: scripts/bench-peers.sh [--quick] [--repeats N] [--formats f32,q8_0] [--lengths 512,2048] [--decode 64]
-#        [--long 8192,16384,32768] [--long-repeats N] [--no-jlama] [--no-long] [--threads T] [--work DIR] [--json FILE]
+#        [--long 8192,16384,32768] [--long-repeats N] [--no-jlama] [--jlama-lengths 512] [--no-long] [--threads T]
+#        [--work DIR] [--json FILE]
 #        [--runs FILE]   (aggregate an existing runs file only)
 # Prints the markdown table on stdout (and the JSON report to --json FILE). Needs node/npm, JDK 25 (bin/jdk25.sh).
 set -euo pipefail
@@ -14,7 +15,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/bin/jdk25.sh"
 
 quick=0; repeats=5; formats=""; lengths="512,2048"; decode=64; long="8192,16384,32768"; long_repeats=3
-jlama=1; do_long=1; threads="$(nproc)"; work=""; json_out=""; runs_in=""
+jlama=1; jlama_lengths=""; do_long=1; threads="$(nproc)"; work=""; json_out=""; runs_in=""
 shape=(--vocab 32000 --hidden 1024 --layers 12 --heads 16 --kv-heads 4 --ffn 2816 --context 32768)
 long_shape=(--vocab 32000 --hidden 1024 --layers 2 --heads 16 --kv-heads 4 --ffn 2816 --context 32768)
 while [ $# -gt 0 ]; do
@@ -27,12 +28,13 @@ while [ $# -gt 0 ]; do
     --long) long="$2"; shift ;;
     --long-repeats) long_repeats="$2"; shift ;;
     --no-jlama) jlama=0 ;;
+    --jlama-lengths) jlama_lengths="$2"; shift ;;
     --no-long) do_long=0 ;;
     --threads) threads="$2"; shift ;;
     --work) work="$2"; shift ;;
     --json) json_out="$2"; shift ;;
     --runs) runs_in="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "bench-peers: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -95,6 +97,8 @@ fi
 IFS=, read -ra fmt_list <<< "$formats"
 IFS=, read -ra len_list <<< "$lengths"
 IFS=, read -ra long_list <<< "$long"
+[ -n "$jlama_lengths" ] || jlama_lengths="$lengths"
+jlama_at() { [[ ",$jlama_lengths," == *",$1,"* ]]; }
 vocab="${shape[1]}"
 for f in "${fmt_list[@]}"; do
   [ -f "$work/model-$f.gguf" ] && continue
@@ -104,8 +108,10 @@ done
 [ "$do_long" = 1 ] && [ ! -f "$work/long-f32.gguf" ] && ringmem make-random-model --out "$work/long-f32.gguf" --format f32 "${long_shape[@]}"
 
 # --- machine peak (Ringmem's bench kernels measures it) ---
-log "measuring this machine's fp32 matmul peak (bench kernels --quick)"
-ringmem bench kernels --quick --json --threads "$threads" > "$work/peak.json" || log "bench kernels failed; no % of peak"
+if [ ! -s "$work/peak.json" ]; then
+  log "measuring this machine's fp32 matmul peak (bench kernels --quick)"
+  ringmem bench kernels --quick --json --threads "$threads" > "$work/peak.json" || { log "bench kernels failed"; rm -f "$work/peak.json"; }
+fi
 
 runs="$work/runs.jsonl"; : > "$runs"
 record() {  # record ROUND FORMAT SUITE CMD...: run one harness, append its JSON line with round/format/suite
@@ -129,7 +135,7 @@ for ((r = 1; r <= repeats; r++)); do
     for n in "${len_list[@]}"; do
       record "$r" "$f" main rm_run "$m" "$n" 0
       record "$r" "$f" main lc_run "$m" "$n" 0 prefill off "$((n + 16))"
-      [ "$jlama" = 1 ] && [ "$f" = f32 ] && record "$r" "$f" main jl_run "$n" 0 prefill
+      [ "$jlama" = 1 ] && [ "$f" = f32 ] && jlama_at "$n" && record "$r" "$f" main jl_run "$n" 0 prefill
     done
     n="${len_list[0]}"
     record "$r" "$f" main rm_run "$m" "$n" "$decode"
