@@ -7,10 +7,13 @@ import com.github.tjake.jlama.tensor.KvBufferCache;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,16 +43,16 @@ public final class JlamaRun {
         int vocab = model.getConfig().vocabularySize;
         int[] ids = new SplittableRandom(tokens).ints(tokens, 259, vocab).toArray();
         try (KvBufferCache cache = new KvBufferCache(model)) {
-            var warm = cache.getKvBuffer(java.util.UUID.randomUUID());
-            model.batchForward(java.util.Arrays.copyOf(ids, Math.min(64, tokens)), 0, warm).close();
-            var kv = cache.getKvBuffer(java.util.UUID.randomUUID());
+            var warm = cache.getKvBuffer(UUID.randomUUID());
+            model.batchForward(Arrays.copyOf(ids, Math.min(64, tokens)), 0, warm).close();
+            var kv = cache.getKvBuffer(UUID.randomUUID());
             double seconds;
             if (workload.equals("prefill")) {
                 long t0 = System.nanoTime();
                 model.batchForward(ids, 0, kv).close();
                 seconds = (System.nanoTime() - t0) / 1e9;
             } else {
-                model.batchForward(java.util.Arrays.copyOf(ids, tokens - 1), 0, kv).close();
+                model.batchForward(Arrays.copyOf(ids, tokens - 1), 0, kv).close();
                 AbstractTensor logits = model.makeDenseTensor(vocab);
                 int next = ids[tokens - 1];
                 long t0 = System.nanoTime();
@@ -62,7 +65,7 @@ public final class JlamaRun {
             }
             Matcher m = Pattern.compile("VmHWM:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/self/status")));
             long rss = m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
-            System.out.printf(java.util.Locale.ROOT,
+            System.out.printf(Locale.ROOT,
                     "{\"peer\":\"jlama\",\"workload\":\"%s\",\"tokens\":%d,\"decode\":%d,\"threads\":%d,\"seconds\":%.6f,"
                             + "\"rssBytes\":%d,\"weights\":\"%s\"}%n",
                     workload, tokens, workload.equals("prefill") ? 0 : decode, threads, seconds,
