@@ -41,9 +41,37 @@ public final class KernelBenchmark {
      * @param quick         skip the largest shapes
      */
     public record Options(int threads, int warmup, double warmupSeconds, int samples, double budgetSeconds,
-                          boolean quick) {
+                          boolean quick, LongAttention longAttention) {
+        public Options {
+            if (longAttention == null) longAttention = LongAttention.NONE;
+        }
+
+        public Options(int threads, int warmup, double warmupSeconds, int samples, double budgetSeconds, boolean quick) {
+            this(threads, warmup, warmupSeconds, samples, budgetSeconds, quick, LongAttention.NONE);
+        }
+
         public static Options defaults() {
             return new Options(Runtime.getRuntime().availableProcessors(), 3, 1.0, 15, 4.0, false);
+        }
+    }
+
+    /**
+     * Causal attention at long context (e.g. 8K-32K tokens): one row per (length, head dim), vector kernels timed
+     * whole, the scalar reference timed on the last {@link #SCALAR_QUERIES} queries only and scaled by the pair
+     * count (marked in the shape).
+     *
+     * @param lengths  sequence lengths; empty for none
+     * @param headDims head dims to run at each length
+     * @param only     skip the standard rows (matmul, short attention, elementwise)
+     */
+    public record LongAttention(List<Integer> lengths, List<Integer> headDims, int heads, int kvHeads, boolean only) {
+        public static final LongAttention NONE = new LongAttention(List.of(), List.of(64), 8, 2, false);
+        static final int SCALAR_QUERIES = 16;
+
+        public LongAttention {
+            lengths = List.copyOf(lengths);
+            headDims = List.copyOf(headDims);
+            AttentionShape.of(heads, kvHeads, 1); // validates the head counts
         }
     }
 
@@ -68,9 +96,12 @@ public final class KernelBenchmark {
         });
         try (VectorKernels vector = new VectorKernels(o.threads())) {
             warmUp(vector, 2 * o.warmupSeconds());
-            matmuls(t, timer, scalar, vector, o.quick());
-            attentions(t, timer, scalar, vector, o.quick());
-            elementwise(t, timer, scalar, vector);
+            if (!o.longAttention().only()) {
+                matmuls(t, timer, scalar, vector, o.quick());
+                attentions(t, timer, scalar, vector, o.quick());
+                elementwise(t, timer, scalar, vector);
+            }
+            longAttentions(t, timer, scalar, vector, o.longAttention());
         }
         return rows;
     }
@@ -113,6 +144,31 @@ public final class KernelBenchmark {
             double sMs = timer.medianMillis(() -> scalar.attention(sh, q, pos, len, k, v, pos, len, causal, out, lse));
             double vMs = timer.medianMillis(() -> vector.attention(sh, q, pos, len, k, v, pos, len, causal, out, lse));
             t.row("attention", "len=" + len + " h=8 kv=2 hd=64 " + (causal ? "causal" : "full"), sMs, vMs, flops);
+        }
+    }
+
+    private static void longAttentions(Table t, BenchTimer timer, Kernels scalar, Kernels vector, LongAttention la) {
+        Random rnd = new Random(4);
+        for (int len : la.lengths()) {
+            for (int hd : la.headDims()) {
+                AttentionShape sh = AttentionShape.of(la.heads(), la.kvHeads(), hd);
+                int[] pos = IntStream.range(0, len).toArray();
+                float[] q = random(rnd, len * sh.heads() * hd);
+                float[] k = random(rnd, len * sh.kvHeads() * hd), v = random(rnd, k.length);
+                float[] out = new float[q.length], lse = new float[len * sh.heads()];
+                double pairs = len * (len + 1) / 2.0;
+                double flops = 4.0 * hd * sh.heads() * pairs;
+                // scalar: the last queries only (they see every key), scaled by the pair count
+                int sub = Math.min(len, LongAttention.SCALAR_QUERIES), q0 = len - sub;
+                float[] qs = Arrays.copyOfRange(q, q0 * sh.heads() * hd, q.length);
+                int[] qPos = Arrays.copyOfRange(pos, q0, len);
+                double subPairs = (double) sub * q0 + sub * (sub + 1) / 2.0;
+                double sMs = timer.medianMillis(() -> scalar.attention(sh, qs, qPos, sub, k, v, pos, len, true, out, lse))
+                        * pairs / subPairs;
+                double vMs = timer.medianMillis(() -> vector.attention(sh, q, pos, len, k, v, pos, len, true, out, lse));
+                t.row("attention", "len=" + len + " h=" + sh.heads() + " kv=" + sh.kvHeads() + " hd=" + hd
+                        + " causal (scalar: " + sub + " queries, scaled)", sMs, vMs, flops);
+            }
         }
     }
 

@@ -8,10 +8,10 @@ import picocli.CommandLine.Command;
  * {@code --json} one JSON object ({@link BenchReport}); each ratio is against a baseline measured in the same run.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: CPU kernels, end-to-end prefill, ring overhead, segment-mode quality, positions policies,"
+        description = "Benchmarks: CPU kernels, end-to-end prefill, decode, ring overhead, segment-mode quality, positions policies,"
                 + " KV codecs, memory store, ring transport. Each ratio is against a baseline measured in the same run.",
-        subcommands = {BenchKernelsCommand.class, BenchPrefillCommand.class, BenchRingCommand.class, BenchQualityCommand.class,
-                BenchPositionsCommand.class, BenchCodecCommand.class, BenchStoreCommand.class, BenchTransportCommand.class,
-                BenchWorkloadCommand.class, BenchPeersCommand.class})
+        subcommands = {BenchKernelsCommand.class, BenchPrefillCommand.class, BenchDecodeCommand.class, BenchRingCommand.class,
+                BenchQualityCommand.class, BenchPositionsCommand.class, BenchCodecCommand.class, BenchStoreCommand.class,
+                BenchTransportCommand.class, BenchWorkloadCommand.class, BenchPeersCommand.class})
 final class BenchCommand {
 }

@@ -83,6 +83,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void kernelsAtLongContext() throws Exception {
+        String[] tiny = {"bench", "kernels", "--threads", "1", "--warmup", "0", "--warmup-seconds", "0", "--samples", "1",
+                "--budget-seconds", "0", "--attention-lengths", "40,70", "--attention-head-dims", "8,16", "--attention-heads", "4",
+                "--attention-kv-heads", "2", "--attention-only"};
+        JsonNode j = json(run(append(tiny, "--json")), "kernels", 4);
+        JsonNode row = j.get("results").get(3);
+        assertEquals("attention", row.get("kernel").asText());
+        assertTrue(row.get("shape").asText().startsWith("len=70 h=4 kv=2 hd=16 causal"), row.toString());
+        assertTrue(row.get("vectorGflops").asDouble() > 0 && row.get("scalarMs").asDouble() > 0, row.toString());
+        assertEquals(70, j.get("settings").get("options").get("longAttention").get("lengths").get(1).asInt(), j.toString());
+        assertEquals(5 + 4, table(run(tiny), "# Kernel benchmark: ").size());
+        assertOneLineError(run("bench", "kernels", "--attention-only"), "--attention-lengths");
+        assertOneLineError(run("bench", "kernels", "--attention-lengths", "64", "--attention-heads", "6", "--attention-kv-heads", "4"),
+                "multiple");
+    }
+
+    @Test
     void prefill() throws Exception {
         String[] tiny = {"bench", "prefill", "--model", data(MODEL).toString(), "--lengths", "16,24", "--ranks", "1,2", "--threads", "1"};
         JsonNode j = json(run(append(tiny, "--json")), "prefill", 4);
@@ -94,6 +111,29 @@ class BenchCommandTest {
         List<String> lines = table(run(tiny), "prefill: kernels=vector");
         assertTrue(lines.get(1).contains("| vs P=1 |"), lines.get(1));
         assertMarkdownRows(lines, 3, 4);
+    }
+
+    @Test
+    void decode() throws Exception {
+        String[] tiny = {"bench", "decode", "--model", data(MODEL).toString(), "--prompts", "8,20", "--tokens", "6", "--reps", "1",
+                "--threads", "1", "--workers", "2"};
+        JsonNode j = json(run(append(tiny, "--json")), "decode", 2);
+        JsonNode first = j.get("results").get(0);
+        assertEquals(8, first.get("promptTokens").asInt());
+        assertEquals(6, first.get("tokens").asInt());
+        assertTrue(first.get("tokensPerSecond").asDouble() > 0, first.toString());
+        double shares = 0;
+        for (String s : List.of("matmulShare", "attentionShare", "samplingShare", "otherShare")) {
+            assertTrue(first.get(s).asDouble() >= 0 || s.equals("otherShare"), first.toString());
+            shares += first.get(s).asDouble();
+        }
+        assertEquals(1.0, shares, 1e-9, "the split covers the decode wall time: " + first);
+        assertTrue(first.get("matmulShare").asDouble() > 0 && first.get("attentionShare").asDouble() > 0, first.toString());
+        assertTrue(j.get("settings").get("peakGflops").isNumber(), j.toString());
+        List<String> lines = table(run(tiny), "decode: kernels=vector, threads=1, workers=2");
+        assertTrue(lines.get(1).startsWith("machine: ") && lines.get(1).contains("peak"), lines.get(1));
+        assertTrue(lines.get(2).contains("| matmul | attention | sampling | other |"), lines.get(2));
+        assertMarkdownRows(lines, 4, 2);
     }
 
     @Test
@@ -224,7 +264,7 @@ class BenchCommandTest {
     void helpListsEverySubcommandAndItsOptions() {
         Result r = run("bench", "--help");
         assertEquals(0, r.code(), r.err());
-        for (String sub : List.of("kernels", "prefill", "ring", "quality", "positions", "codec", "store", "transport")) {
+        for (String sub : List.of("kernels", "prefill", "decode", "ring", "quality", "positions", "codec", "store", "transport")) {
             assertTrue(r.out().contains("  " + sub + " "), r.out());
             Result help = run("bench", sub, "--help");
             assertEquals(0, help.code(), help.err());
@@ -240,6 +280,7 @@ class BenchCommandTest {
         assertOneLineError(run("bench", "kernels", "--samples", "0"), "--samples");
         assertOneLineError(run("bench", "prefill", "--model", model, "--ranks", "1,0"), "--ranks");
         assertOneLineError(run("bench", "prefill", "--model", model, "--reps", "0"), "--reps");
+        assertOneLineError(run("bench", "decode", "--model", model, "--tokens", "0"), "--tokens");
         assertOneLineError(run("bench", "ring", "--heads", "3", "--kv-heads", "2"), "heads");
         assertOneLineError(run("bench", "ring", "--schedule", "spiral"), "spiral");
         assertOneLineError(run("bench", "quality", "--model", model, "--tokens", "1"), "--tokens");

@@ -94,6 +94,14 @@ public interface DeviceModel extends AutoCloseable {
     /** (n, dim) a host copy of the hidden states (crossing backend → host); the caller owns it. */
     float[] download(Activations h);
 
+    /**
+     * A single-token forward pass over buffers of its own, for decoding one sequence ({@link TokenStep}). The
+     * default runs on the block-level calls above and allocates per call; backends override it to reuse buffers.
+     */
+    default TokenStep tokenStep() {
+        return new BlockTokenStep(this);
+    }
+
     /** Releases the resident weights (device memory on a GPU; nothing on the CPU). Handles die with it. */
     @Override
     void close();

@@ -34,15 +34,17 @@ public final class Generator {
         float[] last = new float[model.config().vocabSize()];
         PrefillResult prefill = new SequenceParallelPrefill(model, run).run(prompt, p -> p == n - 1,
                 (p, logits, off) -> System.arraycopy(logits, off, last, 0, last.length));
-        Decoder decoder = new Decoder(model, prefill.caches());
         int[] out = Arrays.copyOf(prompt, n + maxTokens);
-        float[] logits = last;
         int len = n;
-        for (int i = 0; i < maxTokens; i++) {
-            int id = sampler.next(logits);
-            out[len++] = id;
-            if (!listener.accept(id) || stopIds.test(id) || i == maxTokens - 1) break;
-            logits = decoder.step(id, len - 1);
+        try (Decoder decoder = new Decoder(model, prefill.caches())) {
+            decoder.reserve(Math.max(0, maxTokens - 1)); // bounded by the request: the steps never grow the cache
+            float[] logits = last;
+            for (int i = 0; i < maxTokens; i++) {
+                int id = sampler.next(logits);
+                out[len++] = id;
+                if (!listener.accept(id) || stopIds.test(id) || i == maxTokens - 1) break;
+                logits = decoder.step(id, len - 1);
+            }
         }
         return Arrays.copyOf(out, len);
     }

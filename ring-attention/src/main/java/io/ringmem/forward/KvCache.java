@@ -7,9 +7,14 @@ import java.util.Arrays;
  * then decoded tokens appended). Keys are stored rotated.
  *
  * <p>Layout per layer: k, v (capacity, kvHeads, headDim); positions (capacity). Only the first {@link #size()}
- * rows are valid. Not thread-safe: one writer at a time.
+ * rows are valid. Capacity grows in chunks: by {@link #reserve} (a decoder that knows how many tokens it will add
+ * reserves them once, so its steps never reallocate) or, when a token finds no free row, by a quarter of the
+ * capacity and at least {@link #GROW_TOKENS} tokens. Not thread-safe: one writer at a time.
  */
 public final class KvCache {
+    /** Smallest growth, in tokens, when a token finds the cache full. */
+    static final int GROW_TOKENS = 256;
+
     private final int kvDim;
     private final float[][] k; // [layer] (capacity, kvDim)
     private final float[][] v;
@@ -34,18 +39,33 @@ public final class KvCache {
         v[layer] = layerV;
     }
 
+    /** Rows the arrays hold, valid or not. */
+    public int capacity() {
+        return positions.length;
+    }
+
+    /** Makes room for {@code tokens} more rows, so that many {@link #addToken} calls allocate nothing. */
+    public void reserve(int tokens) {
+        if (tokens < 0) throw new IllegalArgumentException("tokens must be >= 0, got " + tokens);
+        long need = (long) size + tokens;
+        if (need > positions.length) growTo(need);
+    }
+
     /** Reserves a row for a token at {@code position} in every layer; returns its index. */
     int addToken(int position) {
-        if (size == positions.length) {
-            int cap = Math.max(16, positions.length + positions.length / 2);
-            positions = Arrays.copyOf(positions, cap);
-            for (int l = 0; l < k.length; l++) {
-                k[l] = Arrays.copyOf(k[l], cap * kvDim);
-                v[l] = Arrays.copyOf(v[l], cap * kvDim);
-            }
-        }
+        if (size == positions.length) growTo((long) size + Math.max(GROW_TOKENS, size / 4));
         positions[size] = position;
         return size++;
+    }
+
+    private void growTo(long rows) {
+        if (rows * kvDim > Integer.MAX_VALUE - 8) throw new IllegalStateException("KV cache over 2^31 floats per layer");
+        int cap = (int) rows;
+        positions = Arrays.copyOf(positions, cap);
+        for (int l = 0; l < k.length; l++) {
+            k[l] = Arrays.copyOf(k[l], cap * kvDim);
+            v[l] = Arrays.copyOf(v[l], cap * kvDim);
+        }
     }
 
     void write(int layer, int index, float[] kRow, float[] vRow) {

@@ -35,13 +35,30 @@ public final class RopeTable {
         int half = invFreq.length;
         float[] cos = new float[n * half];
         float[] sin = new float[n * half];
-        for (int t = 0; t < n; t++) {
-            for (int i = 0; i < half; i++) {
-                double a = positions[t] * invFreq[i];
-                cos[t * half + i] = (float) Math.cos(a);
-                sin[t * half + i] = (float) Math.sin(a);
-            }
-        }
+        for (int t = 0; t < n; t++) fill(positions[t], cos, sin, t * half);
         return new RotaryAngles(cos, sin, n, half, layout);
+    }
+
+    /** Angles of one token, in buffers the caller reuses (decoding): refill with {@link #fill(RotaryAngles, int)}. */
+    public RotaryAngles oneToken() {
+        int half = invFreq.length;
+        return new RotaryAngles(new float[half], new float[half], 1, half, layout);
+    }
+
+    /**
+     * Overwrites the tables of {@code one} (from {@link #oneToken()}) with the angles of {@code position}: the same
+     * values {@link #angles} gives.
+     */
+    public void fill(RotaryAngles one, int position) {
+        if (one.n() != 1 || one.half() != invFreq.length) throw new IllegalArgumentException("not a one-token table of this model");
+        fill(position, one.cos(), one.sin(), 0);
+    }
+
+    private void fill(int position, float[] cos, float[] sin, int off) {
+        for (int i = 0; i < invFreq.length; i++) {
+            double a = position * invFreq[i];
+            cos[off + i] = (float) Math.cos(a);
+            sin[off + i] = (float) Math.sin(a);
+        }
     }
 }

@@ -10,19 +10,26 @@ import java.util.Arrays;
  * heads of its KV head together (GQA), so each key and value row is read once per group. With causal masking a key
  * tile whose smallest position exceeds the query tile's largest is skipped, and per-element masks are only built
  * for tiles that straddle the query tile's positions; tile bounds come from min/max, so non-contiguous positions
- * (zigzag shards) are fine.
+ * (zigzag shards) are fine. Causal tasks are claimed latest query tile first (the largest first), so the pool's
+ * last tasks are short ones rather than one long tail; with {@link #LONG_KEYS} keys or more a task holds twice the
+ * rows, halving the key and value traffic per flop. A single query (decoding) goes to {@link DecodeAttention}, which
+ * reads the keys in place.
  */
 final class VectorAttention {
     private static final int TK = AttentionTiles.TK;
     /** Query rows (queries × group) a task aims for: a multiple of the kernels' 6-row register tiles. */
     private static final int TASK_ROWS = 24;
+    /** Keys from which a task takes twice {@link #TASK_ROWS}: each key and value tile streamed serves twice the rows. */
+    static final int LONG_KEYS = 2048;
     /** Multiply-adds (nq · heads · nk · hd) below which a call stays on the caller thread. */
     private static final long PARALLEL_WORK = 1 << 18;
 
     private final WorkerPool pool;
+    private final DecodeAttention decode;
 
     VectorAttention(WorkerPool pool) {
         this.pool = pool;
+        this.decode = new DecodeAttention(pool);
     }
 
     // q, out (nq, heads, hd); k, v (nk, kvHeads, hd); lse (nq, heads)
@@ -36,6 +43,10 @@ final class VectorAttention {
         check(v, (long) nk * kvh * hd, "v");
         if (qPos.length < nq || kPos.length < nk) throw new IllegalArgumentException("position arrays too short");
         if (nq == 0) return;
+        if (nq == 1) { // decoding: keys read in place, no packed copy of the cache
+            decode.attention(sh, q, qPos[0], k, v, kPos, nk, causal, out, lse);
+            return;
+        }
         int tiles = (nk + TK - 1) / TK;
         Keys keys = new Keys(k, v, kPos, nk, kvh, hd, tiles);
         boolean parallel = (long) nq * heads * nk * hd >= PARALLEL_WORK && pool.parallelism() > 1;
@@ -44,11 +55,12 @@ final class VectorAttention {
         } else {
             for (int i = 0; i < kvh * tiles; i++) keys.pack(i / tiles, i % tiles);
         }
-        int tq = Math.max(1, TASK_ROWS / group);
+        int tq = Math.max(1, (nk >= LONG_KEYS ? 2 * TASK_ROWS : TASK_ROWS) / group);
         int qTiles = (nq + tq - 1) / tq;
         Task task = new Task(sh, q, qPos, nq, tq, keys, causal, out, lse);
         if (parallel) {
-            pool.forEach(qTiles * kvh, i -> task.run(i / kvh, i % kvh));
+            // causal: later query tiles see more keys, so they are claimed first and the cheap ones fill in at the end
+            pool.forEach(qTiles * kvh, i -> task.run(causal ? qTiles - 1 - i / kvh : i / kvh, i % kvh));
         } else {
             for (int i = 0; i < qTiles * kvh; i++) task.run(i / kvh, i % kvh);
         }

@@ -2,6 +2,7 @@ package io.ringmem.kernel;
 
 import static io.ringmem.kernel.KernelAssert.assertClose;
 import static io.ringmem.kernel.KernelAssert.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
@@ -141,5 +142,53 @@ class VectorAttentionTest {
             check(three, sh, range(0, 300), range(0, 300), true, 62);
             check(three, sh, range(0, 100), range(0, 300), false, 63);
         }
+    }
+
+    /** From LONG_KEYS keys a task holds twice the rows; causal tasks run latest query tile first. */
+    @Test
+    void longContextTasksMatchTheReference() {
+        int n = VectorAttention.LONG_KEYS + 70;
+        for (int[] hk : new int[][] {{8, 2}, {4, 4}, {6, 1}}) {
+            AttentionShape sh = AttentionShape.of(hk[0], hk[1], 64);
+            check(FAST, sh, range(n - 150, 150), range(0, n), true, 100 + hk[0] + hk[1]);  // last queries of a causal prefill
+            check(FAST, sh, range(0, 37), range(0, n), false, 110 + hk[0] + hk[1]);
+        }
+        try (VectorKernels three = new VectorKernels(3)) {
+            check(three, AttentionShape.of(8, 2, 128), range(n - 100, 100), range(0, n), true, 120);
+        }
+    }
+
+    /** One query (decoding) reads the keys in place, in splits of 512 merged exactly: check against the reference. */
+    @Test
+    void singleQueryOverLongCachesInSplits() {
+        long seed = 80;
+        for (int[] hk : new int[][] {{8, 2}, {8, 8}, {16, 1}, {6, 2}}) {
+            for (int hd : new int[] {20, 64, 128}) {
+                AttentionShape sh = AttentionShape.of(hk[0], hk[1], hd);
+                check(FAST, sh, range(1499, 1), range(0, 1500), true, seed++);    // three splits, last one partial
+                check(FAST, sh, range(700, 1), range(0, 1100), true, seed++);     // keys after the query are hidden
+                check(FAST, sh, range(1024, 1), range(0, 1024), false, seed++);   // exactly two splits
+            }
+        }
+        AttentionShape sh = AttentionShape.of(8, 2, 64);
+        check(FAST, sh, range(3, 1), range(600, 700), true, seed++);            // no visible key: 0 and -inf
+        for (int kr = 0; kr < 4; kr++) check(FAST, sh, range(1000, 1), zigzag(kr, 4, 200), true, seed++);
+    }
+
+    /** The split depends on the shape only: one thread and three give bitwise the same single-query result. */
+    @Test
+    void singleQueryIsBitwiseTheSameOnAnyThreadCount() {
+        AttentionShape sh = AttentionShape.of(8, 2, 64);
+        Random rnd = new Random(90);
+        int nk = 2000;
+        float[] q = uniform(rnd, sh.heads() * 64, -2f, 2f);
+        float[] k = uniform(rnd, nk * sh.kvHeads() * 64, -2f, 2f), v = uniform(rnd, k.length, -1f, 1f);
+        float[][] out = new float[2][q.length], lse = new float[2][sh.heads()];
+        try (VectorKernels one = new VectorKernels(1); VectorKernels three = new VectorKernels(3)) {
+            one.attention(sh, q, new int[] {nk}, 1, k, v, range(0, nk), nk, true, out[0], lse[0]);
+            three.attention(sh, q, new int[] {nk}, 1, k, v, range(0, nk), nk, true, out[1], lse[1]);
+        }
+        assertArrayEquals(out[0], out[1]);
+        assertArrayEquals(lse[0], lse[1]);
     }
 }

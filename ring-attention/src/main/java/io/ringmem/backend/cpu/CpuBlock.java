@@ -65,4 +65,34 @@ final class CpuBlock {
             for (int i = 0; i < m * dim; i++) h[off + i] += y[i];
         }
     }
+
+    /**
+     * {@link #project} of one token into the caller's buffers: x (dim) scratch, q (qDim), k and v (kvDim) written.
+     * The same kernel calls on the same values, so bitwise the same result.
+     */
+    void projectOne(float[] h, RotaryAngles angles, float[] x, float[] q, float[] k, float[] v) {
+        System.arraycopy(h, 0, x, 0, c.dim());
+        kernels.rmsnorm(x, w.attnNorm(), c.normEps(), 1, x);
+        kernels.matmul(x, 1, w.wq(), q);
+        kernels.matmul(x, 1, w.wk(), k);
+        kernels.matmul(x, 1, w.wv(), v);
+        if (angles != null) {
+            kernels.rope(q, 1, c.heads(), angles);
+            kernels.rope(k, 1, c.kvHeads(), angles);
+        }
+    }
+
+    /** {@link #finish} of one token with the caller's scratch: y, x (dim), gate, up (hiddenDim). */
+    void finishOne(float[] h, float[] attn, float[] y, float[] x, float[] gate, float[] up) {
+        int dim = c.dim();
+        kernels.matmul(attn, 1, w.wo(), y);
+        for (int i = 0; i < dim; i++) h[i] += y[i];
+        System.arraycopy(h, 0, x, 0, dim);
+        kernels.rmsnorm(x, w.ffnNorm(), c.normEps(), 1, x);
+        kernels.matmul(x, 1, w.w1(), gate);
+        kernels.matmul(x, 1, w.w3(), up);
+        kernels.swiglu(gate, up, c.hiddenDim());
+        kernels.matmul(gate, 1, w.w2(), y);
+        for (int i = 0; i < dim; i++) h[i] += y[i];
+    }
 }

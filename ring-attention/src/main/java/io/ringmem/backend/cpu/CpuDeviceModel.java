@@ -3,6 +3,7 @@ package io.ringmem.backend.cpu;
 import io.ringmem.backend.Activations;
 import io.ringmem.backend.DeviceModel;
 import io.ringmem.backend.Projection;
+import io.ringmem.backend.TokenStep;
 import io.ringmem.kernel.AttentionShape;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.RotaryAngles;
@@ -107,6 +108,28 @@ final class CpuDeviceModel implements DeviceModel {
         float[] copy = new float[a.tokens() * c.dim()];
         System.arraycopy(a.data(), 0, copy, 0, copy.length);
         return copy;
+    }
+
+    @Override
+    public TokenStep tokenStep() {
+        return new CpuTokenStep(this);
+    }
+
+    /** Layer {@code layer}'s block, for {@link CpuTokenStep}. */
+    CpuBlock block(int layer) {
+        return blocks.get(layer);
+    }
+
+    Kernels kernels() {
+        return kernels;
+    }
+
+    AttentionShape shape() {
+        return shape;
+    }
+
+    ModelWeights weights() {
+        return w;
     }
 
     @Override
