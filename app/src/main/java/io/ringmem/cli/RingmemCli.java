@@ -17,6 +17,7 @@ import java.io.PrintWriter;
         subcommands = {AnalyzeCommand.class, ScoreCommand.class, GenerateCommand.class, WorkerCommand.class, CoordinatorCommand.class,
                 SubmitCommand.class, StatusCommand.class, ResultCommand.class, DeleteDocumentCommand.class, BenchCommand.class,
                 MakeRecallModelCommand.class,
+                MakeRandomModelCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RingmemCli {
     /** Exit code for user errors (bad input, unsupported file, ...). */

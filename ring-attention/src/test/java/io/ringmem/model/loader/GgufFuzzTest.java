@@ -49,13 +49,13 @@ class GgufFuzzTest {
 
     static Stream<Arguments> loads() {
         return Stream.of(Arguments.of((Object) tinyModel(GgmlType.F32, true)), Arguments.of((Object) tinyModel(GgmlType.F16, false)),
-                Arguments.of((Object) new GgufTestWriter().string("general.architecture", "llama").toBytes()));
+                Arguments.of((Object) new GgufWriter().string("general.architecture", "llama").toBytes()));
     }
 
     /** A 1-layer llama (dim 8, 2 heads, 1 KV head, vocab 8) with a GGUF tokenizer: about 2 KB in F32. */
     static byte[] tinyModel(GgmlType type, boolean withTokenizer) {
         int dim = 8, hidden = 16, vocab = 8, kv = 4;
-        GgufTestWriter w = new GgufTestWriter()
+        GgufWriter w = new GgufWriter()
                 .string("general.architecture", "llama")
                 .uint32("llama.context_length", 16)
                 .uint32("llama.embedding_length", dim)

@@ -273,7 +273,7 @@ class GgufQuantizedTest {
     @Test
     void metadataOfEveryTypeRoundTrips(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("meta.gguf");
-        GgufTestWriter w = new TinyGgufModel(10, true).writer(GgmlType.F32)
+        GgufWriter w = new TinyGgufModel(10, true).writer(GgmlType.F32)
                 .put("t.u8", GgufFile.UINT8, 250)
                 .put("t.i8", GgufFile.INT8, -5)
                 .put("t.u16", GgufFile.UINT16, 65000)
@@ -286,12 +286,12 @@ class GgufQuantizedTest {
                 .put("t.u64", GgufFile.UINT64, 1L << 40)
                 .put("t.i64", GgufFile.INT64, -(1L << 40))
                 .put("t.f64", GgufFile.FLOAT64, 0.1)
-                .put("t.nested", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.ARRAY, List.of(
-                        new GgufTestWriter.Arr(GgufFile.INT16, List.of(1, -2)),
-                        new GgufTestWriter.Arr(GgufFile.STRING, List.of("x")))))
-                .put("t.bools", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.BOOL, List.of(true, false)))
-                .put("t.f64s", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.FLOAT64, List.of(2.5)))
-                .put("t.u8s", GgufFile.ARRAY, new GgufTestWriter.Arr(GgufFile.UINT8, List.of(255, 0)));
+                .put("t.nested", GgufFile.ARRAY, new GgufWriter.Arr(GgufFile.ARRAY, List.of(
+                        new GgufWriter.Arr(GgufFile.INT16, List.of(1, -2)),
+                        new GgufWriter.Arr(GgufFile.STRING, List.of("x")))))
+                .put("t.bools", GgufFile.ARRAY, new GgufWriter.Arr(GgufFile.BOOL, List.of(true, false)))
+                .put("t.f64s", GgufFile.ARRAY, new GgufWriter.Arr(GgufFile.FLOAT64, List.of(2.5)))
+                .put("t.u8s", GgufFile.ARRAY, new GgufWriter.Arr(GgufFile.UINT8, List.of(255, 0)));
         w.write(file);
         try (var arena = Arena.ofConfined()) {
             Map<String, Object> m = GgufFile.parse(file, ModelLoader.map(file, arena)).metadata();

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GgufTokenizerTest {
 
     /** A GGUF with the tiny model's shapes except a vocabulary of {@code tokens.length} rows. */
-    private static GgufTestWriter withVocab(String[] tokens) {
+    private static GgufWriter withVocab(String[] tokens) {
         TinyGgufModel tiny = new TinyGgufModel(11, false);
         float[] emb = new float[tokens.length * TinyGgufModel.DIM];
         for (int i = 0; i < emb.length; i++) emb[i] = i * 1e-4f;

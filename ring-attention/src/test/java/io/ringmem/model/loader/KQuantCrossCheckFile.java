@@ -21,7 +21,7 @@ public final class KQuantCrossCheckFile {
         if (args.length != 1) throw new IllegalArgumentException("usage: KQuantCrossCheckFile <out.gguf>");
         SplittableRandom r = new SplittableRandom(2026);
         int rows = 16, cols = 1024;
-        GgufTestWriter w = new GgufTestWriter().string("general.architecture", "ringmem-kquant-crosscheck");
+        GgufWriter w = new GgufWriter().string("general.architecture", "ringmem-kquant-crosscheck");
         for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_K}) {
             float[] x = new float[rows * cols];
             for (int b = 0; b < x.length; b += 256) { // a spread of magnitudes and offsets, block by block

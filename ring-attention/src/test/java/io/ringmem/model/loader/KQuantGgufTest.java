@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * GGUF files with K-quant tensors written by {@link GgufTestWriter} (ggml's reference quantizers via
+ * GGUF files with K-quant tensors written by {@link GgufWriter} (ggml's reference quantizers via
  * {@link Dequantize#encode}): the directory parses, every tensor's bytes sit where the directory says with the size
  * its type and shape give, and decode to the quantized values;
  * the loader keeps the matrices quantized, or expands them to the same values when asked to dequantize.

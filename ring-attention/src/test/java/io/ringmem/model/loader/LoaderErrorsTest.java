@@ -102,7 +102,7 @@ class LoaderErrorsTest {
         new TinyGgufModel(1, true).writer(GgmlType.F32).string("general.architecture", "gpt2").write(arch);
         fails(arch, arch, "architecture 'gpt2' is not supported");
         Path noKey = dir.resolve("nokey.gguf");
-        GgufTestWriter w = new TinyGgufModel(1, true).writer(GgmlType.F32);
+        GgufWriter w = new TinyGgufModel(1, true).writer(GgmlType.F32);
         w.put("llama.block_count", GgufFile.STRING, "two");
         w.write(noKey);
         fails(noKey, noKey, "llama.block_count");

@@ -48,7 +48,7 @@ public final class QuantizedWeightsBench {
     static void write(Path file, GgmlType type) throws IOException {
         SplittableRandom r = new SplittableRandom(2026);
         int headDim = DIM / HEADS, kv = KV_HEADS * headDim;
-        GgufTestWriter w = new GgufTestWriter()
+        GgufWriter w = new GgufWriter()
                 .string("general.architecture", "llama")
                 .string("general.name", "random-200m")
                 .uint32("llama.context_length", 4096)
@@ -78,7 +78,7 @@ public final class QuantizedWeightsBench {
         w.write(file);
     }
 
-    private static void matrix(GgufTestWriter w, SplittableRandom r, GgmlType type, String name, int rows, int cols) {
+    private static void matrix(GgufWriter w, SplittableRandom r, GgmlType type, String name, int rows, int cols) {
         float[] v = new float[rows * cols];
         for (int i = 0; i < v.length; i++) v[i] = (float) (r.nextGaussian() * 0.02);
         w.tensor(name, type, v, rows, cols);

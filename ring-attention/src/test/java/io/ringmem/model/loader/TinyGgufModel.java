@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A small random Llama model (dim 64, 2 layers, GQA 4/2) as named GGUF tensors, for writing with {@link GgufTestWriter}.
+ * A small random Llama model (dim 64, 2 layers, GQA 4/2) as named GGUF tensors, for writing with {@link GgufWriter}.
  * The wider variant ({@link #TinyGgufModel(long, boolean, int, int)}, e.g. dim 256, hidden 512) has rows that are
  * whole K-quant super-blocks (256 values), so its matrices can be written as Q4_K, Q5_K, Q6_K or Q8_K.
  */
@@ -72,8 +72,8 @@ final class TinyGgufModel {
      * Llama metadata plus every tensor stored as {@code type}; with a K-quant type the 1-D norm weights stay F32, as
      * llama.cpp's quantizer keeps them.
      */
-    GgufTestWriter writer(GgmlType type) {
-        GgufTestWriter w = new GgufTestWriter()
+    GgufWriter writer(GgmlType type) {
+        GgufWriter w = new GgufWriter()
                 .string("general.architecture", "llama")
                 .string("general.name", "tiny")
                 .uint32("llama.context_length", CTX)

@@ -1,7 +1,10 @@
 package io.ringmem.model.loader;
 
 import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -11,22 +14,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * Writes GGUF files (version 3 by default) for tests: metadata of every value type, and tensors given as float
+ * Writes GGUF files (version 3 by default): metadata of every value type, and tensors given as float
  * arrays that are stored as F32, F16, BF16, Q8_0, Q4_0 or the K-quants Q4_K, Q5_K, Q6_K, Q8_K (quantized with
  * {@link Dequantize}, which uses ggml's reference quantizers), or as raw bytes of any type id. Shapes are given
  * outermost first ({@code [rows, cols]}) and written innermost first as GGUF wants.
  */
-final class GgufTestWriter {
+public final class GgufWriter {
     /** A metadata array value: {@code values} holds Java values of the element type (nested: more {@code Arr}). */
-    record Arr(int elementType, List<?> values) {
+    public record Arr(int elementType, List<?> values) {
     }
 
     private record Value(int type, Object value) {
     }
 
-    private record Tensor(String name, long typeId, long[] shape, byte[] data) {
+    /** {@code data} is asked for once, when the file is written, and must return exactly {@code size} bytes. */
+    private record Tensor(String name, long typeId, long[] shape, long size, Supplier<byte[]> data) {
     }
 
     private final Map<String, Value> meta = new LinkedHashMap<>();
@@ -35,77 +40,99 @@ final class GgufTestWriter {
     private int version = 3;
     private int alignment = GgufFile.DEFAULT_ALIGNMENT;
 
-    GgufTestWriter version(int v) {
+    public GgufWriter version(int v) {
         version = v;
         return this;
     }
 
     /** Sets {@code general.alignment} and aligns the tensor data to it. */
-    GgufTestWriter alignment(int a) {
+    public GgufWriter alignment(int a) {
         alignment = a;
         return put("general.alignment", GgufFile.UINT32, (long) a);
     }
 
     /** A metadata entry; {@code value} must fit {@code type} (numbers as any {@link Number}, arrays as {@link Arr}). */
-    GgufTestWriter put(String key, int type, Object value) {
+    public GgufWriter put(String key, int type, Object value) {
         meta.put(key, new Value(type, value));
         return this;
     }
 
-    GgufTestWriter string(String key, String v) {
+    public GgufWriter string(String key, String v) {
         return put(key, GgufFile.STRING, v);
     }
 
-    GgufTestWriter uint32(String key, long v) {
+    public GgufWriter uint32(String key, long v) {
         return put(key, GgufFile.UINT32, v);
     }
 
-    GgufTestWriter float32(String key, float v) {
+    public GgufWriter float32(String key, float v) {
         return put(key, GgufFile.FLOAT32, v);
     }
 
-    GgufTestWriter bool(String key, boolean v) {
+    public GgufWriter bool(String key, boolean v) {
         return put(key, GgufFile.BOOL, v);
     }
 
-    GgufTestWriter strings(String key, String... v) {
+    public GgufWriter strings(String key, String... v) {
         return put(key, GgufFile.ARRAY, new Arr(GgufFile.STRING, List.of(v)));
     }
 
-    GgufTestWriter floats(String key, float[] v) {
+    public GgufWriter floats(String key, float[] v) {
         List<Float> l = new ArrayList<>(v.length);
         for (float f : v) l.add(f);
         return put(key, GgufFile.ARRAY, new Arr(GgufFile.FLOAT32, l));
     }
 
-    GgufTestWriter int32s(String key, int[] v) {
+    public GgufWriter int32s(String key, int[] v) {
         List<Integer> l = new ArrayList<>(v.length);
         for (int x : v) l.add(x);
         return put(key, GgufFile.ARRAY, new Arr(GgufFile.INT32, l));
     }
 
     /** Adds a tensor stored as {@code type}; {@code shape} outermost first. */
-    GgufTestWriter tensor(String name, GgmlType type, float[] values, long... shape) {
+    public GgufWriter tensor(String name, GgmlType type, float[] values, long... shape) {
         return rawTensor(name, type.id, Dequantize.encode(type, values), shape);
     }
 
     /** Adds a tensor of any type id with the given bytes. */
-    GgufTestWriter rawTensor(String name, long typeId, byte[] data, long... shape) {
-        tensors.add(new Tensor(name, typeId, shape.clone(), data));
+    public GgufWriter rawTensor(String name, long typeId, byte[] data, long... shape) {
+        tensors.add(new Tensor(name, typeId, shape.clone(), data.length, () -> data));
         return this;
     }
 
     /** Lists tensor {@code name} at data offset {@code offset} in the directory (its bytes stay where they are). */
-    GgufTestWriter directoryOffset(String name, long offset) {
+    public GgufWriter directoryOffset(String name, long offset) {
         offsetOverrides.put(name, offset);
         return this;
     }
 
-    void write(Path file) throws IOException {
-        Files.write(file, toBytes());
+    /**
+     * Adds a tensor whose bytes are made only while the file is written (one tensor in memory at a time), so files
+     * larger than the heap can be written. {@code data} must return exactly {@code size} bytes.
+     */
+    public GgufWriter lazyTensor(String name, long typeId, long size, Supplier<byte[]> data, long... shape) {
+        tensors.add(new Tensor(name, typeId, shape.clone(), size, data));
+        return this;
     }
 
-    byte[] toBytes() {
+    /** Writes the file, streaming the tensors' bytes one tensor at a time. */
+    public void write(Path file) throws IOException {
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            writeTo(os);
+        }
+    }
+
+    public byte[] toBytes() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try {
+            writeTo(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    private void writeTo(OutputStream os) throws IOException {
         Out o = new Out();
         o.i32(GgufFile.MAGIC);
         o.i32(version);
@@ -125,15 +152,22 @@ final class GgufTestWriter {
             o.i32((int) t.typeId());
             o.i64(offsetOverrides.getOrDefault(t.name(), offset));
             offsets.add(offset);
-            offset = align(offset + t.data().length);
+            offset = align(offset + t.size());
         }
         o.pad(align(o.size()) - o.size());
-        long start = o.size();
+        o.writeTo(os);
+        long written = 0;
+        byte[] zeros = new byte[alignment];
         for (int i = 0; i < tensors.size(); i++) {
-            o.pad(start + offsets.get(i) - o.size());
-            o.bytes(tensors.get(i).data());
+            os.write(zeros, 0, (int) (offsets.get(i) - written));
+            Tensor t = tensors.get(i);
+            byte[] data = t.data().get();
+            if (data.length != t.size()) {
+                throw new IllegalStateException(t.name() + ": " + data.length + " bytes, declared " + t.size());
+            }
+            os.write(data);
+            written = offsets.get(i) + data.length;
         }
-        return o.toByteArray();
     }
 
     private long align(long x) {
