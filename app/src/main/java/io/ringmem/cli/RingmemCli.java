@@ -16,6 +16,7 @@ import java.io.PrintWriter;
         description = "Exact long-context Llama inference with sequence-parallel ring attention.",
         subcommands = {AnalyzeCommand.class, ScoreCommand.class, GenerateCommand.class, WorkerCommand.class, CoordinatorCommand.class,
                 SubmitCommand.class, StatusCommand.class, ResultCommand.class, DeleteDocumentCommand.class, BenchCommand.class,
+                MakeRecallModelCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RingmemCli {
     /** Exit code for user errors (bad input, unsupported file, ...). */
