@@ -124,6 +124,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 jvm.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
                 jvm.put("peakHeapBytes", progress.peakHeap());
                 jvm.put("peakRssBytes", ProgressLine.peakRss());
+                jvm.put("cpuSeconds", ProgressLine.cpuSeconds());
                 if (plot != null) Report.plots(result, plot, err);
                 String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(report);
                 if (out == null) {

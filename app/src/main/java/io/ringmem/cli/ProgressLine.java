@@ -1,10 +1,12 @@
 package io.ringmem.cli;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.ringmem.coordinator.CoordinatorService;
 import io.ringmem.coordinator.JobRecord;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -15,13 +17,14 @@ import java.util.Locale;
  *
  * <p>Tokens per second count finished segments as full ({@code segmentTokens} each), so a document's shorter last
  * segment is counted high by less than one segment; the report's {@code tokensPerSecond} is exact. The ETA assumes
- * the remaining segments run at the average rate since the job's first update.
+ * the remaining segments run at the average rate since the job was submitted.
  */
 final class ProgressLine {
     private static final long PRINT_EVERY_NANOS = 1_000_000_000L;
+    private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final PrintWriter err;
     private final long t0;
-    private long jobStart = -1, lastPrint;
+    private long lastPrint;
     private boolean printed;
     private long peakHeap;
 
@@ -38,18 +41,18 @@ final class ProgressLine {
     synchronized void update(JobRecord job) {
         sampleHeap();
         long now = System.nanoTime();
-        if (jobStart < 0) jobStart = now;
         if (job.state().finished()) return;
         int done = job.segmentsFinished(), total = job.segmentsTotal();
         if (done < total && printed && now - lastPrint < PRINT_EVERY_NANOS) return;
         printed = true;
         lastPrint = now;
-        double secs = (now - t0) / 1e9, running = (now - jobStart) / 1e9;
+        double secs = (now - t0) / 1e9, running = Math.max(0, System.currentTimeMillis() - job.submittedAt()) / 1e3;
         long tokens = (long) done * job.spec().settings().segmentTokens();
         String rate = running > 0 && done > 0 ? String.format(Locale.ROOT, ", %,.0f tokens/s", tokens / running) : "";
         String eta = done == 0 ? "" : String.format(Locale.ROOT, ", ETA %.0f s", running / done * (total - done));
-        err.printf(Locale.ROOT, "ringmem: %d/%d segments (%.0f%%), %d/%d documents%s, %.1f s%s, heap %d MiB%n", done, total,
-                100.0 * done / Math.max(1, total), job.documentsDone(), job.documentIds().size(), rate, secs, eta, usedHeap() >> 20);
+        err.printf(Locale.ROOT, "ringmem: %d/%d segments (%.0f%%), %d/%d documents%s, %.1f s (CPU %.1f s)%s, heap %d MiB%n", done,
+                total, 100.0 * done / Math.max(1, total), job.documentsDone(), job.documentIds().size(), rate, secs, cpuSeconds(), eta,
+                usedHeap() >> 20);
         err.flush();
     }
 
@@ -82,6 +85,11 @@ final class ProgressLine {
     private static long usedHeap() {
         Runtime r = Runtime.getRuntime();
         return r.totalMemory() - r.freeMemory();
+    }
+
+    /** CPU seconds this process has used (all threads; on a shared machine steadier than the wall time). */
+    static double cpuSeconds() {
+        return OS.getProcessCpuTime() / 1e9;
     }
 
     /** This process's peak resident set ({@code VmHWM} of /proc/self/status), or 0 where that is not available. */

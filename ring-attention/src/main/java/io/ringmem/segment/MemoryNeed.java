@@ -133,8 +133,8 @@ public record MemoryNeed(String mode, long tokens, long storeBytes, long heapByt
     public void require(long availableHeap, String hint) {
         if (heapBytes <= availableHeap) return;
         String made = mode.equals("exact")
-                ? String.format(Locale.ROOT, "the fp32 KV cache of every layer and the activations of every token, %s a token",
-                        size(heapBytes / Math.max(1, tokens)))
+                ? String.format(Locale.ROOT, "the fp32 KV cache of every layer and the activations of every token, %,d bytes a token",
+                        (heapBytes - BASE_BYTES) / Math.max(1, tokens))
                 : String.format(Locale.ROOT, "%s of KV blocks in the store and %s besides", size(storeBytes),
                         size(heapBytes - storeBytes));
         throw new RingmemException(String.format(Locale.ROOT,

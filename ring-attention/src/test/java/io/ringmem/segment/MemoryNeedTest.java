@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -98,6 +99,8 @@ class MemoryNeedTest {
         String m = e.getMessage();
         assertTrue(m.startsWith("exact mode over 1,048,576 tokens needs about "), m);
         assertTrue(m.contains("over the 1.0 GiB this JVM may use: give it -Xmx" + exact.suggestedHeapGiB() + "g (JAVA_OPTS) or score"), m);
+        String perToken = String.format(Locale.ROOT, "activations of every token, %,d bytes a token", MemoryNeed.exactBytesPerToken(c));
+        assertTrue(m.contains(perToken), m);
         assertFalse(m.contains("\n"), m);
 
         MemoryNeed seg = MemoryNeed.segments(c, SegmentConfig.of(512), 10_000_000, 2, true);
