@@ -8,6 +8,7 @@ import io.ringmem.api.JobRequest.DocumentInput;
 import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobState;
 import io.ringmem.backend.Backend;
+import io.ringmem.coordinator.ApiException;
 import io.ringmem.coordinator.JobLimits;
 import io.ringmem.coordinator.JobRecord;
 import io.ringmem.coordinator.RunnerSettings;
@@ -37,6 +38,10 @@ import java.util.concurrent.Callable;
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Analyze documents with an embedded cluster: per-document NLL/perplexity (and embeddings), report and plot.")
 final class AnalyzeCommand implements Callable<Integer> {
+    /** Local files: no cap on a document's or the job's tokens (the heap estimate refuses what cannot fit). */
+    static final JobLimits LOCAL_LIMITS = new JobLimits(Integer.MAX_VALUE, JobLimits.DEFAULT_MAX_DOCUMENTS, 64,
+            JobLimits.DEFAULT_MAX_NEW_TOKENS, Long.MAX_VALUE, JobLimits.DEFAULT_MAX_SEGMENT_TOKENS, JobLimits.DEFAULT_MAX_RETRIEVE_TOP_K);
+
     @Mixin
     ServeModelOptions model;
 
@@ -63,6 +68,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--token-nll", description = "include per-token NLL in the report")
     boolean tokenNll;
 
+    @Option(names = "--ids", description = "FILES hold whitespace-separated token ids (as score --tokens), used as they are")
+    boolean idFiles;
+
     @Spec
     CommandSpec spec;
 
@@ -78,7 +86,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             if (ids.contains(id)) id = id + "-" + ids.size();
             ids.add(id);
             try {
-                docs.add(DocumentInput.text(id, Files.readString(f, StandardCharsets.UTF_8)));
+                docs.add(idFiles ? DocumentInput.tokens(id, TokenInput.fromIds(f, Integer.MAX_VALUE)) // the job checks the vocabulary
+                        : DocumentInput.text(id, Files.readString(f, StandardCharsets.UTF_8)));
             } catch (IOException e) {
                 throw new RingmemException("cannot read " + f + ": " + e.getMessage());
             }
@@ -90,11 +99,16 @@ final class AnalyzeCommand implements Callable<Integer> {
         try (LoadedModel loaded = model.load(err); Backend backend = model.createBackend(threads, err)) {
             ProgressLine progress = new ProgressLine(err, t0);
             try (EmbeddedCluster cluster = EmbeddedCluster.start(model.modelName(), model.llama(loaded, backend), loaded.tokenizer(),
-                    workers, model.blockTokens, JobLimits.defaults().withMaxJobTokens(Long.MAX_VALUE), // local files: no job cap
+                    workers, model.blockTokens, LOCAL_LIMITS,
                     RunnerSettings.defaults(), progress::log, progress::update)) {
                 err.printf("ringmem: embedded cluster up: %d worker(s) on loopback TCP, %d kernel thread(s) each%n", workers, threads);
                 err.println("ringmem: embedded mode: jobs run in-process with no REST API, so no API keys are used");
-                String id = cluster.service().submit(request).id();
+                String id;
+                try {
+                    id = cluster.service().submit(request).id(); // validation: bad settings, a document over the heap (413)
+                } catch (ApiException e) {
+                    throw new RingmemException(e.getMessage());
+                }
                 JobRecord done = progress.awaitFinished(cluster.service(), id);
                 progress.end();
                 if (done.state() != JobState.SUCCEEDED) {
@@ -106,6 +120,11 @@ final class AnalyzeCommand implements Callable<Integer> {
                     for (JsonNode w : d.path("warnings")) err.println("ringmem: warning: '" + d.path("id").asText() + "': " + w.asText());
                 }
                 ObjectNode report = Report.of(json, result, model.modelName(), tokenNll);
+                ObjectNode jvm = report.putObject("jvm"); // this one JVM holds the whole cluster: store, workers, coordinator
+                jvm.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+                jvm.put("peakHeapBytes", progress.peakHeap());
+                jvm.put("peakRssBytes", ProgressLine.peakRss());
+                jvm.put("cpuSeconds", ProgressLine.cpuSeconds());
                 if (plot != null) Report.plots(result, plot, err);
                 String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(report);
                 if (out == null) {

@@ -11,6 +11,7 @@ import io.ringmem.model.LoadedModel;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.Positions;
 import io.ringmem.segment.SegmentScoreResult;
+import io.ringmem.segment.MemoryNeed;
 import io.ringmem.segment.SegmentedScorer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -113,6 +114,13 @@ final class ScoreCommand implements Callable<Integer> {
             err.printf("ringmem: scoring %d tokens on %d worker(s), %s schedule, %s kernels%n",
                     ids.length, run.ranks(), run.schedule().name().toLowerCase(Locale.ROOT), backend.name());
             LlamaModel llama = new LlamaModel(model.config(), model.weights(), backend);
+            long heap = Runtime.getRuntime().maxMemory();
+            if (segments.segmented()) { // the in-process store lives on this heap; a Hazelcast store's members hold theirs
+                MemoryNeed.segments(model.config(), segmentSettings.config(), ids.length, run.ranks(), !segments.hazelcast())
+                        .require(heap, "or use a smaller --kv-codec");
+            } else {
+                MemoryNeed.exact(model.config(), ids.length).require(heap, "or score in segments (--mode segments)");
+            }
             Summary r = segments.segmented() ? segmented(llama, run, ids, err) : exact(llama, run, ids, err, model.config().layers());
             for (String w : r.warnings()) err.println("ringmem: warning: " + w);
             if (json) {

@@ -40,6 +40,10 @@ import java.util.function.Consumer;
  * drawn at random per run, so every stored value is sealed and no other process can join or read it) holding jobs,
  * states and KV blocks, P workers in process (each with its own TCP ring server on loopback, so ranks still talk
  * over the same data plane as separate workers), and a coordinator service driving them.
+ *
+ * <p>Everything lives on this JVM's heap: the store's KV blocks (Hazelcast on-heap maps), the workers' summary caches,
+ * the job's tokens and results. A score or embed job whose estimated heap ({@link io.ringmem.segment.MemoryNeed}) is
+ * over the maximum heap is refused at submit (413) with one line naming the need.
  */
 public final class EmbeddedCluster implements AutoCloseable {
     private final HazelcastInstance member;
@@ -86,7 +90,8 @@ public final class EmbeddedCluster implements AutoCloseable {
             CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
             JobRunner runner = new JobRunner(new HazelcastJobStore(member), gateway, runnerSettings, tokenizer, metrics, log, progress);
             JobValidator validator = new JobValidator(modelName, model.config().vocabSize(), tokenizer, limits, states::hasState,
-                    model.config().maxPositions());
+                    model.config().maxPositions()).withMemoryBudget(new JobValidator.MemoryBudget(model.config(), true,
+                    () -> Runtime.getRuntime().maxMemory(), "or use a smaller --kv-codec, or run a cluster (docs/cluster.md)"));
             return new EmbeddedCluster(member, transports, gateway, runner,
                     new CoordinatorService(new HazelcastJobStore(member), validator, runner, metrics, gateway,
                             doc -> states.deleteDocument(doc) + store.deleteDocument(doc)));

@@ -12,6 +12,8 @@ import io.ringmem.coordinator.auth.AuditLog;
 import io.ringmem.coordinator.auth.RateLimiter;
 import io.ringmem.model.ModelConfig;
 import io.ringmem.protocol.ClusterNames;
+import io.ringmem.store.StoreCapacity;
+import io.ringmem.store.StoreConfig;
 import io.ringmem.store.hazelcast.HazelcastMemoryStore;
 import io.ringmem.tokenizer.Tokenizer;
 
@@ -52,6 +54,13 @@ public final class CoordinatorNode implements AutoCloseable {
             HazelcastDocumentStates states = new HazelcastDocumentStates(member);
             JobValidator validator = new JobValidator(s.modelName(), config.vocabSize(), tokenizer, s.limits(),
                     doc -> states.hasState(doc), config.maxPositions());
+            StoreConfig storeConfig = s.cluster().storeConfig();
+            if (storeConfig.capacity().kind() == StoreCapacity.Kind.HEAP_MB_PER_MEMBER) { // a job over it would evict its own blocks
+                long perMember = (long) storeConfig.capacity().limit() << 20;
+                validator = validator.withMemoryBudget(new JobValidator.MemoryBudget(config, false,
+                        () -> perMember * member.getCluster().getMembers().size() / (1 + storeConfig.backupCount()),
+                        "add workers, raise capacity.max-heap-mb-per-member, or use a smaller kvCodec"));
+            }
             HazelcastMemoryStore blocks = new HazelcastMemoryStore(s.cluster().storeConfig(), member);
             CoordinatorService service = new CoordinatorService(store, validator, runner, meters, gateway,
                     doc -> states.deleteDocument(doc) + blocks.deleteDocument(doc));

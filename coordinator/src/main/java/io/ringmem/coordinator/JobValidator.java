@@ -1,6 +1,9 @@
 package io.ringmem.coordinator;
 
+import io.ringmem.RingmemException;
 import io.ringmem.api.JobRequest;
+import io.ringmem.model.ModelConfig;
+import io.ringmem.segment.MemoryNeed;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.tokenizer.Tokenizer;
 
@@ -9,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -29,6 +33,20 @@ public final class JobValidator {
     private final Predicate<String> processed; // document id → has stored state
 
     private final int modelContext; // the model's trained context, 0 when unknown
+    private final MemoryBudget memory; // null: no memory check
+
+    /**
+     * What a score or embed job may need in memory ({@link MemoryNeed#segments}): checked against {@code bytes} at
+     * each submit, 413 beyond.
+     *
+     * @param storeHere whether the budget is this JVM's heap, which also holds the store (embedded mode): then the
+     *                  whole estimated heap counts; otherwise only the store's bytes count against the store capacity
+     * @param bytes     the budget now (the JVM's maximum heap, or the store's capacity over the current members);
+     *                  a value <= 0 means unknown: no check
+     * @param hint      what the user can do instead, for the message
+     */
+    public record MemoryBudget(ModelConfig model, boolean storeHere, LongSupplier bytes, String hint) {
+    }
 
     /** A validator that does not know the model's trained context (positions auto then keeps document positions). */
     public JobValidator(String modelName, int vocabSize, Tokenizer tokenizer, JobLimits limits, Predicate<String> processed) {
@@ -38,12 +56,23 @@ public final class JobValidator {
     /** @param modelContext the model's trained context (max_position_embeddings), the default of contextTokens */
     public JobValidator(String modelName, int vocabSize, Tokenizer tokenizer, JobLimits limits, Predicate<String> processed,
                         int modelContext) {
+        this(modelName, vocabSize, tokenizer, limits, processed, modelContext, null);
+    }
+
+    private JobValidator(String modelName, int vocabSize, Tokenizer tokenizer, JobLimits limits, Predicate<String> processed,
+                         int modelContext, MemoryBudget memory) {
+        this.memory = memory;
         this.modelContext = modelContext;
         this.modelName = modelName;
         this.vocabSize = vocabSize;
         this.tokenizer = tokenizer;
         this.limits = limits;
         this.processed = processed;
+    }
+
+    /** This validator, also refusing (413) a score or embed job over {@code budget}. */
+    public JobValidator withMemoryBudget(MemoryBudget budget) {
+        return new JobValidator(modelName, vocabSize, tokenizer, limits, processed, modelContext, budget);
     }
 
     public JobSpec validate(JobRequest r, String jobId) {
@@ -65,7 +94,10 @@ public final class JobValidator {
         int[] question = new int[0];
         List<JobSpec.DocumentSpec> docs = new ArrayList<>();
         switch (task) {
-            case SCORE, EMBED -> docs = documents(r, jobId, true);
+            case SCORE, EMBED -> {
+                docs = documents(r, jobId, true);
+                checkMemory(docs, settings, workers);
+            }
             case ASK -> {
                 if (r.question() == null || r.question().isBlank()) throw bad("an ask job needs a non-empty \"question\"");
                 question = encode(r.question(), "a question");
@@ -150,6 +182,25 @@ public final class JobValidator {
         if (tokens > limits.maxDocumentTokens()) {
             throw new ApiException(413, what + " has " + tokens + " tokens, over this coordinator's limit of "
                     + limits.maxDocumentTokens());
+        }
+    }
+
+    /** The job's documents together, as one document of their total length (the store keeps them all), within the budget. */
+    private void checkMemory(List<JobSpec.DocumentSpec> docs, SegmentConfig settings, int workers) {
+        if (memory == null) return;
+        long budget = memory.bytes().getAsLong();
+        if (budget <= 0) return;
+        long tokens = 0;
+        for (JobSpec.DocumentSpec d : docs) tokens += d.ids().length;
+        MemoryNeed need = MemoryNeed.segments(memory.model(), settings, tokens, Math.max(1, workers), memory.storeHere());
+        try {
+            if (memory.storeHere()) {
+                need.require(budget, memory.hint());
+            } else {
+                need.requireStore(budget, memory.hint());
+            }
+        } catch (RingmemException e) {
+            throw new ApiException(413, e.getMessage());
         }
     }
 
