@@ -9,6 +9,7 @@ import io.ringmem.model.ModelConfig;
 import io.ringmem.model.RopeLayout;
 import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.ring.ShardSchedule;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -55,6 +56,7 @@ class DecodeStepTest {
         }
     }
 
+    @Tag("allocation") // its own fork: see ring-attention/pom.xml
     @Test
     void stepsAllocateABoundedAmountThatDoesNotGrowWithTheContext() {
         // big enough that matmuls and the decode attention run on the kernel threads
