@@ -37,7 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Modes: {@code exact} (exact attention over the whole document, sequence-parallel ring); {@code window}
  * (segments with sinks + window only); {@code retrieval} (segments with top-k retrieval, the default codec);
  * {@code retrieval-CODEC} (each codec of {@link KvCodecs#NAMES}); {@code retrieval-hazelcast} (the default codec, blocks
- * kept in an embedded Hazelcast member on loopback). Segment modes use the default positions policy ({@code auto}).
+ * kept in an embedded Hazelcast member on loopback); {@code retrieval-per-token} (the default codec, every query token
+ * with its own top-k, {@link io.ringmem.kv.RetrievalScoring#PER_TOKEN}). Segment modes use the default positions policy ({@code auto}).
  */
 public final class RecallBenchmark {
     /** Modes every run knows, in the order a table lists them. */
@@ -72,6 +73,7 @@ public final class RecallBenchmark {
             SegmentConfig.Builder b = SegmentConfig.builder().segmentTokens(segmentTokens).blockTokens(blockTokens)
                     .memoryTokens(false).retrieveTopK(topK);
             if (mode.equals("window")) b.retrieveTopK(0);
+            if (mode.equals("retrieval-per-token")) b.retrievalScoring("per-token");
             if (mode.startsWith("retrieval-") && KvCodecs.NAMES.contains(mode.substring("retrieval-".length()))) {
                 b.codec(mode.substring("retrieval-".length()));
             }
@@ -92,6 +94,7 @@ public final class RecallBenchmark {
         List<String> m = new ArrayList<>(List.of("exact", "window", "retrieval"));
         for (String c : KvCodecs.NAMES) m.add("retrieval-" + c);
         m.add("retrieval-hazelcast");
+        m.add("retrieval-per-token");
         return List.copyOf(m);
     }
 
