@@ -22,8 +22,9 @@ import java.util.List;
  * @param positions     positions policy of segment mode: auto (default: window when the document is longer than the
  *                      model's trained context, else document), window or document
  * @param contextTokens the trained context the window policy keeps distances inside (default: the model's)
- * @param retrievalScoring how stored blocks are ranked per query chunk: mean (default), token or rescore
- * @param retrievalCandidates blocks the rescore scoring rescores with exact keys (default 8 × retrieveTopK)
+ * @param retrievalScoring how stored blocks are ranked per query chunk: mean (default), token, rescore or per-token
+ * @param retrievalCandidates blocks the rescore scoring rescores with exact keys (default 8 × retrieveTopK); per-token:
+ *                         the most distinct blocks a query chunk fetches (default retrieveTopK × kvBlockTokens)
  * @param summaryKeys   representative keys per stored block in its retrieval summary (default 1: the mean key)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -184,7 +185,7 @@ public record JobRequest(String task, String model, List<DocumentInput> document
             return this;
         }
 
-        /** Retrieval scoring of segment mode: mean, token or rescore. */
+        /** Retrieval scoring of segment mode: mean, token, rescore or per-token. */
         public Builder retrievalScoring(String v) {
             retrievalScoring = v;
             return this;

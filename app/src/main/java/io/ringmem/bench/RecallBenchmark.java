@@ -37,7 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Modes: {@code exact} (exact attention over the whole document, sequence-parallel ring); {@code window}
  * (segments with sinks + window only); {@code retrieval} (segments with top-k retrieval, the default codec);
  * {@code retrieval-CODEC} (each codec of {@link KvCodecs#NAMES}); {@code retrieval-hazelcast} (the default codec, blocks
- * kept in an embedded Hazelcast member on loopback). Segment modes use the default positions policy ({@code auto}).
+ * kept in an embedded Hazelcast member on loopback); {@code retrieval-per-token} (the default codec, every query token
+ * with its own top-k, {@link io.ringmem.kv.RetrievalScoring#PER_TOKEN}). Segment modes use the default positions policy ({@code auto}).
  */
 public final class RecallBenchmark {
     /** Modes every run knows, in the order a table lists them. */
@@ -58,9 +59,11 @@ public final class RecallBenchmark {
      * @param depths        needle depths, one document each; empty: one document with seeded random depths
      * @param distractors   share of filler tokens that are distractors, in [0, 1]
      * @param exactMaxTokens the longest document {@code exact} may run (its cost grows with N²)
+     * @param summaryKeys   representative keys per stored block in the retrieval modes (1: the mean key)
      */
     public record Settings(List<Integer> lengths, int needles, List<Double> depths, long seed, List<String> modes,
-                           double distractors, int segmentTokens, int topK, int blockTokens, int exactMaxTokens) {
+                           double distractors, int segmentTokens, int topK, int blockTokens, int exactMaxTokens,
+                           int summaryKeys) {
         public Settings {
             lengths = List.copyOf(lengths);
             depths = List.copyOf(depths);
@@ -70,8 +73,9 @@ public final class RecallBenchmark {
         /** The segment settings of the segment modes for {@code mode}. */
         SegmentConfig segments(String mode) {
             SegmentConfig.Builder b = SegmentConfig.builder().segmentTokens(segmentTokens).blockTokens(blockTokens)
-                    .memoryTokens(false).retrieveTopK(topK);
+                    .memoryTokens(false).retrieveTopK(topK).summaryKeys(summaryKeys);
             if (mode.equals("window")) b.retrieveTopK(0);
+            if (mode.equals("retrieval-per-token")) b.retrievalScoring("per-token");
             if (mode.startsWith("retrieval-") && KvCodecs.NAMES.contains(mode.substring("retrieval-".length()))) {
                 b.codec(mode.substring("retrieval-".length()));
             }
@@ -92,6 +96,7 @@ public final class RecallBenchmark {
         List<String> m = new ArrayList<>(List.of("exact", "window", "retrieval"));
         for (String c : KvCodecs.NAMES) m.add("retrieval-" + c);
         m.add("retrieval-hazelcast");
+        m.add("retrieval-per-token");
         return List.copyOf(m);
     }
 
@@ -151,7 +156,7 @@ public final class RecallBenchmark {
         int n = 1024, stride = Math.min(queryStride(s), 64);
         RecallDocument d = RecallDocument.of(n, 2, new double[]{0.2, 0.6}, s.distractors(), s.seed(), stride);
         Settings small = new Settings(List.of(n), 2, List.of(), s.seed(), List.of("exact", "retrieval"), s.distractors(), 256,
-                s.topK(), Math.min(64, s.blockTokens()), n);
+                s.topK(), Math.min(64, s.blockTokens()), n, 1);
         measure(model, run, small, d, "warm-up", "exact", null, "warm-up");
         measure(model, run, small, d, "warm-up", "retrieval", null, "warm-up");
     }

@@ -56,7 +56,8 @@ final class BenchRecallCommand implements Runnable {
     long seed;
 
     @Option(names = "--modes", split = ",", defaultValue = "exact,window,retrieval", paramLabel = "M,M",
-            description = "exact, window, retrieval, retrieval-none|int8|int4|int2, retrieval-hazelcast (default: ${DEFAULT-VALUE})")
+            description = "exact, window, retrieval, retrieval-none|int8|int4|int2, retrieval-hazelcast, retrieval-per-token"
+                    + " (default: ${DEFAULT-VALUE})")
     List<String> modes;
 
     @Option(names = "--distractors", defaultValue = "1", paramLabel = "LEVEL",
@@ -74,6 +75,11 @@ final class BenchRecallCommand implements Runnable {
     @Option(names = "--kv-block-tokens", defaultValue = "64", paramLabel = "N",
             description = "tokens per stored KV block; queries are placed this far apart (default: ${DEFAULT-VALUE})")
     int kvBlockTokens;
+
+    @Option(names = "--summary-keys", defaultValue = "1", paramLabel = "R",
+            description = "representative keys per stored block in the retrieval modes' summaries (default: ${DEFAULT-VALUE},"
+                    + " the block's mean key)")
+    int summaryKeys;
 
     @Option(names = "--exact-max-tokens", defaultValue = "65536", paramLabel = "N",
             description = "the longest document the exact mode may run; longer fails up front (default: ${DEFAULT-VALUE})")
@@ -103,9 +109,10 @@ final class BenchRecallCommand implements Runnable {
         BenchArgs.atLeast(segmentTokens, 1, "--segment-tokens");
         BenchArgs.atLeast(topK, 1, "--retrieve-top-k");
         BenchArgs.atLeast(kvBlockTokens, 1, "--kv-block-tokens");
+        BenchArgs.atLeast(summaryKeys, 1, "--summary-keys");
         List<String> ms = modes.stream().map(m -> m.trim().toLowerCase(Locale.ROOT)).toList();
         RecallBenchmark.Settings s = new RecallBenchmark.Settings(lengths, needles, depths, seed, ms, distractors, segmentTokens,
-                topK, kvBlockTokens, exactMax);
+                topK, kvBlockTokens, exactMax, summaryKeys);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         try (LoadedModel m = options.load(err); Backend k = options.createBackend(err)) {
             if (m.config().vocabSize() < 3 + 64 + 63) {
@@ -181,6 +188,7 @@ final class BenchRecallCommand implements Runnable {
         settings.put("segmentTokens", s.segmentTokens());
         settings.put("retrieveTopK", s.topK());
         settings.put("kvBlockTokens", s.blockTokens());
+        settings.put("summaryKeys", s.summaryKeys());
         settings.put("seed", s.seed());
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("bench", "recall");

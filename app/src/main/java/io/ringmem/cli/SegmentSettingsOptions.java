@@ -64,14 +64,17 @@ final class SegmentSettingsOptions {
                     + " max_position_embeddings / context_length)")
     Integer contextTokens;
 
-    @Option(names = "--retrieval-scoring", paramLabel = "mean|token|rescore",
+    @Option(names = "--retrieval-scoring", paramLabel = "mean|token|rescore|per-token",
             description = "how stored blocks are ranked per 64-token query chunk: mean (default) = the chunk's mean query against"
                     + " each block's summary keys; token = every query token against them, the best token counts; rescore = token"
-                    + " picks --retrieval-candidates blocks, their exact keys (from the store) pick the top-k by largest logit")
+                    + " picks --retrieval-candidates blocks, their exact keys (from the store) pick the top-k by largest logit;"
+                    + " per-token = each query token keeps its own top-k and attends only to those (the chunk fetches the union,"
+                    + " at most --retrieval-candidates blocks, default top-k x 64)")
     String retrievalScoring;
 
     @Option(names = "--retrieval-candidates", paramLabel = "C",
-            description = "blocks the rescore scoring rescores with exact keys (default: 8 x --retrieve-top-k)")
+            description = "blocks the rescore scoring rescores with exact keys (default: 8 x --retrieve-top-k); per-token: the most"
+                    + " distinct blocks one query chunk fetches (default: --retrieve-top-k x --kv-block-tokens)")
     Integer retrievalCandidates;
 
     @Option(names = "--summary-keys", paramLabel = "R",

@@ -44,7 +44,8 @@ class BenchRecallCommandTest {
     @Test
     void jsonRowsHaveTheSpecifiedShapeAndExactRecallIsOne() throws Exception {
         Path png = dir.resolve("recall.png");
-        List<String> modes = List.of("exact", "window", "retrieval", "retrieval-int4", "retrieval-hazelcast");
+        List<String> modes = List.of("exact", "window", "retrieval", "retrieval-int4", "retrieval-hazelcast",
+                "retrieval-per-token");
         Result r = run("bench", "recall", "--model", model.toString(), "--lengths", "600,1500", "--needles", "4",
                 "--modes", String.join(",", modes), "--segment-tokens", "256", "--kv-block-tokens", "16", "--distractors", "0.5",
                 "--workers", "2", "--plot", png.toString(), "--json");

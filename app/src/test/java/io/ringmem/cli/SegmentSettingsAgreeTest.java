@@ -45,7 +45,9 @@ class SegmentSettingsAgreeTest {
                         SegmentConfig.builder().build().withPositions(Positions.DOCUMENT, 0)),
                 Arguments.of(List.of("--retrieval-scoring", "rescore", "--retrieval-candidates", "40", "--summary-keys", "4"),
                         "{\"retrievalScoring\":\"rescore\",\"retrievalCandidates\":40,\"summaryKeys\":4}",
-                        SegmentConfig.builder().build().withRetrieval(RetrievalScoring.RESCORE, 40, 4)));
+                        SegmentConfig.builder().build().withRetrieval(RetrievalScoring.RESCORE, 40, 4)),
+                Arguments.of(List.of("--retrieval-scoring", "per-token"), "{\"retrievalScoring\":\"per-token\"}",
+                        SegmentConfig.builder().build().withRetrieval(RetrievalScoring.PER_TOKEN, 0, 1)));
     }
 
     @ParameterizedTest

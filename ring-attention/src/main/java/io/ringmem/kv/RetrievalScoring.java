@@ -20,16 +20,16 @@ import java.util.Locale;
  * Not guaranteed by any of them: that the chosen blocks are the ones with the most attention mass.
  */
 public enum RetrievalScoring {
-    MEAN, TOKEN, RESCORE;
+    MEAN, TOKEN, RESCORE, PER_TOKEN;
 
     /** The names as the CLI spells them. */
-    public static final List<String> NAMES = List.of("mean", "token", "rescore");
+    public static final List<String> NAMES = List.of("mean", "token", "rescore", "per-token");
 
     /** Candidates per retrieved block that {@link #RESCORE} rescores by default. */
     public static final int DEFAULT_CANDIDATES_PER_BLOCK = 8;
 
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** A scoring by name (case-insensitive); IllegalArgumentException naming the choices. */

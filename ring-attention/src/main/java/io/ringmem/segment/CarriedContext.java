@@ -28,6 +28,11 @@ import java.util.TreeMap;
  * one rank and its choice does not depend on how many ranks run the segment. {@link #blocksFor} (the write tokens of
  * memory, an answer's question) treats all the given queries as one chunk.
  *
+ * <p>With {@link RetrievalScoring#PER_TOKEN} the unit is the query token: each token of a chunk chooses its own top-k
+ * ({@link PerTokenChoice}, bounded per chunk by {@code candidates} distinct blocks), the chunk fetches the union, and
+ * each block is masked to the tokens that chose it, so a token attends to sinks + window + its own blocks only.
+ * {@link #blocksFor} then ranks as {@link RetrievalScoring#TOKEN} does (one shared top-k, no masks).
+ *
  * <p>Positions policy ({@link Positions}). Carried keys are stored rotated for their document positions. Without a
  * layout ({@link Positions#DOCUMENT}) they are used as stored and the segment's queries sit at their document
  * positions: with every earlier token carried, a segment then computes exactly what one prefill over the whole
@@ -74,7 +79,8 @@ final class CarriedContext implements ExtraContext {
 
     /**
      * @param scoring    how blocks are ranked per query chunk ({@link RetrievalScoring})
-     * @param candidates blocks {@link RetrievalScoring#RESCORE} rescores with exact keys (at least topK; ignored otherwise)
+     * @param candidates blocks {@link RetrievalScoring#RESCORE} rescores with exact keys, or the most distinct blocks a
+     *                   chunk fetches under {@link RetrievalScoring#PER_TOKEN} (at least topK; ignored otherwise)
      */
     CarriedContext(KvBlock[] sinks, KvBlock[] window, RetrievalIndex[] indexes, KvBlockStore store, int topK,
                    int segmentStart, int chunkTokens, WindowLayout layout, KeyRotation rotation, int heads, int kvHeads,
@@ -163,11 +169,11 @@ final class CarriedContext implements ExtraContext {
         for (int from = 0; from < nq; ) {
             int chunk = chunkOf(qPos[from]), to = from + 1;
             while (to < nq && chunkOf(qPos[to]) == chunk) to++;
-            float[] chunkQ = Arrays.copyOfRange(scored, from * width, to * width);
-            List<Long> ids = chosen(layer, chunkQ, to - from);
-            for (int j = 0; j < ids.size(); j++) {
-                chosenBy.computeIfAbsent(ids.get(j), id -> new TreeMap<>())
-                        .computeIfAbsent(layout == null ? 0 : j, x -> new ArrayList<>()).add(new int[]{from, to});
+            if (scoring == RetrievalScoring.PER_TOKEN) {
+                List<List<Long>> perToken = PerTokenChoice.choose(indexes[layer], scored, width, from, to, topK, candidates);
+                for (int t = from; t < to; t++) add(chosenBy, perToken.get(t - from), t, t + 1);
+            } else {
+                add(chosenBy, chosen(layer, Arrays.copyOfRange(scored, from * width, to * width), to - from), from, to);
             }
             from = to;
         }
@@ -182,6 +188,14 @@ final class CarriedContext implements ExtraContext {
             }
         }
         return out;
+    }
+
+    /** Records that queries [from, to) chose {@code ids} (ascending): the j-th in retrieval slot j under a layout. */
+    private void add(TreeMap<Long, TreeMap<Integer, List<int[]>>> chosenBy, List<Long> ids, int from, int to) {
+        for (int j = 0; j < ids.size(); j++) {
+            chosenBy.computeIfAbsent(ids.get(j), id -> new TreeMap<>())
+                    .computeIfAbsent(layout == null ? 0 : j, x -> new ArrayList<>()).add(new int[]{from, to});
+        }
     }
 
     /**

@@ -35,8 +35,9 @@ import java.util.List;
  *                       ({@code max_position_embeddings} / GGUF {@code context_length}, {@code ModelConfig.maxPositions})
  * @param retrievalScoring how stored blocks are ranked for a query chunk ({@link RetrievalScoring}; default
  *                       {@link RetrievalScoring#MEAN}, today's mean query · mean key)
- * @param retrievalCandidates blocks {@link RetrievalScoring#RESCORE} rescores with their exact keys, or 0 for
- *                       {@value RetrievalScoring#DEFAULT_CANDIDATES_PER_BLOCK} × retrieveTopK
+ * @param retrievalCandidates blocks {@link RetrievalScoring#RESCORE} rescores with their exact keys (per-chunk cap on
+ *                       distinct fetched blocks for {@link RetrievalScoring#PER_TOKEN}), or 0 for the default
+ *                       ({@link #candidatesFor})
  * @param summaryKeys    representative keys per stored block and KV head in its summary ({@link
  *                       io.ringmem.kv.BlockSummary}; 1, the default, is the block's mean key)
  */
@@ -89,9 +90,16 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
                 memoryTokens, keepRatio, positions, contextTokens, scoring, candidates, keysPerBlock);
     }
 
-    /** Blocks {@link RetrievalScoring#RESCORE} rescores: {@link #retrievalCandidates()}, or its default when 0. */
+    /**
+     * Blocks {@link RetrievalScoring#RESCORE} rescores, or the most distinct blocks a query chunk fetches under
+     * {@link RetrievalScoring#PER_TOKEN}: {@link #retrievalCandidates()}, or its default when 0 (RESCORE:
+     * {@value RetrievalScoring#DEFAULT_CANDIDATES_PER_BLOCK} × retrieveTopK; PER_TOKEN: retrieveTopK × blockTokens, the
+     * chunk's tokens times k, so by default no token loses a block it chose).
+     */
     public int candidatesFor() {
-        return retrievalCandidates > 0 ? retrievalCandidates : RetrievalScoring.DEFAULT_CANDIDATES_PER_BLOCK * retrieveTopK;
+        if (retrievalCandidates > 0) return retrievalCandidates;
+        return retrievalScoring == RetrievalScoring.PER_TOKEN ? retrieveTopK * blockTokens
+                : RetrievalScoring.DEFAULT_CANDIDATES_PER_BLOCK * retrieveTopK;
     }
 
     /** Today's positions policy ({@link Positions#DOCUMENT}), context from the model. */
@@ -293,7 +301,7 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
             return this;
         }
 
-        /** A retrieval scoring as spelled on the CLI: mean (default), token or rescore. */
+        /** A retrieval scoring as spelled on the CLI: mean (default), token, rescore or per-token. */
         public Builder retrievalScoring(String v) {
             retrievalScoring = v;
             return this;

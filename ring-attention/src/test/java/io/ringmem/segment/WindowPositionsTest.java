@@ -6,6 +6,7 @@ import io.ringmem.forward.ScoreResult;
 import io.ringmem.forward.Scorer;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.kv.RetrievalScoring;
 import io.ringmem.model.LayerWeights;
 import io.ringmem.model.ModelConfig;
 import io.ringmem.model.ModelWeights;
@@ -74,6 +75,14 @@ class WindowPositionsTest {
             assertEquals(120, r.contextTokens());
             for (int i = 0; i < expected.length; i++) assertEquals(expected[i], r.nll()[i], TOLERANCE, "P=" + workers + " NLL at " + i);
         }
+    }
+
+    @Test
+    void perTokenRetrievalOfEveryBlockPlacesKeysAsTheOracleDoes() {
+        // every token keeps every block: its j-th block (id order) sits in retrieval slot j, as the chunk's would
+        double[] expected = new WindowReference(CONFIG, weights, 16, 2, 4, 1000, 4, 120).score(ids);
+        SegmentScoreResult r = run(settings("window", 120).withRetrieval(RetrievalScoring.PER_TOKEN, 0, 1), 2);
+        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], r.nll()[i], TOLERANCE, "per-token NLL at " + i);
     }
 
     @Test
