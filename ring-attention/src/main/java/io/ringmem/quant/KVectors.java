@@ -4,47 +4,25 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 /**
- * The Vector API species the fused K-quant dots use: fp32 vectors of {@link #L} lanes (the preferred species, capped
+ * The Vector API species the fused K-quant dots use: fp32 vectors of {@link #L} lanes ({@link Lanes#F}: the preferred species, capped
  * at 16 lanes so one vector never straddles a 16-value Q6_K sub-block), and byte vectors of {@link #BL} =
  * max(L, 8) lanes, each widened into {@link #PARTS} = BL / L float vectors.
  */
 final class KVectors {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() > 16
-            ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = Lanes.F;
     static final int L = S.length();
     static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
     static final int BL = BS.length();
     static final int PARTS = BL / L;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    private static final VectorShuffle<Float> SWAP1 = swap(1), SWAP2 = swap(2), SWAP4 = swap(4), SWAP8 = swap(8);
-
     private KVectors() {
-    }
-
-    /** Swaps lanes at distance d; null where d is not below the lane count (never used then). */
-    private static VectorShuffle<Float> swap(int d) {
-        return d < L ? VectorShuffle.fromOp(S, lane -> lane ^ d) : null;
-    }
-
-    /**
-     * Horizontal sum in a fixed order (a butterfly of lane swaps, then lane 0), as {@code io.ringmem.kernel.LaneSum}:
-     * {@code reduceLanes(ADD)} leaves the order unspecified and it differs between the JIT's intrinsic and the
-     * interpreter, so a dot would change by an ulp once compiled. 4 to 16 lanes.
-     */
-    static float sum(FloatVector v) {
-        if (L >= 16) v = v.add(v.rearrange(SWAP8));
-        if (L >= 8) v = v.add(v.rearrange(SWAP4));
-        v = v.add(v.rearrange(SWAP2));
-        v = v.add(v.rearrange(SWAP1));
-        return v.lane(0);
     }
 
     /** BL bytes at {@code off}. */

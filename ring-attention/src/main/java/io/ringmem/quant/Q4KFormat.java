@@ -100,7 +100,7 @@ public final class Q4KFormat implements BlockFormat {
                 }
             }
         }
-        return KVectors.sum(lo0.add(hi0).add(lo1.add(hi1)));
+        return Lanes.sum(lo0.add(hi0).add(lo1.add(hi1)));
     }
 
     @Override

@@ -99,7 +99,7 @@ public final class Q5KFormat implements BlockFormat {
                 }
             }
         }
-        return KVectors.sum(accLo.add(accHi));
+        return Lanes.sum(accLo.add(accHi));
     }
 
     @Override

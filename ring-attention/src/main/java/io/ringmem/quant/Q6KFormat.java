@@ -108,7 +108,7 @@ public final class Q6KFormat implements BlockFormat {
                 }
             }
         }
-        return KVectors.sum(acc0.add(acc1));
+        return Lanes.sum(acc0.add(acc1));
     }
 
     /** acc + (levels · x[xi ..]) · ds: L values that share one scale {@code ds}. */

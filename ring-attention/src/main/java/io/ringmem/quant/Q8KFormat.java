@@ -75,7 +75,7 @@ public final class Q8KFormat implements BlockFormat {
             }
             acc = s0.add(s1).fma(FloatVector.broadcast(S, src.get(KQuants.FLOAT_LE, byteOffset)), acc);
         }
-        return KVectors.sum(acc);
+        return Lanes.sum(acc);
     }
 
     @Override
