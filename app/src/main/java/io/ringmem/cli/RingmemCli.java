@@ -26,6 +26,9 @@ public final class RingmemCli {
     public static final int EXIT_INTERNAL_ERROR = 3;
 
     public static void main(String[] args) {
+        // A peer that drops off the network and comes back (a restarted pod, a healed partition) must be found again
+        // at once: the JDK caches a failed name lookup for 10 s by default, long enough to fail a job's every retry.
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "1");
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
                 "1".equals(System.getenv("RINGMEM_DEBUG"))));
     }
