@@ -10,6 +10,8 @@ import io.ringmem.model.RopeLayout;
 import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.ring.ShardSchedule;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -57,11 +59,12 @@ class DecodeStepTest {
     }
 
     @Tag("allocation") // its own fork: see ring-attention/pom.xml
-    @Test
-    void stepsAllocateABoundedAmountThatDoesNotGrowWithTheContext() {
-        // big enough that matmuls and the decode attention run on the kernel threads
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2})
+    void stepsAllocateABoundedAmountThatDoesNotGrowWithTheContext(int threads) {
+        // big enough that, with 2 threads, matmuls and the decode attention run on the kernel threads
         ModelConfig c = new ModelConfig(512, 1024, 2, 8, 2, 64, 4096, 8192, 1e-5f, 10000.0, RopeLayout.ROTATE_HALF, null);
-        try (Kernels k = KernelsFactory.byName("vector", 2)) {
+        try (Kernels k = KernelsFactory.byName("vector", threads)) {
             LlamaModel model = new LlamaModel(c, RandomLlama.weights(c, 3), k);
             int[] prompt = new SplittableRandom(4).ints(600, 0, c.vocabSize()).toArray();
             try (Decoder d = decoder(model, prompt, RunConfig.of(2, ShardSchedule.ZIGZAG))) {
