@@ -33,7 +33,8 @@ import java.util.List;
  * document. Documents longer than {@code segmentTokens} run in segments instead ({@link RingSegments}): if the partition
  * has any, rank 0 starts the stage's Hazelcast member and the other ranks connect to it ({@link RingStore}). A rank
  * that fails aborts its session (the neighbours fail promptly) and fails the task; Spark then retries the whole
- * barrier stage.
+ * barrier stage. A rank whose task Spark kills (another rank's failed) closes its ring at once ({@link KillWatch}), so
+ * the retry does not wait for its step timeout.
  *
  * <p>The key travels through Spark's RPC (driver and executors): it is as secret as that channel is
  * ({@code spark.authenticate}, {@code spark.network.crypto.enabled}). Ring peers must prove it before any block
@@ -67,6 +68,8 @@ final class RingRanks extends AbstractFunction1<Iterator<Tuple2<Tuple2<Integer, 
         }
         TcpRingTransport transport = TcpRingTransport.start(host, 0, host);
         ctx.addTaskCompletionListener((TaskCompletionListener) t -> transport.close());
+        KillWatch watch = KillWatch.start(ctx, transport::close); // a killed task stops waiting on the ring at once
+        ctx.addTaskCompletionListener((TaskCompletionListener) t -> watch.close());
         RingStore store = null;
         String cluster = rank == 0 && segmented ? RingStore.newStageSecret() : "-";
         if (rank == 0 && segmented) store = closing(ctx, RingStore.member(host, cluster));
