@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * Fault injection on a real standalone cluster (in the default suite; alone: {@code ./mvnw -o -pl spark -am verify
  * -Dit.test=ExecutorKillIT -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false
  * -Dfailsafe.failIfNoSpecifiedTests=false -Dringmem.testdata=../shared}): one executor JVM is killed with SIGKILL
- * while the ring execution's barrier stage runs; Spark retries the whole stage on a replacement executor and the output is identical to an undisturbed run of the same job.
+ * while the ring execution's barrier stage runs; Spark retries the whole stage on a replacement executor and the
+ * output is identical to an undisturbed run of the same job.
  */
 class ExecutorKillIT {
     private static final StructType ROWS = DataTypes.createStructType(List.of(
