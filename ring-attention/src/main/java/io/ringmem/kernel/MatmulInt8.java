@@ -10,6 +10,8 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * The integer prefill path for block-quantized weights: activations quantized per block to int8
  * ({@link Int8Activations}, blocks of 32 or 256), weights read as integer levels with a scale and offset per group
@@ -66,13 +68,13 @@ final class MatmulInt8 {
         int blocks = in / pk.block(), groups = in / pk.group();
         for (int t = t0; t < t1; t++) {
             int p = t / TS, lane = t % TS, r = t - t0;
-            int xo = p * in * TS + lane;
+            int xo = p * in * TS + lane; // levels stay in token order: the int lanes split even and odd tokens
             for (int k = 0; k < in; k++) pk.xs()[xo + k * TS] = (short) a.level(r, k);
-            for (int b = 0; b < blocks; b++) pk.xd()[(p * blocks + b) * TS + lane] = a.scale(r, b * pk.block());
+            for (int b = 0; b < blocks; b++) pk.xd()[(p * blocks + b) * TS + slot(lane)] = a.scale(r, b * pk.block());
             for (int g = 0; g < groups; g++) {
                 int c = g * pk.group(), sum = 0;
                 for (int s = c; s < c + pk.group(); s += Int8Activations.SUM_GROUP) sum += a.sum16(r, s);
-                pk.xg()[(p * groups + g) * TS + lane] = a.scale(r, c) * sum;
+                pk.xg()[(p * groups + g) * TS + slot(lane)] = a.scale(r, c) * sum;
             }
         }
     }
@@ -91,6 +93,7 @@ final class MatmulInt8 {
         boolean offsets = Int8Weights.hasOffsets(f);
         short[] lv = new short[RB * in];
         float[] sc = new float[RB * groups], of = new float[RB * groups], tile = new float[RB * TS];
+        int[] ia = new int[2 * RB * FL];
         for (int r = r0; r < r1; r += RB) {
             int nr = Math.min(RB, r1 - r);
             for (int j = 0; j < nr; j++) {
@@ -98,25 +101,32 @@ final class MatmulInt8 {
             }
             for (int p = 0; p < pk.panels(); p++) {
                 if (nr == RB) {
-                    tile4(pk, p, lv, sc, of, chunk, offsets, tile);
+                    tile4(pk, p, lv, sc, of, chunk, offsets, ia, tile);
                 } else {
                     for (int j = 0; j < nr; j++) tile1(pk, p, lv, j, sc, of, chunk, offsets, tile);
                 }
                 int t0 = p * TS, nt = Math.min(TS, pk.n() - t0);
                 for (int l = 0; l < nt; l++) {
                     int o = outOff + (t0 + l) * rows + r;
-                    for (int j = 0; j < nr; j++) out[o + j] = tile[j * TS + l];
+                    for (int j = 0; j < nr; j++) out[o + j] = tile[j * TS + slot(l)];
                 }
             }
         }
     }
 
+    /** The even short lanes (tokens 0, 2, 4, ...) sign-extended to int lanes: no lane shuffle needed. */
     private static IntVector lo(ShortVector s) {
-        return (IntVector) s.convertShape(VectorOperators.S2I, IS, 0);
+        return s.reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16);
     }
 
+    /** The odd short lanes (tokens 1, 3, 5, ...) sign-extended to int lanes. */
     private static IntVector hi(ShortVector s) {
-        return (IntVector) s.convertShape(VectorOperators.S2I, IS, 1);
+        return s.reinterpretAsInts().lanewise(VectorOperators.ASHR, 16);
+    }
+
+    /** Position in a tile row (and in the xd/xg lanes) of token lane l: even tokens first, then odd. */
+    static int slot(int l) {
+        return (l & 1) * FL + (l >> 1);
     }
 
     private static FloatVector bc(float v) {
@@ -127,48 +137,61 @@ final class MatmulInt8 {
         return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 
-    // tile (4, TS) = Σ_k levels of rows 0..3 × xs panel p, scaled per group
+    // tile (4, TS) = Σ_k levels of rows 0..3 × xs panel p, scaled per group. Split in two small methods (integer
+    // sums of one group, then their scaling) so that C2 inlines every Vector API call of each: one large method hits
+    // its inlining node cutoff and boxes vectors, about ten times slower.
     private static void tile4(Packed pk, int p, short[] lv, float[] sc, float[] of, int chunk, boolean offsets,
-                              float[] tile) {
-        int in = pk.in(), group = pk.group(), groups = in / group, blocks = in / pk.block();
-        short[] xs = pk.xs();
-        int xo = p * in * TS, w1 = in, w2 = 2 * in, w3 = 3 * in;
-        FloatVector a0 = FloatVector.zero(FS), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+                              int[] ia, float[] tile) {
+        int group = pk.group(), groups = pk.in() / group;
+        Arrays.fill(tile, 0, RB * TS, 0f);
         for (int g = 0; g < groups; g++) {
-            IntVector i0 = IntVector.zero(IS), j0 = i0, i1 = i0, j1 = i0, i2 = i0, j2 = i0, i3 = i0, j3 = i0;
-            for (int c = g * group, ce = c + group; c < ce; c += chunk) {
-                ShortVector s0 = ShortVector.zero(SS), s1 = s0, s2 = s0, s3 = s0;
-                for (int k = c; k < c + chunk; k++) {
-                    ShortVector x = ShortVector.fromArray(SS, xs, xo + k * TS);
-                    s0 = x.mul(lv[k]).add(s0);
-                    s1 = x.mul(lv[w1 + k]).add(s1);
-                    s2 = x.mul(lv[w2 + k]).add(s2);
-                    s3 = x.mul(lv[w3 + k]).add(s3);
-                }
-                i0 = i0.add(lo(s0)); j0 = j0.add(hi(s0));
-                i1 = i1.add(lo(s1)); j1 = j1.add(hi(s1));
-                i2 = i2.add(lo(s2)); j2 = j2.add(hi(s2));
-                i3 = i3.add(lo(s3)); j3 = j3.add(hi(s3));
-            }
-            int dOff = (p * blocks + g * group / pk.block()) * TS;
-            FloatVector dl = FloatVector.fromArray(FS, pk.xd(), dOff), dh = FloatVector.fromArray(FS, pk.xd(), dOff + FL);
-            a0 = f(i0).fma(dl.mul(sc[g]), a0); b0 = f(j0).fma(dh.mul(sc[g]), b0);
-            a1 = f(i1).fma(dl.mul(sc[groups + g]), a1); b1 = f(j1).fma(dh.mul(sc[groups + g]), b1);
-            a2 = f(i2).fma(dl.mul(sc[2 * groups + g]), a2); b2 = f(j2).fma(dh.mul(sc[2 * groups + g]), b2);
-            a3 = f(i3).fma(dl.mul(sc[3 * groups + g]), a3); b3 = f(j3).fma(dh.mul(sc[3 * groups + g]), b3);
-            if (offsets) {
-                int gOff = (p * groups + g) * TS;
-                FloatVector gl = FloatVector.fromArray(FS, pk.xg(), gOff), gh = FloatVector.fromArray(FS, pk.xg(), gOff + FL);
-                a0 = gl.fma(bc(of[g]), a0); b0 = gh.fma(bc(of[g]), b0);
-                a1 = gl.fma(bc(of[groups + g]), a1); b1 = gh.fma(bc(of[groups + g]), b1);
-                a2 = gl.fma(bc(of[2 * groups + g]), a2); b2 = gh.fma(bc(of[2 * groups + g]), b2);
-                a3 = gl.fma(bc(of[3 * groups + g]), a3); b3 = gh.fma(bc(of[3 * groups + g]), b3);
-            }
+            int4(pk.xs(), p * pk.in() * TS, lv, pk.in(), g * group, group, chunk, ia);
+            scale4(pk, p, g, groups, sc, of, offsets, ia, tile);
         }
-        a0.intoArray(tile, 0); b0.intoArray(tile, FL);
-        a1.intoArray(tile, TS); b1.intoArray(tile, TS + FL);
-        a2.intoArray(tile, 2 * TS); b2.intoArray(tile, 2 * TS + FL);
-        a3.intoArray(tile, 3 * TS); b3.intoArray(tile, 3 * TS + FL);
+    }
+
+    /** ia (8, FL) = int sums over levels [c0, c0 + group) of rows 0..3: per row, even then odd tokens. */
+    private static void int4(short[] xs, int xo, short[] lv, int in, int c0, int group, int chunk, int[] ia) {
+        int w1 = in, w2 = 2 * in, w3 = 3 * in;
+        IntVector i0 = IntVector.zero(IS), j0 = i0, i1 = i0, j1 = i0, i2 = i0, j2 = i0, i3 = i0, j3 = i0;
+        for (int c = c0, ce = c0 + group; c < ce; c += chunk) {
+            ShortVector s0 = ShortVector.zero(SS), s1 = s0, s2 = s0, s3 = s0;
+            for (int k = c; k < c + chunk; k++) {
+                ShortVector x = ShortVector.fromArray(SS, xs, xo + k * TS);
+                s0 = x.mul(lv[k]).add(s0);
+                s1 = x.mul(lv[w1 + k]).add(s1);
+                s2 = x.mul(lv[w2 + k]).add(s2);
+                s3 = x.mul(lv[w3 + k]).add(s3);
+            }
+            i0 = i0.add(lo(s0)); j0 = j0.add(hi(s0));
+            i1 = i1.add(lo(s1)); j1 = j1.add(hi(s1));
+            i2 = i2.add(lo(s2)); j2 = j2.add(hi(s2));
+            i3 = i3.add(lo(s3)); j3 = j3.add(hi(s3));
+        }
+        i0.intoArray(ia, 0); j0.intoArray(ia, FL);
+        i1.intoArray(ia, 2 * FL); j1.intoArray(ia, 3 * FL);
+        i2.intoArray(ia, 4 * FL); j2.intoArray(ia, 5 * FL);
+        i3.intoArray(ia, 6 * FL); j3.intoArray(ia, 7 * FL);
+    }
+
+    /** tile row j += ia row j · weightScale_j · activation scales (+ offset_j · activation group sums), j &lt; 4. */
+    private static void scale4(Packed pk, int p, int g, int groups, float[] sc, float[] of, boolean offsets, int[] ia,
+                               float[] tile) {
+        int dOff = (p * (pk.in() / pk.block()) + g * pk.group() / pk.block()) * TS, gOff = (p * groups + g) * TS;
+        FloatVector dl = FloatVector.fromArray(FS, pk.xd(), dOff), dh = FloatVector.fromArray(FS, pk.xd(), dOff + FL);
+        for (int j = 0; j < RB; j++) {
+            FloatVector a = FloatVector.fromArray(FS, tile, j * TS), b = FloatVector.fromArray(FS, tile, j * TS + FL);
+            float s = sc[j * groups + g];
+            a = f(IntVector.fromArray(IS, ia, 2 * j * FL)).fma(dl.mul(s), a);
+            b = f(IntVector.fromArray(IS, ia, (2 * j + 1) * FL)).fma(dh.mul(s), b);
+            if (offsets) {
+                FloatVector o = bc(of[j * groups + g]);
+                a = FloatVector.fromArray(FS, pk.xg(), gOff).fma(o, a);
+                b = FloatVector.fromArray(FS, pk.xg(), gOff + FL).fma(o, b);
+            }
+            a.intoArray(tile, j * TS);
+            b.intoArray(tile, j * TS + FL);
+        }
     }
 
     // tile row j (TS) = Σ_k levels of row j × xs panel p: the rows left over below a full tile
