@@ -74,7 +74,7 @@ class Int8PrefillTest {
                         abs2 += (Math.abs(wi) + Math.abs(of[r * groups + i / g])) * Math.abs(xh);
                     }
                     double bound = 1.01 * quant + 1e-5 * abs + 1e-6, err = Math.abs(got[t * rows + r] - want);
-                    String at = f + " n=" + n + " rows=" + rows + " in=" + in + " [" + t + ", " + r + "]";
+                    String at = f.name() + " n=" + n + " rows=" + rows + " in=" + in + " [" + t + ", " + r + "]";
                     assertTrue(err <= bound, at + ": |err| " + err + " > bound " + bound);
                     assertEquals(want2, got[t * rows + r], 1e-6 + 1e-5 * abs2, at + " vs int8-rounded activations");
                     worst = Math.max(worst, err / bound);
