@@ -38,7 +38,12 @@ public enum QuantizedPrefill {
         };
     }
 
-    /** The measured default: see docs/benchmarks.md. */
+    /**
+     * The measured default (docs/benchmarks.md, "int8 activations vs unpacked panels"): int8 would be the default for
+     * a format only where its paired median speedup over unpack was above 1 on every measured shape, since it also
+     * adds the activation rounding error. On the 2026-12-02 measurement no format met that (Q8_0 0.40–0.70×, Q4_0
+     * 0.79–0.96×, Q5_K 0.82–0.99×, Q4_K 0.62–1.22×, Q6_K 0.84–1.43×), so every format unpacks.
+     */
     private static boolean int8Default(BlockFormat f) {
         return false;
     }
