@@ -25,8 +25,8 @@ import java.util.Arrays;
  * (chosen so that {@code chunk · maxLevel · 127 ≤ 32767}: 2 for Q8_0, 32 for Q4_0, 16 for Q4_K, 8 for Q5_K/Q6_K),
  * are widened to int32 per chunk (by shifts of the vector's int view: the int lanes hold the even tokens, then
  * the odd ones, and the scales and the tile follow that order, see {@link #slot}), and each group's int32 sum is
- * converted once to fp32 and multiplied by {@code weightScale · activationScale}. The rows of a tile are decoded to levels once per pass and reused for
- * every panel of tokens; the Vector API has no int8 dot-product (VNNI) operation, so the int16 multiply is what
+ * converted once to fp32 and multiplied by {@code weightScale · activationScale}. The rows of a tile are decoded
+ * to levels once per pass and reused for every panel of tokens; the Vector API has no int8 dot-product (VNNI) operation, so the int16 multiply is what
  * the JIT can give.
  *
  * <p>Exact in integers; the fp32 part rounds once per group and per accumulation, so the result is
