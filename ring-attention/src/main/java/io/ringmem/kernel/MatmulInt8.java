@@ -26,8 +26,8 @@ import java.util.Arrays;
  * are widened to int32 per chunk (by shifts of the vector's int view: the int lanes hold the even tokens, then
  * the odd ones, and the scales and the tile follow that order, see {@link #slot}), and each group's int32 sum is
  * converted once to fp32 and multiplied by {@code weightScale · activationScale}. The rows of a tile are decoded
- * to levels once per pass and reused for every panel of tokens; the Vector API has no int8 dot-product (VNNI) operation, so the int16 multiply is what
- * the JIT can give.
+ * to levels once per pass and reused for every panel of tokens; the Vector API has no int8 dot-product (VNNI)
+ * operation, so the int16 multiply is what the JIT can give.
  *
  * <p>Exact in integers; the fp32 part rounds once per group and per accumulation, so the result is
  * {@code Σ w_i · x̂_i} (x̂ the dequantized int8 activations) within fp32 summation order. The activation
