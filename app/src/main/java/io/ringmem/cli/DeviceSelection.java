@@ -28,13 +28,20 @@ final class DeviceSelection {
 
     /** The backend for {@code --device}; the caller closes it. Logs the choice unless the device is {@code cpu}. */
     static Backend select(Backends registry, String device, String kernels, String precision, int threads, PrintWriter log) {
+        return select(registry, device, kernels, precision, new BackendSettings(threads), log);
+    }
+
+    /** As above, with the CPU backend's settings ({@code --threads}, {@code --quantized-prefill}). */
+    static Backend select(Backends registry, String device, String kernels, String precision, BackendSettings cpu,
+                          PrintWriter log) {
+        int threads = cpu.threads();
         String d = device == null ? "cpu" : device.trim().toLowerCase(Locale.ROOT);
         if (kernels.trim().toLowerCase(Locale.ROOT).startsWith("cuda")) {
             throw new RingmemException("--kernels names CPU kernels (vector or scalar); select the GPU with --device cuda");
         }
         String gpu = gpuBackend(precision);
         return switch (d) {
-            case "cpu" -> cpu(registry, kernels, threads);
+            case "cpu" -> cpu(registry, kernels, cpu);
             case "cuda" -> {
                 Attempt a = tryGpu(registry, gpu, threads, precision);
                 if (a.backend == null) throw new RingmemException("--device cuda: " + a.why);
@@ -47,7 +54,7 @@ final class DeviceSelection {
                     log.println("ringmem: device auto: " + a.backend.describe() + "; " + a.why);
                     yield a.backend;
                 }
-                Backend c = cpu(registry, kernels, threads);
+                Backend c = cpu(registry, kernels, cpu);
                 log.println("ringmem: device auto: cpu (" + c.name() + " kernels); cuda not used: " + a.why);
                 yield c;
             }
@@ -93,9 +100,9 @@ final class DeviceSelection {
         return new Attempt(gpu, "self-test passed: " + r.detail());
     }
 
-    private static Backend cpu(Backends registry, String kernels, int threads) {
+    private static Backend cpu(Backends registry, String kernels, BackendSettings settings) {
         try {
-            return registry.create(kernels, new BackendSettings(threads));
+            return registry.create(kernels, settings);
         } catch (IllegalArgumentException e) {
             throw new RingmemException(e.getMessage());
         }

@@ -3,6 +3,7 @@ package io.ringmem.cli;
 import io.ringmem.RingmemException;
 import io.ringmem.backend.Backend;
 import io.ringmem.forward.RunConfig;
+import io.ringmem.kernel.QuantizedPrefill;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.LoadOptions;
 import io.ringmem.ring.ShardSchedule;
@@ -52,6 +53,12 @@ final class ModelOptions {
                     + " (about 4-7x the weight memory; for comparisons)")
     boolean dequantize;
 
+    @Option(names = "--quantized-prefill", defaultValue = "auto", paramLabel = "auto|unpack|int8",
+            description = "prefill matmuls on quantized weights: unpack (weight panels to fp32), int8 (activations quantized"
+                    + " to int8, integer dots; adds the activation rounding error) or auto (the one measured faster per"
+                    + " format, see docs/benchmarks.md) (default: ${DEFAULT-VALUE})")
+    String quantizedPrefill;
+
     @Option(names = "--block-tokens", defaultValue = "256", paramLabel = "N",
             description = "tokens per batched matmul block (default: ${DEFAULT-VALUE})")
     int blockTokens;
@@ -64,7 +71,14 @@ final class ModelOptions {
 
     /** The backend the model runs on; the caller closes it. */
     Backend createBackend(PrintWriter log) {
-        return ModelSpec.backend(device, kernels, gpuPrecision, threads, Runtime.getRuntime().availableProcessors(), log);
+        QuantizedPrefill prefill;
+        try {
+            prefill = QuantizedPrefill.parse(quantizedPrefill);
+        } catch (IllegalArgumentException e) {
+            throw new RingmemException("--quantized-prefill must be auto, unpack or int8, got '" + quantizedPrefill + "'");
+        }
+        return ModelSpec.backend(device, kernels, gpuPrecision, threads, Runtime.getRuntime().availableProcessors(), prefill,
+                log);
     }
 
     LoadedModel load(PrintWriter log) {

@@ -2,9 +2,11 @@ package io.ringmem.cli;
 
 import io.ringmem.RingmemException;
 import io.ringmem.backend.Backend;
+import io.ringmem.backend.BackendSettings;
 import io.ringmem.backend.Backends;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.kernel.QuantizedPrefill;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.LoadOptions;
 import io.ringmem.model.loader.ModelLoader;
@@ -65,7 +67,14 @@ final class ModelSpec {
      */
     static Backend backend(String device, String kernels, String precision, Integer threads, int defaultThreads,
                            PrintWriter log) {
-        return DeviceSelection.select(Backends.discover(), device, kernels, precision, threads(threads, defaultThreads), log);
+        return backend(device, kernels, precision, threads, defaultThreads, QuantizedPrefill.AUTO, log);
+    }
+
+    /** As above, with {@code --quantized-prefill} for the vector CPU kernels. */
+    static Backend backend(String device, String kernels, String precision, Integer threads, int defaultThreads,
+                           QuantizedPrefill prefill, PrintWriter log) {
+        return DeviceSelection.select(Backends.discover(), device, kernels, precision,
+                new BackendSettings(threads(threads, defaultThreads), prefill), log);
     }
 
     /** The op-level CPU kernels named by {@code --kernels}, for the benchmarks that time kernels, not blocks. */

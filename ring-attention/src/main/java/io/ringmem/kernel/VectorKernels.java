@@ -2,6 +2,8 @@ package io.ringmem.kernel;
 
 import io.ringmem.tensor.Matrix;
 
+import java.util.Objects;
+
 /**
  * Fast kernels: SIMD via the incubating Vector API ({@code --add-modules jdk.incubator.vector}) and a fixed pool
  * of daemon worker threads owned by this instance.
@@ -32,8 +34,16 @@ public final class VectorKernels implements Kernels {
 
     /** Kernels using at most {@code threads} threads per call, the caller included; {@code threads >= 1}. */
     public VectorKernels(int threads) {
+        this(threads, QuantizedPrefill.AUTO);
+    }
+
+    /**
+     * Kernels using at most {@code threads} threads per call, the caller included, whose prefill matmuls on
+     * block-quantized weights take the path {@code prefill} selects.
+     */
+    public VectorKernels(int threads, QuantizedPrefill prefill) {
         this.pool = new WorkerPool(threads);
-        this.matmul = new VectorMatmul(pool);
+        this.matmul = new VectorMatmul(pool, Objects.requireNonNull(prefill, "prefill"));
         this.elementwise = new VectorElementwise(pool);
         this.attention = new VectorAttention(pool);
     }

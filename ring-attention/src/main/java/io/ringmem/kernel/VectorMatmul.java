@@ -7,7 +7,8 @@ import io.ringmem.tensor.Matrix;
  * dominates, packing would not pay) and {@link MatmulPacked} otherwise, in passes of up to {@link #PASS_TOKENS}
  * tokens, and splits weight rows into chunks across threads. Block-quantized weights ({@link Matrix#format()}) take
  * {@link QuantizedDot} (fused dequantize-dot per row) for a few tokens, and the packed path with each panel of
- * weight rows unpacked to fp32 on the fly otherwise. Calls with little work stay on the caller thread, and so
+ * weight rows unpacked to fp32 on the fly otherwise, or, where {@link QuantizedPrefill} selects it for the format,
+ * {@link MatmulInt8} (int8 activations, integer dots). Calls with little work stay on the caller thread, and so
  * do calls whose weights live in a confined arena (only the owner thread may read them).
  */
 final class VectorMatmul {
@@ -21,9 +22,15 @@ final class VectorMatmul {
     private static final int PARALLEL_PACK = 1 << 16;
 
     private final WorkerPool pool;
+    private final QuantizedPrefill prefill;
 
     VectorMatmul(WorkerPool pool) {
+        this(pool, QuantizedPrefill.AUTO);
+    }
+
+    VectorMatmul(WorkerPool pool, QuantizedPrefill prefill) {
         this.pool = pool;
+        this.prefill = prefill;
     }
 
     // x (n, in) · w (rows, in)ᵀ → out (n, rows)
@@ -46,7 +53,24 @@ final class VectorMatmul {
             return;
         }
         int passes = (n + PASS_TOKENS - 1) / PASS_TOKENS, per = (n + passes - 1) / passes; // even passes
-        for (int t0 = 0; t0 < n; t0 += per) packedPass(x, t0, Math.min(per, n - t0), w, out, parallel);
+        boolean int8 = w.quantized() && prefill.usesInt8(w.format());
+        for (int t0 = 0; t0 < n; t0 += per) {
+            if (int8) int8Pass(x, t0, Math.min(per, n - t0), w, out, parallel);
+            else packedPass(x, t0, Math.min(per, n - t0), w, out, parallel);
+        }
+    }
+
+    /** Tokens [t0, t0 + n) through the int8-activation path ({@link MatmulInt8}). */
+    private void int8Pass(float[] x, int t0, int n, Matrix w, float[] out, boolean parallel) {
+        int in = w.cols(), rows = w.rows();
+        MatmulInt8.Packed pk = MatmulInt8.allocate(n, in, w.format());
+        int xOff = t0 * in;
+        if (parallel && n * in >= PARALLEL_PACK) {
+            pool.forRanges(pk.panels(), 1, (p0, p1) -> MatmulInt8.pack(x, xOff, pk, p0, p1));
+        } else {
+            MatmulInt8.pack(x, xOff, pk, 0, pk.panels());
+        }
+        forRowChunks(rows, MatmulInt8.RB, parallel, (r0, r1) -> MatmulInt8.rowRange(pk, w, out, t0 * rows, r0, r1));
     }
 
     /** Tokens [t0, t0 + n) through the packed path. */

@@ -26,6 +26,6 @@ public final class VectorBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(BackendSettings settings) {
-        return CpuBackend.owning(new VectorKernels(settings.threads()));
+        return CpuBackend.owning(new VectorKernels(settings.threads(), settings.quantizedPrefill()));
     }
 }
