@@ -12,14 +12,21 @@ final class CpuProjection implements Projection {
     private final float[] k;
     private final float[] v;
     private final int n;
+    private final CpuScratch scratch; // where q goes back on close when no caller took it; null: never
+    private boolean queriesTaken;
     private volatile boolean closed;
 
     CpuProjection(CpuDeviceModel owner, float[] q, float[] k, float[] v, int n) {
+        this(owner, q, k, v, n, null);
+    }
+
+    CpuProjection(CpuDeviceModel owner, float[] q, float[] k, float[] v, int n, CpuScratch scratch) {
         this.owner = owner;
         this.q = q;
         this.k = k;
         this.v = v;
         this.n = n;
+        this.scratch = scratch;
     }
 
     @Override
@@ -29,6 +36,12 @@ final class CpuProjection implements Projection {
 
     @Override
     public float[] queriesToHost() {
+        queriesTaken = true; // the caller may keep it: never reused
+        return open(q);
+    }
+
+    /** The queries for this backend's own attention calls: not a host crossing, so q stays reusable. */
+    float[] queries() {
         return open(q);
     }
 
@@ -44,7 +57,9 @@ final class CpuProjection implements Projection {
 
     @Override
     public void close() {
+        if (closed) return;
         closed = true; // the arrays themselves stay valid for whoever holds them
+        if (scratch != null && !queriesTaken) scratch.giveBackQueries(q); // no one else holds q: the next layer reuses it
     }
 
     private float[] open(float[] a) {
