@@ -51,8 +51,9 @@ log() { echo "bench-peers: $*" >&2; }
 # the Ringmem jar, copied so that a rebuild of the tree during the run cannot change or stall it
 "$root/bin/ringmem" --version >/dev/null
 cp "$root/app/target/ringmem.jar" "$work/ringmem.jar"
+# the JVM flags of bin/ringmem, exactly (what a user gets); RINGMEM_PEERS_JAVA_OPTS plays JAVA_OPTS's part
 rm_java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector,java.se --enable-native-access=ALL-UNNAMED
-  --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC ${RINGMEM_PEERS_JAVA_OPTS:-} -jar "$work/ringmem.jar")
+  --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Xms256m -Xmn128m ${RINGMEM_PEERS_JAVA_OPTS:-} -jar "$work/ringmem.jar")
 ringmem() { "${rm_java[@]}" "$@" 2> >(grep -v '^WARNING: Using incubator' >&2); }
 
 aggregate() {

@@ -89,7 +89,10 @@ public final class RankPrefill {
         cache.startWith(pos);
         RingAttention ringAttention = new RingAttention(model.kernels(), model.attentionShape(), run.stepTimeout());
         float[] attn = new float[n * c.qDim()]; // (n, heads, headDim)
-        float[] lse = new float[n * c.heads()], part = new float[attn.length], partLse = new float[lse.length];
+        float[] lse = new float[n * c.heads()];
+        // partials of the extra context's blocks: only allocated when there is one (at 32K tokens part alone is 128 MiB)
+        boolean hasExtra = extra != ExtraContext.NONE;
+        float[] part = hasExtra ? new float[attn.length] : null, partLse = hasExtra ? new float[lse.length] : null;
         long wait = 0, attention = 0;
         float[] hiddenSum;
         try (Activations h = device.load(Embedding.lookup(model.weights().embedding(), local), n)) { // (n, dim)
@@ -101,7 +104,7 @@ public final class RankPrefill {
                             new DeviceQueries(device, qkv, pos), pos, n, true, attn, lse);
                     wait += s.waitNanos();
                     long e0 = System.nanoTime();
-                    List<ExtraContext.Part> carried = extra == ExtraContext.NONE ? List.of()
+                    List<ExtraContext.Part> carried = !hasExtra ? List.of()
                             : extra.partsFor(rank, l, qkv.queriesToHost(), pos, n);
                     for (ExtraContext.Part p : carried) {
                         KvBlock b = p.block();

@@ -7,6 +7,7 @@ final class CpuActivations implements Activations {
     final CpuDeviceModel owner;
     private final float[] data; // (n, dim)
     private final int n;
+    private final CpuScratch scratch = new CpuScratch();
     private volatile boolean closed;
 
     CpuActivations(CpuDeviceModel owner, float[] data, int n) {
@@ -24,6 +25,11 @@ final class CpuActivations implements Activations {
     float[] data() {
         if (closed) throw new IllegalStateException("activations used after close");
         return data;
+    }
+
+    /** This sequence's reusable work arrays (thread-confined, like the handle). */
+    CpuScratch scratch() {
+        return scratch;
     }
 
     @Override

@@ -22,12 +22,18 @@ final class CpuBlock {
         this.kernels = kernels;
     }
 
-    /** Rotated projections of rmsnorm(h) for h (n, dim); null angles leave q and k unrotated. */
-    CpuProjection project(float[] h, int n, RotaryAngles angles, int blockTokens, CpuDeviceModel owner) {
+    /**
+     * Rotated projections of rmsnorm(h) for h (n, dim); null angles leave q and k unrotated. The block buffers and
+     * q come from {@code scratch} (q goes back there when the projection is closed unless a caller took it); k and
+     * v are always fresh arrays, since the ring and the KV cache keep them.
+     */
+    CpuProjection project(float[] h, int n, RotaryAngles angles, int blockTokens, CpuDeviceModel owner, CpuScratch scratch) {
         int dim = c.dim(), b = Math.min(blockTokens, n);
-        float[] q = new float[n * c.qDim()], k = new float[n * c.kvDim()], v = new float[n * c.kvDim()];
-        float[] x = new float[b * dim];
-        float[] qb = new float[b * c.qDim()], kb = new float[b * c.kvDim()], vb = new float[b * c.kvDim()];
+        float[] q = scratch.takeQueries(n * c.qDim()), k = new float[n * c.kvDim()], v = new float[n * c.kvDim()];
+        float[] x = scratch.buffer(CpuScratch.Slot.X, b * dim);
+        float[] qb = scratch.buffer(CpuScratch.Slot.Q_BLOCK, b * c.qDim());
+        float[] kb = scratch.buffer(CpuScratch.Slot.K_BLOCK, b * c.kvDim());
+        float[] vb = scratch.buffer(CpuScratch.Slot.V_BLOCK, b * c.kvDim());
         for (int t0 = 0; t0 < n; t0 += b) {
             int m = Math.min(b, n - t0);
             System.arraycopy(h, t0 * dim, x, 0, m * dim);
@@ -43,14 +49,18 @@ final class CpuBlock {
             kernels.rope(q, n, c.heads(), angles);
             kernels.rope(k, n, c.kvHeads(), angles);
         }
-        return new CpuProjection(owner, q, k, v, n);
+        return new CpuProjection(owner, q, k, v, n, scratch);
     }
 
-    /** h (n, dim) += attn (n, heads·headDim) · woᵀ, then h += w2 · (silu(w1 · x) ⊙ w3 · x), x = rmsnorm(h). */
-    void finish(float[] h, int n, float[] attn, int blockTokens) {
+    /**
+     * h (n, dim) += attn (n, heads·headDim) · woᵀ, then h += w2 · (silu(w1 · x) ⊙ w3 · x), x = rmsnorm(h); the
+     * block buffers come from {@code scratch} (every row read is written first in the same block).
+     */
+    void finish(float[] h, int n, float[] attn, int blockTokens, CpuScratch scratch) {
         int dim = c.dim(), hid = c.hiddenDim(), b = Math.min(blockTokens, n);
-        float[] a = new float[b * c.qDim()], y = new float[b * dim], x = new float[b * dim];
-        float[] gate = new float[b * hid], up = new float[b * hid];
+        float[] a = scratch.buffer(CpuScratch.Slot.ATTN, b * c.qDim()), y = scratch.buffer(CpuScratch.Slot.Y, b * dim);
+        float[] x = scratch.buffer(CpuScratch.Slot.X, b * dim);
+        float[] gate = scratch.buffer(CpuScratch.Slot.GATE, b * hid), up = scratch.buffer(CpuScratch.Slot.UP, b * hid);
         for (int t0 = 0; t0 < n; t0 += b) {
             int m = Math.min(b, n - t0), off = t0 * dim;
             System.arraycopy(attn, t0 * c.qDim(), a, 0, m * c.qDim());

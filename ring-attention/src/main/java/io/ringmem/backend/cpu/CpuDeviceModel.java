@@ -50,13 +50,13 @@ final class CpuDeviceModel implements DeviceModel {
     @Override
     public Projection project(int layer, Activations h, RotaryAngles angles, int blockTokens) {
         CpuActivations a = own(h);
-        return blocks.get(layer).project(a.data(), a.tokens(), angles, blockTokens, this);
+        return blocks.get(layer).project(a.data(), a.tokens(), angles, blockTokens, this, a.scratch());
     }
 
     @Override
     public void attendOwn(Projection qkv, int[] pos, boolean causal, float[] out, float[] lse) {
         CpuProjection p = own(qkv);
-        kernels.attention(shape, p.queriesToHost(), pos, p.tokens(), p.keysToHost(), p.valuesToHost(), pos, p.tokens(),
+        kernels.attention(shape, p.queries(), pos, p.tokens(), p.keysToHost(), p.valuesToHost(), pos, p.tokens(),
                 causal, out, lse);
     }
 
@@ -64,13 +64,13 @@ final class CpuDeviceModel implements DeviceModel {
     public void attend(Projection qkv, int[] qPos, float[] k, float[] v, int[] kPos, int nk, boolean causal,
                        float[] out, float[] lse) {
         CpuProjection p = own(qkv);
-        kernels.attention(shape, p.queriesToHost(), qPos, p.tokens(), k, v, kPos, nk, causal, out, lse);
+        kernels.attention(shape, p.queries(), qPos, p.tokens(), k, v, kPos, nk, causal, out, lse);
     }
 
     @Override
     public void finish(int layer, Activations h, float[] attn, int blockTokens) {
         CpuActivations a = own(h);
-        blocks.get(layer).finish(a.data(), a.tokens(), attn, blockTokens);
+        blocks.get(layer).finish(a.data(), a.tokens(), attn, blockTokens, a.scratch());
     }
 
     @Override
