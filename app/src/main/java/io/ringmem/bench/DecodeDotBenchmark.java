@@ -14,8 +14,9 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Decode's quantized matrix-vector kernels ({@link DecodeDots}, several rows per pass) against the previous decode
- * path, one row at a time through the format's fused {@link BlockFormat#dot}, on the same weights, one thread. Two
+ * Decode's quantized matrix-vector path ({@link DecodeDots}: four Q8_0 rows per pass) against the previous decode
+ * path, one row at a time through the format's fused {@link BlockFormat#dot}, on the same weights, one thread. Q4_K
+ * takes the per-row path in both, so its row is a control that shows the measurement's noise. Two
  * workloads per format: the weight matrices of {@code layers} layers of the 200M benchmark model (hidden 1024, 16/4
  * heads of 64, FFN 2816: q, k, v, o, gate, up, down), far larger than the caches, as in a decode step; and one
  * 256 x 1024 matrix that fits in L2 (the kernels' arithmetic alone).

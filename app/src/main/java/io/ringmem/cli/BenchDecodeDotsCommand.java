@@ -15,8 +15,8 @@ import java.util.Map;
 
 /** {@code ringmem bench decode-dots}: {@link DecodeDotBenchmark}, decode's multi-row quantized kernels vs one row at a time. */
 @Command(name = "decode-dots", mixinStandardHelpOptions = true,
-        description = "Decode's quantized matrix-vector kernels (Q8_0, Q4_K; several rows per pass) vs the per-row fused"
-                + " dot on the same weights, one thread.")
+        description = "Decode's quantized matrix-vector path (DecodeDots: four Q8_0 rows per pass; Q4_K one row at a time, a"
+                + " control) vs the per-row fused dot on the same weights, one thread.")
 final class BenchDecodeDotsCommand implements Runnable {
     @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
             description = "alternating rounds (per-row path, then the new one); ratios are per round (default: ${DEFAULT-VALUE})")
