@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {BenchKernelsCommand.class, BenchPrefillCommand.class, BenchDecodeCommand.class, BenchRingCommand.class,
                 BenchQualityCommand.class, BenchPositionsCommand.class, BenchCodecCommand.class, BenchStoreCommand.class,
                 BenchTransportCommand.class, BenchKQuantCommand.class, BenchRecallCommand.class, BenchRetrievalCommand.class,
-                BenchMassCommand.class, BenchWorkloadCommand.class, BenchPeersCommand.class, BenchQuantizedPrefillCommand.class})
+                BenchMassCommand.class, BenchWorkloadCommand.class, BenchPeersCommand.class, BenchQuantizedPrefillCommand.class,
+                BenchDecodeDotsCommand.class})
 final class BenchCommand {
 }

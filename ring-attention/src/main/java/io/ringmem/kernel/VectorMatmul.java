@@ -1,5 +1,6 @@
 package io.ringmem.kernel;
 
+import io.ringmem.quant.DecodeDots;
 import io.ringmem.tensor.Matrix;
 
 /**
@@ -45,7 +46,7 @@ final class VectorMatmul {
         boolean parallel = (long) n * rows * in >= PARALLEL_WORK && pool.parallelism() > 1
                 && pool.helpersCanAccess(w.data());
         if (n < PACKED_MIN_TOKENS && w.quantized()) {
-            forRowChunks(rows, MatmulDot.RB, parallel, (r0, r1) -> QuantizedDot.rowRange(x, n, w, out, r0, r1));
+            forRowChunks(rows, DecodeDots.ROWS, parallel, (r0, r1) -> QuantizedDot.rowRange(x, n, w, out, r0, r1));
             return;
         }
         if (n < PACKED_MIN_TOKENS) {

@@ -24,7 +24,8 @@ final class Lanes {
     static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VectorShuffle<Float> SWAP1 = swap(1), SWAP2 = swap(2), SWAP4 = swap(4), SWAP8 = swap(8);
+    /** Lane swaps at distance 1, 2, 4, 8 for {@link #sum} (null where the distance is not below the lane count). */
+    static final VectorShuffle<Float> SWAP1 = swap(1), SWAP2 = swap(2), SWAP4 = swap(4), SWAP8 = swap(8);
 
     private Lanes() {
     }

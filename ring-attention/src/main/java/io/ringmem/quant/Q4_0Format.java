@@ -82,7 +82,13 @@ public final class Q4_0Format implements BlockFormat {
             long p = byteOffset + (long) b * BYTES;
             a = block(src, p, x, xOff + b * BLOCK).fma(FloatVector.broadcast(Lanes.F, Lanes.half(src, p)), a);
         }
-        return Lanes.sum(a.add(c));
+        FloatVector v = a.add(c);
+        // Lanes.sum written out, bit for bit: where C2 does not inline that call (callee already compiled big)
+        // it boxes the vector, an allocation per row (bench decode measured 7 MB per Q4_K token)
+        if (Lanes.L >= 16) v = v.add(v.rearrange(Lanes.SWAP8));
+        if (Lanes.L >= 8) v = v.add(v.rearrange(Lanes.SWAP4));
+        v = v.add(v.rearrange(Lanes.SWAP2));
+        return v.add(v.rearrange(Lanes.SWAP1)).lane(0);
     }
 
     /** Lanes of Σ (nibble_j − 8) · x[xo + j] over one block at byte p (unscaled). */

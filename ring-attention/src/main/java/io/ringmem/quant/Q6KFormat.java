@@ -108,7 +108,13 @@ public final class Q6KFormat implements BlockFormat {
                 }
             }
         }
-        return Lanes.sum(acc0.add(acc1));
+        FloatVector v = acc0.add(acc1);
+        // Lanes.sum written out, bit for bit: where C2 does not inline that call (callee already compiled big)
+        // it boxes the vector, an allocation per row (bench decode measured 7 MB per Q4_K token)
+        if (Lanes.L >= 16) v = v.add(v.rearrange(Lanes.SWAP8));
+        if (Lanes.L >= 8) v = v.add(v.rearrange(Lanes.SWAP4));
+        v = v.add(v.rearrange(Lanes.SWAP2));
+        return v.add(v.rearrange(Lanes.SWAP1)).lane(0);
     }
 
     /** acc + (levels · x[xi ..]) · ds: L values that share one scale {@code ds}. */
