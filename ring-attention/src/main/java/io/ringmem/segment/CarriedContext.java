@@ -169,14 +169,16 @@ final class CarriedContext implements ExtraContext {
         float[] scored = retrievalQueries(q, nq);
         // block id → slot → query ranges [from, to) of the chunks that chose it there (slot 0 only without a layout)
         TreeMap<Long, TreeMap<Integer, List<int[]>>> chosenBy = new TreeMap<>();
-        for (int from = 0; from < nq; ) {
+        if (lastExact(layer)) { // per token, so one scan of the stored keys serves every chunk of the rank
+            List<List<Long>> perToken = ExactKeyChoice.choose(store, layer, storedIds(layer), scored, nq,
+                    heads == 0 ? width / kvHeadDim(layer) : heads, topK);
+            for (int t = 0; t < nq; t++) add(chosenBy, perToken.get(t), t, t + 1);
+        }
+        for (int from = 0; from < nq && !lastExact(layer); ) {
             int chunk = chunkOf(qPos[from]), to = from + 1;
             while (to < nq && chunkOf(qPos[to]) == chunk) to++;
-            if (scoring == RetrievalScoring.PER_TOKEN || lastExact(layer)) {
-                List<List<Long>> perToken = lastExact(layer)
-                        ? ExactKeyChoice.choose(store, layer, storedIds(layer), Arrays.copyOfRange(scored, from * width, to * width),
-                        to - from, heads == 0 ? width / kvHeadDim(layer) : heads, topK)
-                        : PerTokenChoice.choose(indexes[layer], scored, width, from, to, topK, candidates);
+            if (scoring == RetrievalScoring.PER_TOKEN) {
+                List<List<Long>> perToken = PerTokenChoice.choose(indexes[layer], scored, width, from, to, topK, candidates);
                 for (int t = from; t < to; t++) add(chosenBy, perToken.get(t - from), t, t + 1);
             } else {
                 add(chosenBy, chosen(layer, Arrays.copyOfRange(scored, from * width, to * width), to - from), from, to);
