@@ -38,7 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * (segments with sinks + window only); {@code retrieval} (segments with top-k retrieval, the default codec);
  * {@code retrieval-CODEC} (each codec of {@link KvCodecs#NAMES}); {@code retrieval-hazelcast} (the default codec, blocks
  * kept in an embedded Hazelcast member on loopback); {@code retrieval-per-token} (the default codec, every query token
- * with its own top-k, {@link io.ringmem.kv.RetrievalScoring#PER_TOKEN}). Segment modes use the default positions policy ({@code auto}).
+ * with its own top-k, {@link io.ringmem.kv.RetrievalScoring#PER_TOKEN}); {@code retrieval-last-exact} (the default codec,
+ * mean-key retrieval in earlier layers, in the last layer each scored query token ranks every stored block by its
+ * exact keys, {@link io.ringmem.kv.RetrievalScoring#LAST_EXACT}). Segment modes use the default positions policy ({@code auto}).
  */
 public final class RecallBenchmark {
     /** Modes every run knows, in the order a table lists them. */
@@ -76,6 +78,7 @@ public final class RecallBenchmark {
                     .memoryTokens(false).retrieveTopK(topK).summaryKeys(summaryKeys);
             if (mode.equals("window")) b.retrieveTopK(0);
             if (mode.equals("retrieval-per-token")) b.retrievalScoring("per-token");
+            if (mode.equals("retrieval-last-exact")) b.retrievalScoring("last-exact");
             if (mode.startsWith("retrieval-") && KvCodecs.NAMES.contains(mode.substring("retrieval-".length()))) {
                 b.codec(mode.substring("retrieval-".length()));
             }
@@ -97,6 +100,7 @@ public final class RecallBenchmark {
         for (String c : KvCodecs.NAMES) m.add("retrieval-" + c);
         m.add("retrieval-hazelcast");
         m.add("retrieval-per-token");
+        m.add("retrieval-last-exact");
         return List.copyOf(m);
     }
 

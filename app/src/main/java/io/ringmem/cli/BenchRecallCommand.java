@@ -56,7 +56,8 @@ final class BenchRecallCommand implements Runnable {
     long seed;
 
     @Option(names = "--modes", split = ",", defaultValue = "exact,window,retrieval", paramLabel = "M,M",
-            description = "exact, window, retrieval, retrieval-none|int8|int4|int2, retrieval-hazelcast, retrieval-per-token"
+            description = "exact, window, retrieval, retrieval-none|int8|int4|int2, retrieval-hazelcast, retrieval-per-token,"
+                    + " retrieval-last-exact"
                     + " (default: ${DEFAULT-VALUE})")
     List<String> modes;
 

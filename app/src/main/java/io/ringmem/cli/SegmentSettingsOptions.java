@@ -64,12 +64,14 @@ final class SegmentSettingsOptions {
                     + " max_position_embeddings / context_length)")
     Integer contextTokens;
 
-    @Option(names = "--retrieval-scoring", paramLabel = "mean|token|rescore|per-token",
+    @Option(names = "--retrieval-scoring", paramLabel = "mean|token|rescore|per-token|last-exact",
             description = "how stored blocks are ranked per 64-token query chunk: mean (default) = the chunk's mean query against"
                     + " each block's summary keys; token = every query token against them, the best token counts; rescore = token"
                     + " picks --retrieval-candidates blocks, their exact keys (from the store) pick the top-k by largest logit;"
                     + " per-token = each query token keeps its own top-k and attends only to those (the chunk fetches the union,"
-                    + " at most --retrieval-candidates blocks, default top-k x 64)")
+                    + " at most --retrieval-candidates blocks, default top-k x 64); last-exact = mean in every layer but the last,"
+                    + " there each scored query token ranks every stored block by its exact keys and keeps its own top-k (the last"
+                    + " layer's carried context is then computed only for the scored positions)")
     String retrievalScoring;
 
     @Option(names = "--retrieval-candidates", paramLabel = "C",

@@ -45,7 +45,7 @@ class BenchRecallCommandTest {
     void jsonRowsHaveTheSpecifiedShapeAndExactRecallIsOne() throws Exception {
         Path png = dir.resolve("recall.png");
         List<String> modes = List.of("exact", "window", "retrieval", "retrieval-int4", "retrieval-hazelcast",
-                "retrieval-per-token");
+                "retrieval-per-token", "retrieval-last-exact");
         Result r = run("bench", "recall", "--model", model.toString(), "--lengths", "600,1500", "--needles", "4",
                 "--modes", String.join(",", modes), "--segment-tokens", "256", "--kv-block-tokens", "16", "--distractors", "0.5",
                 "--workers", "2", "--plot", png.toString(), "--json");
@@ -64,6 +64,9 @@ class BenchRecallCommandTest {
             double recall = row.get("recall").asDouble();
             assertTrue(recall >= 0 && recall <= 1, row.toString());
             assertTrue(row.get("answerNll").asDouble() >= 0 && row.get("peakHeapBytes").asLong() > 0, row.toString());
+            if (row.get("mode").asText().equals("retrieval-last-exact")) {
+                assertEquals(1.0, recall, "exact-key ranking in the last layer finds every needle's block: " + row);
+            }
             if (row.get("mode").asText().equals("exact")) {
                 assertEquals(1.0, recall, "exact attention in the trained window recalls every needle: " + row);
                 assertTrue(row.get("answerNll").asDouble() < 1e-3, row.toString());

@@ -47,7 +47,9 @@ class SegmentSettingsAgreeTest {
                         "{\"retrievalScoring\":\"rescore\",\"retrievalCandidates\":40,\"summaryKeys\":4}",
                         SegmentConfig.builder().build().withRetrieval(RetrievalScoring.RESCORE, 40, 4)),
                 Arguments.of(List.of("--retrieval-scoring", "per-token"), "{\"retrievalScoring\":\"per-token\"}",
-                        SegmentConfig.builder().build().withRetrieval(RetrievalScoring.PER_TOKEN, 0, 1)));
+                        SegmentConfig.builder().build().withRetrieval(RetrievalScoring.PER_TOKEN, 0, 1)),
+                Arguments.of(List.of("--retrieval-scoring", "last-exact"), "{\"retrievalScoring\":\"last-exact\"}",
+                        SegmentConfig.builder().build().withRetrieval(RetrievalScoring.LAST_EXACT, 0, 1)));
     }
 
     @ParameterizedTest

@@ -58,4 +58,14 @@ public interface ExtraContext {
         for (KvBlock b : blocks) out.add(new Part(b, null));
         return out;
     }
+
+    /**
+     * Whether {@link #partsFor} at {@code layer} gives each query the keys it would get whatever other queries are
+     * passed with it (the choice and masks of a query depend only on its own query and position). When true, a
+     * forward pass may call {@link #partsFor} with only the queries whose outputs it needs (the scored positions in
+     * the last layer) and get the same parts for them. False by default (a chunk-shared choice is not).
+     */
+    default boolean rowsIndependent(int layer) {
+        return false;
+    }
 }

@@ -58,7 +58,9 @@ public final class RankPrefill {
      * @param firstPosition global position of {@code ids[0]}
      * @param extra         extra context merged into every layer's attention
      * @param channel       this rank's ring links; {@code channel.size()} must equal {@code run.ranks()}
-     * @param wanted        global positions whose logits go to {@code sink}
+     * @param wanted        global positions whose logits go to {@code sink}; when the extra context's last-layer parts
+     *                      are per query ({@link ExtraContext#rowsIndependent}) and {@code pooled} is false, the last
+     *                      layer's carried context is computed for these positions only ({@link ScoredRows})
      * @param pooled        whether to compute {@link Output#hiddenSum()}
      * @param progress      gets the number of layers finished (1 … L)
      */
@@ -94,6 +96,7 @@ public final class RankPrefill {
         boolean hasExtra = extra != ExtraContext.NONE;
         float[] part = hasExtra ? new float[attn.length] : null, partLse = hasExtra ? new float[lse.length] : null;
         long wait = 0, attention = 0;
+        ScoredRows scored;
         float[] hiddenSum;
         try (Activations h = device.load(Embedding.lookup(model.weights().embedding(), local), n)) { // (n, dim)
             for (int l = 0; l < c.layers(); l++) {
@@ -104,8 +107,12 @@ public final class RankPrefill {
                             new DeviceQueries(device, qkv, pos), pos, n, true, attn, lse);
                     wait += s.waitNanos();
                     long e0 = System.nanoTime();
-                    List<ExtraContext.Part> carried = !hasExtra ? List.of()
-                            : extra.partsFor(rank, l, qkv.queriesToHost(), pos, n);
+                    List<ExtraContext.Part> carried;
+                    if (!hasExtra) carried = List.of();
+                    else if (l == c.layers() - 1 && !pooled && extra.rowsIndependent(l)
+                            && (scored = ScoredRows.of(pos, n, wanted)).prunes()) {
+                        carried = scored.partsFor(extra, rank, l, qkv.queriesToHost(), pos, c.qDim()); // scored rows only
+                    } else carried = extra.partsFor(rank, l, qkv.queriesToHost(), pos, n);
                     for (ExtraContext.Part p : carried) {
                         KvBlock b = p.block();
                         int[] mask = p.maskPositions() == null ? pos : p.maskPositions();

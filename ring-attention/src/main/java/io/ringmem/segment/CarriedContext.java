@@ -32,6 +32,9 @@ import java.util.TreeMap;
  * ({@link PerTokenChoice}, bounded per chunk by {@code candidates} distinct blocks), the chunk fetches the union, and
  * each block is masked to the tokens that chose it, so a token attends to sinks + window + its own blocks only.
  * {@link #blocksFor} then ranks as {@link RetrievalScoring#TOKEN} does (one shared top-k, no masks).
+ * {@link RetrievalScoring#LAST_EXACT} ranks as {@code MEAN} in every layer but the last, and there per token as
+ * {@code PER_TOKEN} does but by every stored key ({@link ExactKeyChoice}, no per-chunk cap); {@link #blocksFor}
+ * ranks as {@code MEAN} in every layer.
  *
  * <p>Positions policy ({@link Positions}). Carried keys are stored rotated for their document positions. Without a
  * layout ({@link Positions#DOCUMENT}) they are used as stored and the segment's queries sit at their document
@@ -166,7 +169,12 @@ final class CarriedContext implements ExtraContext {
         float[] scored = retrievalQueries(q, nq);
         // block id → slot → query ranges [from, to) of the chunks that chose it there (slot 0 only without a layout)
         TreeMap<Long, TreeMap<Integer, List<int[]>>> chosenBy = new TreeMap<>();
-        for (int from = 0; from < nq; ) {
+        if (lastExact(layer)) { // per token, so one scan of the stored keys serves every chunk of the rank
+            List<List<Long>> perToken = ExactKeyChoice.choose(store, layer, storedIds(layer), scored, nq,
+                    heads == 0 ? width / kvHeadDim(layer) : heads, topK);
+            for (int t = 0; t < nq; t++) add(chosenBy, perToken.get(t), t, t + 1);
+        }
+        for (int from = 0; from < nq && !lastExact(layer); ) {
             int chunk = chunkOf(qPos[from]), to = from + 1;
             while (to < nq && chunkOf(qPos[to]) == chunk) to++;
             if (scoring == RetrievalScoring.PER_TOKEN) {
@@ -206,7 +214,8 @@ final class CarriedContext implements ExtraContext {
     private List<Long> chosen(int layer, float[] q, int nq) {
         RetrievalIndex index = indexes[layer];
         List<RetrievalIndex.Hit> hits;
-        if (scoring != RetrievalScoring.RESCORE) hits = index.topK(scoring, q, nq, topK);
+        if (scoring == RetrievalScoring.LAST_EXACT) hits = index.topK(RetrievalScoring.MEAN, q, nq, topK); // blocksFor, earlier layers
+        else if (scoring != RetrievalScoring.RESCORE) hits = index.topK(scoring, q, nq, topK);
         else {
             List<Long> wide = new ArrayList<>();
             for (RetrievalIndex.Hit h : index.topKTokens(q, nq, candidates)) wide.add(h.blockId());
@@ -239,6 +248,34 @@ final class CarriedContext implements ExtraContext {
         Arrays.fill(m, HIDDEN);
         for (int[] r : ranges) System.arraycopy(qPos, r[0], m, r[0], r[1] - r[0]);
         return m;
+    }
+
+    /** Whether the layer ranks per token by exact keys ({@link RetrievalScoring#LAST_EXACT} in the last layer). */
+    private boolean lastExact(int layer) {
+        return scoring == RetrievalScoring.LAST_EXACT && layer == indexes.length - 1;
+    }
+
+    /** Every block id the layer's index holds, ascending. */
+    private List<Long> storedIds(int layer) {
+        List<Long> ids = new ArrayList<>();
+        for (var s : indexes[layer].summaries()) ids.add(s.blockId());
+        Collections.sort(ids);
+        return ids;
+    }
+
+    private int kvHeadDim(int layer) {
+        var all = indexes[layer].summaries();
+        return all.isEmpty() ? 1 : all.getFirst().headDim();
+    }
+
+    /**
+     * True where each query's parts are its own: no retrieval, {@link RetrievalScoring#PER_TOKEN} with a per-chunk cap
+     * no chunk can reach (chunk tokens × top-k), or the last layer of {@link RetrievalScoring#LAST_EXACT}.
+     */
+    @Override
+    public boolean rowsIndependent(int layer) {
+        return topK == 0 || lastExact(layer)
+                || (scoring == RetrievalScoring.PER_TOKEN && candidates >= (long) chunkTokens * topK);
     }
 
     private boolean retrieves(int layer, int nq) {
