@@ -56,8 +56,9 @@ final class BenchRecallCommand implements Runnable {
     long seed;
 
     @Option(names = "--modes", split = ",", defaultValue = "exact,window,retrieval", paramLabel = "M,M",
-            description = "exact, window, retrieval, retrieval-none|int8|int4|int2, retrieval-hazelcast, retrieval-per-token"
-                    + " (default: ${DEFAULT-VALUE})")
+            description = "exact, window, retrieval, retrieval-none|int8|int4|int2, retrieval-hazelcast, retrieval-per-token,"
+                    + " retrieval-two-level (two-level index, exhaustive), retrieval-two-level-N (at most N segments read per"
+                    + " ranking) (default: ${DEFAULT-VALUE})")
     List<String> modes;
 
     @Option(names = "--distractors", defaultValue = "1", paramLabel = "LEVEL",

@@ -26,7 +26,7 @@ import java.util.function.ToDoubleFunction;
  * by summary is the block with the most attention mass (a mean key is a heuristic, as in InfLLM / Landmark
  * Attention).
  */
-public final class RetrievalIndex {
+public final class RetrievalIndex implements BlockRanker {
     /** One ranked block. */
     public record Hit(long blockId, double score) {
     }

@@ -161,7 +161,8 @@ public final class SegmentPipeline {
 
     private CarriedContext carried(SegmentState state, KvBlockStore store) {
         ModelConfig c = model.config();
-        return new CarriedContext(state.sinks(), state.window(), state.indexes(c.heads(), c.kvHeads(), c.headDim()),
+        return new CarriedContext(state.sinks(), state.window(),
+                RetrievalIndexes.of(state, seg, c.heads(), c.kvHeads(), c.headDim()),
                 store, seg.retrieveTopK(), state.nextPosition(), seg.blockTokens(), layout(state), rotation, c.heads(), c.kvHeads(),
                 seg.retrievalScoring(), seg.candidatesFor());
     }

@@ -1,0 +1,63 @@
+package io.ringmem.segment;
+
+import io.ringmem.kv.BlockSummary;
+
+/**
+ * Resident retrieval-index bytes of one worker for one document, flat against two-level, counting the float payload
+ * and the block or segment number of each entry (no JVM object headers):
+ * <pre>
+ *   flat      = layers × blocks   × (4 × summaryKeys × kvHeads × headDim + 8)     one summary per stored block
+ *   two-level = layers × segments × (8 × kvHeads × headDim + 4)                   one box (lo, hi) per stored segment
+ * </pre>
+ * where {@code blocks} and {@code segments} count the stored ones (every segment's tokens cut into blocks of
+ * {@code blockTokens}). The two-level search reads, besides its resident level, the block summaries of the segments it
+ * visits (transient; at most {@code indexSegments × blocksPerSegment} per ranking with a limit).
+ *
+ * @param flatBytes     bytes of every block summary
+ * @param twoLevelBytes bytes of every segment box
+ */
+public record IndexMemory(long blocks, long segments, long flatBytes, long twoLevelBytes) {
+    /** Bytes of one flat entry: the summary's floats and its block id. */
+    public static long flatEntryBytes(int kvHeads, int headDim, int summaryKeys) {
+        return 4L * summaryKeys * kvHeads * headDim + 8;
+    }
+
+    /** Bytes of one two-level entry: the box's two floats per KV channel and the segment number. */
+    public static long boxBytes(int kvHeads, int headDim) {
+        return 8L * kvHeads * headDim + 4;
+    }
+
+    /** What the state's summaries take, layers summed (measured from the summaries it carries). */
+    public static IndexMemory of(SegmentState state) {
+        long blocks = 0, segments = 0, flat = 0, two = 0;
+        for (var layer : state.summaries()) {
+            blocks += layer.size();
+            var bySegment = RetrievalIndexes.bySegment(layer);
+            segments += bySegment.size();
+            for (BlockSummary s : layer) flat += 4L * s.meanKeys().length + 8;
+            for (var seg : bySegment.values()) two += boxBytes(seg.getFirst().kvHeads(), seg.getFirst().headDim());
+        }
+        return new IndexMemory(blocks, segments, flat, two);
+    }
+
+    /**
+     * The same for a document of {@code tokens} tokens with every segment and block stored (layers summed), computed
+     * from the shape: segments of {@code segmentTokens}, each cut into blocks of {@code blockTokens}.
+     */
+    public static IndexMemory estimate(long tokens, int layers, int kvHeads, int headDim, int segmentTokens, int blockTokens,
+                                       int summaryKeys) {
+        if (tokens < 0 || layers < 1 || kvHeads < 1 || headDim < 1 || segmentTokens < 1 || blockTokens < 1 || summaryKeys < 1) {
+            throw new IllegalArgumentException("need tokens >= 0 and positive shape, segment, block and key counts");
+        }
+        long full = tokens / segmentTokens, rest = tokens % segmentTokens;
+        long blocksPerLayer = full * ceil(segmentTokens, blockTokens) + ceil(rest, blockTokens);
+        long segmentsPerLayer = full + (rest > 0 ? 1 : 0);
+        return new IndexMemory(layers * blocksPerLayer, layers * segmentsPerLayer,
+                layers * blocksPerLayer * flatEntryBytes(kvHeads, headDim, summaryKeys),
+                layers * segmentsPerLayer * boxBytes(kvHeads, headDim));
+    }
+
+    private static long ceil(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}
