@@ -7,11 +7,13 @@ import io.ringmem.kv.BlockSummary;
  * and the block or segment number of each entry (no JVM object headers):
  * <pre>
  *   flat      = layers × blocks   × (4 × summaryKeys × kvHeads × headDim + 8)     one summary per stored block
- *   two-level = layers × segments × (8 × kvHeads × headDim + 4)                   one box (lo, hi) per stored segment
+ *   two-level = layers × segments × (8 × kvHeads × headDim + 8)                   one box (lo, hi) per stored segment
  * </pre>
  * where {@code blocks} and {@code segments} count the stored ones (every segment's tokens cut into blocks of
- * {@code blockTokens}). The two-level search reads, besides its resident level, the block summaries of the segments it
- * visits (transient; at most {@code indexSegments × blocksPerSegment} per ranking with a limit).
+ * {@code blockTokens}). Under the two-level index the state holds exactly that ({@link SegmentEntry}: box, segment and
+ * block count; {@link #residentBytes}), the block summaries being in the {@link KvBlockStore}; the search reads,
+ * besides its resident level, the block summaries of the segments it visits (transient, at most
+ * {@value RetrievalIndexes#OPEN_SEGMENTS} segments per layer kept open while one segment runs).
  *
  * @param flatBytes     bytes of every block summary
  * @param twoLevelBytes bytes of every segment box
@@ -22,12 +24,22 @@ public record IndexMemory(long blocks, long segments, long flatBytes, long twoLe
         return 4L * summaryKeys * kvHeads * headDim + 8;
     }
 
-    /** Bytes of one two-level entry: the box's two floats per KV channel and the segment number. */
+    /** Bytes of one two-level entry: the box's two floats per KV channel, and the segment and block count (a long). */
     public static long boxBytes(int kvHeads, int headDim) {
-        return 8L * kvHeads * headDim + 4;
+        return 8L * kvHeads * headDim + 8;
     }
 
-    /** What the state's summaries take, layers summed (measured from the summaries it carries). */
+    /**
+     * Bytes of the summaries a state actually carries, layers summed: each entry's floats and its id. Every block
+     * summary for a flat state ({@link #flatBytes}); one box per segment for a two-level state ({@link #twoLevelBytes}).
+     */
+    public static long residentBytes(SegmentState state) {
+        long n = 0;
+        for (var layer : state.summaries()) for (BlockSummary s : layer) n += 4L * s.meanKeys().length + 8;
+        return n;
+    }
+
+    /** What a flat state's summaries take, and their boxes would, layers summed (measured from the summaries it carries). */
     public static IndexMemory of(SegmentState state) {
         long blocks = 0, segments = 0, flat = 0, two = 0;
         for (var layer : state.summaries()) {

@@ -54,7 +54,7 @@ class TwoLevelRankerTest {
         assertEquals(0, r.truncated());
         assertEquals(d.flat().size(), r.size());
         assertEquals(d.flat().queryWidth(), r.queryWidth());
-        assertEquals(SEGMENTS * (8L * KV_HEADS * D + 4), r.residentBytes());
+        assertEquals(SEGMENTS * (8L * KV_HEADS * D + 8), r.residentBytes());
         assertTrue(r.segmentsVisited() <= r.searches() * SEGMENTS);
     }
 

@@ -43,10 +43,27 @@ class IndexMemoryTest {
             IndexMemory got = IndexMemory.of(st);
             assertEquals(IndexMemory.estimate(tokens, LAYERS, KV_HEADS, D, SEG, BLOCK, 2), got, "tokens=" + tokens);
             long segments = (tokens + SEG - 1) / SEG;
-            assertEquals(LAYERS * segments * (8L * KV_HEADS * D + 4), got.twoLevelBytes());
+            assertEquals(LAYERS * segments * (8L * KV_HEADS * D + 8), got.twoLevelBytes());
+            assertEquals(got.flatBytes(), IndexMemory.residentBytes(st));
+            // the same summaries as the two-level pipeline keeps them: one entry per segment, summaries in the store
+            InMemoryKvBlockStore store = new InMemoryKvBlockStore(LAYERS);
+            List<List<BlockSummary>> entries = new ArrayList<>();
+            for (int l = 0; l < LAYERS; l++) {
+                List<BlockSummary> mine = new ArrayList<>();
+                for (var e : RetrievalIndexes.bySegment(st.summaries().get(l)).entrySet()) {
+                    store.putSummaries(l, e.getKey(), e.getValue());
+                    mine.add(SegmentEntry.of(e.getKey(), e.getValue()));
+                }
+                entries.add(mine);
+            }
+            SegmentState twoState = st.withSummaries(entries);
+            assertEquals(got.twoLevelBytes(), IndexMemory.residentBytes(twoState), "tokens=" + tokens);
             SegmentConfig two = SegmentConfig.builder().segmentTokens(SEG).blockTokens(BLOCK).retrievalIndex("two-level").build();
             long resident = 0;
-            for (BlockRanker b : RetrievalIndexes.of(st, two, HEADS, KV_HEADS, D)) resident += ((TwoLevelRanker) b).residentBytes();
+            for (BlockRanker b : RetrievalIndexes.of(twoState, two, store, HEADS, KV_HEADS, D)) {
+                resident += ((TwoLevelRanker) b).residentBytes();
+                assertEquals(got.blocks() / LAYERS, b.size());
+            }
             assertEquals(got.twoLevelBytes(), resident, "tokens=" + tokens);
             assertEquals(IndexLayout.TWO_LEVEL, two.retrievalIndex());
         }
@@ -58,7 +75,7 @@ class IndexMemoryTest {
         IndexMemory m1 = IndexMemory.estimate(1L << 20, 32, 8, 128, 2048, 64, 1);
         assertEquals(32L * 16384, m1.blocks());
         assertEquals(32L * 16384 * 4104, m1.flatBytes()); // 2.15 GB
-        assertEquals(32L * 512 * 8196, m1.twoLevelBytes()); // 134 MB
+        assertEquals(32L * 512 * 8200, m1.twoLevelBytes()); // 134 MB
         IndexMemory m10 = IndexMemory.estimate(10L << 20, 32, 8, 128, 2048, 64, 1);
         assertEquals(10 * m1.flatBytes(), m10.flatBytes());
         assertEquals(10 * m1.twoLevelBytes(), m10.twoLevelBytes());
