@@ -29,6 +29,7 @@ final class RetrievalIndexes {
 
     /** One ranker per layer over the state's summaries (flat) or segment entries (two-level, summaries in the store). */
     static BlockRanker[] of(SegmentState state, SegmentConfig seg, KvBlockStore store, int heads, int kvHeads, int headDim) {
+        SegmentEntry.check(state, seg.retrievalIndex() == IndexLayout.TWO_LEVEL);
         if (seg.retrievalIndex() == IndexLayout.FLAT) return state.indexes(heads, kvHeads, headDim);
         BlockRanker[] out = new BlockRanker[state.layers()];
         for (int l = 0; l < out.length; l++) {

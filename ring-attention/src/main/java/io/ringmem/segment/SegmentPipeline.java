@@ -128,6 +128,7 @@ public final class SegmentPipeline {
      */
     public Finished finish(SegmentState state, List<KvCache> shards, int end, KvBlockStore store, QuerySums queries) {
         if (seg.keepRatio() < 1 && queries == null) throw new IllegalArgumentException("token selection needs the segment's query sums");
+        SegmentEntry.check(state, seg.retrievalIndex() == IndexLayout.TWO_LEVEL);
         ModelConfig c = model.config();
         int layers = c.layers(), s = state.segmentsDone();
         KvCodec codec = KvCodecs.byName(seg.codec(), seg.residualTokens());

@@ -25,6 +25,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a two-level state carries between segments, measured on stories260K (1,100 seeded tokens, segments of 128
@@ -99,5 +100,13 @@ class TwoLevelResidencyTest {
             }
         }
         assertThrows(RuntimeException.class, () -> twoStore.summaries(0, 9));
+        // a document keeps its layout: the other one is refused in one line naming the one it was processed with
+        SegmentState twoState = t, flatState = f;
+        var e = assertThrows(IllegalArgumentException.class, () -> flatPipe.extraFor(twoState, twoStore));
+        assertTrue(e.getMessage().contains("processed with retrievalIndex two-level"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> twoPipe.extraFor(flatState, flatStore));
+        assertTrue(e.getMessage().contains("processed with retrievalIndex flat"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> twoPipe.finish(flatState, List.of(), 2000, flatStore, null));
+        assertTrue(e.getMessage().contains("processed with retrievalIndex flat"), e.getMessage());
     }
 }
