@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * The recurrent state a document carries from one segment to the next: everything a later segment (or a question
- * about the document) needs besides the stored KV blocks themselves. It is small (sinks, one window, one summary
- * per stored block or, two-level, per stored segment, the memory) and self-contained, so a distributed runtime can keep it in its store after every
- * segment and resume a document from it.
+ * about the document) needs besides the stored KV blocks themselves. It is small (sinks, one window, one
+ * summary per stored block or, two-level, per stored segment, the memory) and self-contained, so a distributed
+ * runtime can keep it in its store after every segment and resume a document from it.
  *
  * @param segmentsDone segments folded into this state (0 for a fresh document)
  * @param nextPosition global position of the first token not yet processed
