@@ -26,6 +26,8 @@ import java.util.List;
  * @param retrievalCandidates blocks the rescore scoring rescores with exact keys (default 8 × retrieveTopK); per-token:
  *                         the most distinct blocks a query chunk fetches (default retrieveTopK × kvBlockTokens)
  * @param summaryKeys   representative keys per stored block in its retrieval summary (default 1: the mean key)
+ * @param retrievalIndex how block summaries are searched: flat (default) or two-level
+ * @param indexSegments the most segments one two-level ranking reads (default 0: all, the flat scan's choice)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,7 +36,7 @@ public record JobRequest(String task, String model, List<DocumentInput> document
                          Integer windowTokens, Integer kvBlockTokens, Double kvKeepRatio, Boolean memoryTokens,
                          String question, String prompt, Integer maxTokens, Double temperature, Double topP, Long seed,
                          Boolean tokenNll, String positions, Integer contextTokens, String retrievalScoring,
-                         Integer retrievalCandidates, Integer summaryKeys) {
+                         Integer retrievalCandidates, Integer summaryKeys, String retrievalIndex, Integer indexSegments) {
 
     /** One document: {@code text} (tokenized by the coordinator, BOS added) or {@code tokens} (used as given). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -73,6 +75,8 @@ public record JobRequest(String task, String model, List<DocumentInput> document
         private String retrievalScoring;
         private Integer retrievalCandidates;
         private Integer summaryKeys;
+        private String retrievalIndex;
+        private Integer indexSegments;
         private Long seed;
 
         private Builder(String task) {
@@ -201,11 +205,22 @@ public record JobRequest(String task, String model, List<DocumentInput> document
             return this;
         }
 
+        /** Index layout of segment mode's retrieval: flat or two-level. */
+        public Builder retrievalIndex(String v) {
+            retrievalIndex = v;
+            return this;
+        }
+
+        public Builder indexSegments(Integer v) {
+            indexSegments = v;
+            return this;
+        }
+
         public JobRequest build() {
             List<DocumentInput> docs = documents == null ? null : Collections.unmodifiableList(new ArrayList<>(documents));
             return new JobRequest(task, model, docs, workers, segmentTokens, kvCodec, retrieveTopK, sinkTokens, windowTokens,
                     kvBlockTokens, kvKeepRatio, memoryTokens, question, prompt, maxTokens, temperature, topP, seed, tokenNll,
-                    positions, contextTokens, retrievalScoring, retrievalCandidates, summaryKeys);
+                    positions, contextTokens, retrievalScoring, retrievalCandidates, summaryKeys, retrievalIndex, indexSegments);
         }
     }
 }

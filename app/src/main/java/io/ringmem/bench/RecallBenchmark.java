@@ -40,11 +40,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * kept in an embedded Hazelcast member on loopback); {@code retrieval-per-token} (the default codec, every query token
  * with its own top-k, {@link io.ringmem.kv.RetrievalScoring#PER_TOKEN}); {@code retrieval-last-exact} (the default codec,
  * mean-key retrieval in earlier layers, in the last layer each scored query token ranks every stored block by its
- * exact keys, {@link io.ringmem.kv.RetrievalScoring#LAST_EXACT}). Segment modes use the default positions policy ({@code auto}).
+ * exact keys, {@link io.ringmem.kv.RetrievalScoring#LAST_EXACT}); {@code retrieval-two-level} (the default codec,
+ * the two-level index, exhaustive) and {@code retrieval-two-level-N} (at most N segments read per ranking). Segment
+ * modes use the default positions policy ({@code auto}).
  */
 public final class RecallBenchmark {
     /** Modes every run knows, in the order a table lists them. */
     public static final List<String> MODES = modes();
+    /** The two-level index mode; {@code retrieval-two-level-N} reads at most N segments' block summaries per ranking. */
+    static final String TWO_LEVEL = "retrieval-two-level";
 
     /**
      * One (length, depth, mode) measurement.
@@ -79,6 +83,10 @@ public final class RecallBenchmark {
             if (mode.equals("window")) b.retrieveTopK(0);
             if (mode.equals("retrieval-per-token")) b.retrievalScoring("per-token");
             if (mode.equals("retrieval-last-exact")) b.retrievalScoring("last-exact");
+            if (mode.startsWith(TWO_LEVEL)) {
+                int limit = mode.equals(TWO_LEVEL) ? 0 : Integer.parseInt(mode.substring(TWO_LEVEL.length() + 1));
+                b.retrievalIndex("two-level").indexSegments(limit);
+            }
             if (mode.startsWith("retrieval-") && KvCodecs.NAMES.contains(mode.substring("retrieval-".length()))) {
                 b.codec(mode.substring("retrieval-".length()));
             }
@@ -101,6 +109,7 @@ public final class RecallBenchmark {
         m.add("retrieval-hazelcast");
         m.add("retrieval-per-token");
         m.add("retrieval-last-exact");
+        m.add(TWO_LEVEL);
         return List.copyOf(m);
     }
 
@@ -110,7 +119,9 @@ public final class RecallBenchmark {
      */
     public static void check(Settings s, LlamaModel model) {
         for (String m : s.modes()) {
-            if (!MODES.contains(m)) throw new RingmemException("unknown mode '" + m + "': use " + String.join(", ", MODES));
+            if (!MODES.contains(m) && !m.matches(TWO_LEVEL + "-[1-9][0-9]{0,8}")) {
+                throw new RingmemException("unknown mode '" + m + "': use " + String.join(", ", MODES) + " or " + TWO_LEVEL + "-N");
+            }
         }
         int stride = queryStride(s);
         for (int n : s.lengths()) {

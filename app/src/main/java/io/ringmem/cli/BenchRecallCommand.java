@@ -57,8 +57,9 @@ final class BenchRecallCommand implements Runnable {
 
     @Option(names = "--modes", split = ",", defaultValue = "exact,window,retrieval", paramLabel = "M,M",
             description = "exact, window, retrieval, retrieval-none|int8|int4|int2, retrieval-hazelcast, retrieval-per-token,"
-                    + " retrieval-last-exact"
-                    + " (default: ${DEFAULT-VALUE})")
+                    + " retrieval-last-exact,"
+                    + " retrieval-two-level (two-level index, exhaustive), retrieval-two-level-N (at most N segments read per"
+                    + " ranking) (default: ${DEFAULT-VALUE})")
     List<String> modes;
 
     @Option(names = "--distractors", defaultValue = "1", paramLabel = "LEVEL",

@@ -20,7 +20,8 @@ final class SegmentSettingsOptions {
             Map.entry("windowTokens", "--window-tokens"), Map.entry("kvBlockTokens", "--kv-block-tokens"),
             Map.entry("kvKeepRatio", "--kv-keep-ratio"), Map.entry("contextTokens", "--context-tokens"),
             Map.entry("positions", "--positions"), Map.entry("retrievalScoring", "--retrieval-scoring"),
-            Map.entry("retrievalCandidates", "--retrieval-candidates"), Map.entry("summaryKeys", "--summary-keys"));
+            Map.entry("retrievalCandidates", "--retrieval-candidates"), Map.entry("summaryKeys", "--summary-keys"),
+            Map.entry("retrievalIndex", "--retrieval-index"), Map.entry("indexSegments", "--index-segments"));
 
     @Option(names = "--segment-tokens", paramLabel = "S",
             description = "tokens per segment; a document of at most S tokens is exact (default: "
@@ -84,6 +85,17 @@ final class SegmentSettingsOptions {
                     + " (default: 1, the block's mean key; R times the summary memory)")
     Integer summaryKeys;
 
+    @Option(names = "--retrieval-index", paramLabel = "flat|two-level",
+            description = "how block summaries are searched: flat (default) scans every stored block's summary; two-level keeps one"
+                    + " box per stored segment and reads a segment's block summaries only when a best-first search visits it"
+                    + " (with --index-segments 0 the same blocks as flat)")
+    String retrievalIndex;
+
+    @Option(names = "--index-segments", paramLabel = "N",
+            description = "two-level index: the most segments one ranking reads the block summaries of (default: 0 = all,"
+                    + " exhaustive; N > 0 is an approximation, see docs/quality.md)")
+    Integer indexSegments;
+
     @Option(names = "--no-memory-tokens",
             description = "ignore the checkpoint's RMT memory tokens (ringmem.memory_tokens); by default segment mode uses them "
                     + "when present")
@@ -99,7 +111,8 @@ final class SegmentSettingsOptions {
             return SegmentConfig.builder().segmentTokens(segmentTokens).codec(codecName()).retrieveTopK(topK).sinkTokens(sinks)
                     .windowTokens(window).blockTokens(blockTokens).keepRatio(keepRatio).memoryTokens(!noMemoryTokens)
                     .positions(positions).contextTokens(contextTokens).retrievalScoring(retrievalScoring)
-                    .retrievalCandidates(retrievalCandidates).summaryKeys(summaryKeys).build();
+                    .retrievalCandidates(retrievalCandidates).summaryKeys(summaryKeys)
+                    .retrievalIndex(retrievalIndex).indexSegments(indexSegments).build();
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             for (Map.Entry<String, String> f : FLAGS.entrySet()) message = message.replace(f.getKey(), f.getValue());
@@ -113,6 +126,7 @@ final class SegmentSettingsOptions {
                 .kvBlockTokens(blockTokens).kvKeepRatio(keepRatio).memoryTokens(noMemoryTokens ? false : null)
                 .positions(positions == null ? null : positions.toLowerCase(Locale.ROOT)).contextTokens(contextTokens)
                 .retrievalScoring(retrievalScoring == null ? null : retrievalScoring.toLowerCase(Locale.ROOT))
-                .retrievalCandidates(retrievalCandidates).summaryKeys(summaryKeys);
+                .retrievalCandidates(retrievalCandidates).summaryKeys(summaryKeys)
+                .retrievalIndex(retrievalIndex == null ? null : retrievalIndex.toLowerCase(Locale.ROOT)).indexSegments(indexSegments);
     }
 }

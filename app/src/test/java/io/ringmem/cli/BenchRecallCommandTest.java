@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static io.ringmem.cli.CliTest.run;
@@ -45,7 +47,8 @@ class BenchRecallCommandTest {
     void jsonRowsHaveTheSpecifiedShapeAndExactRecallIsOne() throws Exception {
         Path png = dir.resolve("recall.png");
         List<String> modes = List.of("exact", "window", "retrieval", "retrieval-int4", "retrieval-hazelcast",
-                "retrieval-per-token", "retrieval-last-exact");
+                "retrieval-per-token", "retrieval-last-exact",
+                "retrieval-two-level", "retrieval-two-level-1");
         Result r = run("bench", "recall", "--model", model.toString(), "--lengths", "600,1500", "--needles", "4",
                 "--modes", String.join(",", modes), "--segment-tokens", "256", "--kv-block-tokens", "16", "--distractors", "0.5",
                 "--workers", "2", "--plot", png.toString(), "--json");
@@ -55,7 +58,9 @@ class BenchRecallCommandTest {
         JsonNode rows = j.get("rows");
         assertEquals(2 * modes.size(), rows.size(), r.out());
         Set<String> seen = new HashSet<>();
+        Map<String, Double> answerNll = new HashMap<>();
         for (JsonNode row : rows) {
+            answerNll.put(row.get("length").asInt() + "/" + row.get("mode").asText(), row.get("answerNll").asDouble());
             List<String> keys = new ArrayList<>();
             row.fieldNames().forEachRemaining(keys::add);
             assertEquals(List.of("length", "depth", "mode", "needles", "recall", "answerNll", "seconds", "peakHeapBytes"), keys);
@@ -74,6 +79,9 @@ class BenchRecallCommandTest {
             seen.add(row.get("length").asInt() + "/" + row.get("mode").asText());
         }
         assertEquals(2 * modes.size(), seen.size(), "one row per length and mode");
+        for (int n : new int[]{600, 1500}) { // the exhaustive two-level index chooses the flat scan's blocks
+            assertEquals(answerNll.get(n + "/retrieval"), answerNll.get(n + "/retrieval-two-level"), "length " + n);
+        }
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
         assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head);
     }
@@ -99,6 +107,8 @@ class BenchRecallCommandTest {
         assertEquals(tooLong.err().lines().toList().getLast(), errors.getFirst(), "the error is the last line");
         Result mode = run("bench", "recall", "--model", model.toString(), "--modes", "magic");
         assertTrue(mode.code() == 1 && mode.err().contains("unknown mode 'magic'"), mode.err());
+        Result zero = run("bench", "recall", "--model", model.toString(), "--modes", "retrieval-two-level-0");
+        assertTrue(zero.code() == 1 && zero.err().contains("unknown mode 'retrieval-two-level-0'"), zero.err());
         Result context = run("make-recall-model", "--out", dir.resolve("x").toString(), "--context", "8");
         assertEquals(1, context.code());
         assertTrue(context.err().startsWith("ringmem: error: context 8 is outside the recall model's limits"), context.err());

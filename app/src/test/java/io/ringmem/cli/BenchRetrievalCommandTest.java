@@ -32,7 +32,7 @@ class BenchRetrievalCommandTest {
             if (!row.has("maxSegments")) continue;
             twoLevel++;
             if (row.get("maxSegments").asInt() == 4) assertEquals(1.0, row.get("identical").asDouble(), row.toString());
-            assertEquals(4L * (8 * 64 + 4), row.get("twoLevelBytes").asLong());
+            assertEquals(4L * (8 * 64 + 8), row.get("twoLevelBytes").asLong());
         }
         assertEquals(6, twoLevel);
     }

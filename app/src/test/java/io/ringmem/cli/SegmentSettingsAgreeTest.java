@@ -5,6 +5,7 @@ import io.ringmem.api.JobRequest;
 import io.ringmem.api.JobRequest.DocumentInput;
 import io.ringmem.coordinator.JobLimits;
 import io.ringmem.coordinator.JobValidator;
+import io.ringmem.kv.IndexLayout;
 import io.ringmem.kv.RetrievalScoring;
 import io.ringmem.segment.Positions;
 import io.ringmem.segment.SegmentConfig;
@@ -49,7 +50,10 @@ class SegmentSettingsAgreeTest {
                 Arguments.of(List.of("--retrieval-scoring", "per-token"), "{\"retrievalScoring\":\"per-token\"}",
                         SegmentConfig.builder().build().withRetrieval(RetrievalScoring.PER_TOKEN, 0, 1)),
                 Arguments.of(List.of("--retrieval-scoring", "last-exact"), "{\"retrievalScoring\":\"last-exact\"}",
-                        SegmentConfig.builder().build().withRetrieval(RetrievalScoring.LAST_EXACT, 0, 1)));
+                        SegmentConfig.builder().build().withRetrieval(RetrievalScoring.LAST_EXACT, 0, 1)),
+                Arguments.of(List.of("--retrieval-index", "two-level", "--index-segments", "8"),
+                        "{\"retrievalIndex\":\"two-level\",\"indexSegments\":8}",
+                        SegmentConfig.builder().build().withIndex(IndexLayout.TWO_LEVEL, 8)));
     }
 
     @ParameterizedTest

@@ -217,6 +217,16 @@ class EmbeddedClusterTest {
     }
 
     @Test
+    void theExhaustiveTwoLevelIndexThroughTheClusterEqualsTheFlatOneBitForBit() throws Exception {
+        // states in Hazelcast hold one box per segment and layer; each segment's summaries are a record in the store
+        JobRequest.Builder b = JobRequest.builder("score").workers(2).segmentTokens(128).retrieveTopK(2).tokenNll(true);
+        double[] flat = nll(runToSuccess(b.documents(DocumentInput.tokens("ref-flat", ids)).build()).get("documents").get(0));
+        double[] two = nll(runToSuccess(b.documents(DocumentInput.tokens("ref-two-level", ids)).retrievalIndex("two-level").build())
+                .get("documents").get(0));
+        assertArrayEquals(flat, two, 0.0);
+    }
+
+    @Test
     void segmentsWithoutCarriedContextDifferFromExact() throws Exception {
         // the counter-check: with nothing carried over, later segments lose their prefix
         JsonNode r = runToSuccess(JobRequest.builder("score").documents(DocumentInput.tokens("ref-forgetful", ids)).workers(3)

@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import com.hazelcast.core.HazelcastInstance;
 import io.ringmem.RingmemException;
+import io.ringmem.kv.IndexLayout;
 import io.ringmem.kv.RetrievalScoring;
 import io.ringmem.protocol.AskTask;
 import io.ringmem.protocol.ClusterNames;
@@ -41,7 +42,8 @@ public final class TaskCodec {
     private final StoreCipher cipher;
     private final RecordCodec records = new RecordCodec(List.of(ShardTask.class, FinalizeTask.class, AskTask.class,
             GenerateTask.class, ShardResult.class, FinalizeResult.class, TokensResult.class, SegmentConfig.class,
-            QuerySums.class, Positions.class, RetrievalScoring.class), Map.of(QuerySums.class, QuerySumsSerializer::new));
+            QuerySums.class, Positions.class, RetrievalScoring.class, IndexLayout.class),
+            Map.of(QuerySums.class, QuerySumsSerializer::new));
 
     public TaskCodec(StoreCipher cipher) {
         this.cipher = cipher;

@@ -3,6 +3,7 @@ package io.ringmem.cluster;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cluster.Member;
+import io.ringmem.kv.IndexLayout;
 import io.ringmem.protocol.FinalizeResult;
 import io.ringmem.protocol.FinalizeTask;
 import io.ringmem.protocol.GenerateTask;
@@ -106,6 +107,17 @@ class WorkerCallTest {
                 List.of(QuerySums.of(new double[][] {{1}}, new long[] {1}), QuerySums.of(new double[][] {{2}}, new long[] {2})));
         WorkerCall fc = WorkerCall.of(fin, codec);
         assertEquals(new FinalizeResult(2, 64, 7), codec.openReply(fc.callId(), submit(fc)));
+    }
+
+    @Test
+    void segmentSettingsWithTheTwoLevelIndexTravelIntact() {
+        TaskCodec codec = TaskCodec.of(coordinator);
+        SegmentConfig two = SegmentConfig.builder().segmentTokens(64).retrievalIndex("two-level").indexSegments(12).build();
+        FinalizeTask fin = new FinalizeTask("job-1", "doc-1", 0, 7, 1, 64, two, List.of());
+        FinalizeTask back = (FinalizeTask) codec.openRequest("call-9", codec.sealRequest("call-9", fin));
+        assertEquals(two, back.settings());
+        assertEquals(IndexLayout.TWO_LEVEL, back.settings().retrievalIndex());
+        assertEquals(12, back.settings().indexSegments());
     }
 
     @Test

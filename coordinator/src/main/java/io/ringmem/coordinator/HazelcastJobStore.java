@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import io.ringmem.api.JobState;
 import io.ringmem.cluster.RecordCodec;
 import io.ringmem.cluster.TaskCodec;
+import io.ringmem.kv.IndexLayout;
 import io.ringmem.kv.RetrievalScoring;
 import io.ringmem.protocol.ClusterNames;
 import io.ringmem.segment.Positions;
@@ -35,7 +36,7 @@ public final class HazelcastJobStore implements JobStore {
     private final StoreCipher cipher;
     private final RecordCodec records = new RecordCodec(List.of(JobRecord.class, JobSpec.class, JobSpec.DocumentSpec.class,
             SegmentOutcome.class, SegmentConfig.class, Task.class, JobState.class, Positions.class,
-            RetrievalScoring.class), Map.of());
+            RetrievalScoring.class, IndexLayout.class), Map.of());
 
     public HazelcastJobStore(HazelcastInstance hz) {
         this.hz = hz;

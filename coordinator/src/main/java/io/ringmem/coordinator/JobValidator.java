@@ -253,6 +253,7 @@ public final class JobValidator {
         if (r.retrieveTopK() != null) range("retrieveTopK", r.retrieveTopK(), 0, limits.maxRetrieveTopK(), "");
         if (r.contextTokens() != null && r.contextTokens() < 1) throw bad("contextTokens must be >= 1, got " + r.contextTokens());
         if (r.retrievalCandidates() != null) range("retrievalCandidates", r.retrievalCandidates(), 0, 64 * limits.maxRetrieveTopK(), "");
+        if (r.indexSegments() != null) range("indexSegments", r.indexSegments(), 0, Integer.MAX_VALUE, "");
         SegmentConfig c;
         try {
             c = SegmentConfig.builder().segmentTokens(r.segmentTokens()).codec(r.kvCodec()).windowTokens(r.windowTokens())
@@ -260,7 +261,7 @@ public final class JobValidator {
                     .keepRatio(r.kvKeepRatio()).memoryTokens(r.memoryTokens()).positions(r.positions())
                     .contextTokens(r.contextTokens() != null ? r.contextTokens() : modelContext > 0 ? Integer.valueOf(modelContext) : null)
                     .retrievalScoring(r.retrievalScoring()).retrievalCandidates(r.retrievalCandidates()).summaryKeys(r.summaryKeys())
-                    .build();
+                    .retrievalIndex(r.retrievalIndex()).indexSegments(r.indexSegments()).build();
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.ringmem.coordinator;
 
 import io.ringmem.api.JobRequest.DocumentInput;
 import io.ringmem.api.JobRequest;
+import io.ringmem.kv.IndexLayout;
 import io.ringmem.kv.KvCodecs;
 import io.ringmem.segment.Positions;
 import io.ringmem.segment.SegmentConfig;
@@ -54,6 +55,16 @@ class JobValidatorTest extends ValidatorTestBase {
         assertEquals(64, withContext.validate(score().contextTokens(64).build(), "job-2").settings().contextTokens());
         refused(400, "unknown positions 'sliding': use one of auto, window, document", score().positions("sliding"));
         refused(400, "contextTokens must be >= 1, got 0", score().contextTokens(0));
+    }
+
+    @Test
+    void retrievalIndexDefaultsToFlatAndBadOnesAreRefused() {
+        assertEquals(IndexLayout.FLAT, validator().validate(score().build(), "job-1").settings().retrievalIndex());
+        SegmentConfig two = validator().validate(score().retrievalIndex("two-level").indexSegments(16).build(), "job-2").settings();
+        assertEquals(IndexLayout.TWO_LEVEL, two.retrievalIndex());
+        assertEquals(16, two.indexSegments());
+        refused(400, "unknown retrievalIndex 'tree': use one of flat, two-level", score().retrievalIndex("tree"));
+        refused(400, "indexSegments", score().indexSegments(-1));
     }
 
     @Test

@@ -26,7 +26,7 @@ import java.util.function.ToDoubleFunction;
  * by summary is the block with the most attention mass (a mean key is a heuristic, as in InfLLM / Landmark
  * Attention).
  */
-public final class RetrievalIndex {
+public final class RetrievalIndex implements BlockRanker {
     /** One ranked block. */
     public record Hit(long blockId, double score) {
     }
@@ -182,5 +182,15 @@ public final class RetrievalIndex {
     public static int compare(Hit a, Hit b) {
         int c = Double.compare(b.score(), a.score());
         return c != 0 ? c : Long.compare(a.blockId(), b.blockId());
+    }
+
+    @Override
+    public List<Long> blockIds() {
+        return blocks.stream().map(BlockSummary::blockId).distinct().sorted().toList();
+    }
+
+    @Override
+    public int headDim() {
+        return headDim;
     }
 }

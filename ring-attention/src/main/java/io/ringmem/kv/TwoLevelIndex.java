@@ -58,10 +58,31 @@ public final class TwoLevelIndex {
 
     /** Adds a segment's box from its block summaries (at least one; each segment once). */
     public void addSegment(int segment, List<BlockSummary> blocks) {
-        if (blocks.isEmpty()) throw new IllegalArgumentException("segment " + segment + " has no blocks");
+        float[][] box = box(segment, blocks, kvHeads, headDim);
+        addBox(segment, box[0], box[1]);
+    }
+
+    /**
+     * Adds a segment's box as {@link #box} computed it (lo, hi: kvHeads × headDim each), without its summaries: what a
+     * worker keeps between segments in two-level mode.
+     */
+    public void addBox(int segment, float[] lo, float[] hi) {
+        int w = kvHeads * headDim;
+        if (lo.length != w || hi.length != w) {
+            throw new IllegalArgumentException("box of segment " + segment + " is not kvHeads*headDim wide");
+        }
         for (Box b : boxes) {
             if (b.segment() == segment) throw new IllegalArgumentException("segment " + segment + " is already indexed");
         }
+        boxes.add(new Box(segment, lo, hi));
+    }
+
+    /**
+     * The bounding box of a segment's block summaries: {lo, hi} (kvHeads × headDim each), per KV channel the least and
+     * the largest representative key.
+     */
+    public static float[][] box(int segment, List<BlockSummary> blocks, int kvHeads, int headDim) {
+        if (blocks.isEmpty()) throw new IllegalArgumentException("segment " + segment + " has no blocks");
         int w = kvHeads * headDim;
         float[] lo = new float[w], hi = new float[w];
         Arrays.fill(lo, Float.POSITIVE_INFINITY);
@@ -74,16 +95,21 @@ public final class TwoLevelIndex {
                 hi[c % w] = Math.max(hi[c % w], m[c]);
             }
         }
-        boxes.add(new Box(segment, lo, hi));
+        return new float[][]{lo, hi};
     }
 
     public int segments() {
         return boxes.size();
     }
 
-    /** Bytes of the in-memory level: two floats per KV head channel and segment, plus the segment number. */
+    /** The indexed segments' numbers, in the order they were added. */
+    public List<Integer> segmentNumbers() {
+        return boxes.stream().map(Box::segment).toList();
+    }
+
+    /** Bytes of the in-memory level: two floats per KV head channel and segment, plus its segment and block count (8). */
     public long bytes() {
-        return boxes.size() * (8L * kvHeads * headDim + 4);
+        return boxes.size() * (8L * kvHeads * headDim + 8);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.ringmem.segment;
 
 import io.ringmem.forward.ExtraContext;
+import io.ringmem.kv.BlockRanker;
 import io.ringmem.kv.BlockRescorer;
 import io.ringmem.kv.DecodedKv;
 import io.ringmem.kv.KvCodecs;
@@ -53,7 +54,7 @@ import java.util.TreeMap;
 final class CarriedContext implements ExtraContext {
     private final KvBlock[] sinks;   // [layer], null before the first segment has run
     private final KvBlock[] window;  // [layer]
-    private final RetrievalIndex[] indexes;
+    private final BlockRanker[] indexes; // flat RetrievalIndex or TwoLevelRanker per layer
     private final KvBlockStore store;
     private final int topK;
     private final int sinkEnd, windowStart;
@@ -65,7 +66,7 @@ final class CarriedContext implements ExtraContext {
     private final int candidates;
 
     /** Document positions: every key as stored. */
-    CarriedContext(KvBlock[] sinks, KvBlock[] window, RetrievalIndex[] indexes, KvBlockStore store, int topK,
+    CarriedContext(KvBlock[] sinks, KvBlock[] window, BlockRanker[] indexes, KvBlockStore store, int topK,
                    int segmentStart, int chunkTokens) {
         this(sinks, window, indexes, store, topK, segmentStart, chunkTokens, null, null, 0, 0);
     }
@@ -74,7 +75,7 @@ final class CarriedContext implements ExtraContext {
      * @param layout   the window layout of the segment, or null for document positions
      * @param rotation re-rotates keys (required with a layout)
      */
-    CarriedContext(KvBlock[] sinks, KvBlock[] window, RetrievalIndex[] indexes, KvBlockStore store, int topK,
+    CarriedContext(KvBlock[] sinks, KvBlock[] window, BlockRanker[] indexes, KvBlockStore store, int topK,
                    int segmentStart, int chunkTokens, WindowLayout layout, KeyRotation rotation, int heads, int kvHeads) {
         this(sinks, window, indexes, store, topK, segmentStart, chunkTokens, layout, rotation, heads, kvHeads,
                 RetrievalScoring.MEAN, 0);
@@ -85,7 +86,7 @@ final class CarriedContext implements ExtraContext {
      * @param candidates blocks {@link RetrievalScoring#RESCORE} rescores with exact keys, or the most distinct blocks a
      *                   chunk fetches under {@link RetrievalScoring#PER_TOKEN} (at least topK; ignored otherwise)
      */
-    CarriedContext(KvBlock[] sinks, KvBlock[] window, RetrievalIndex[] indexes, KvBlockStore store, int topK,
+    CarriedContext(KvBlock[] sinks, KvBlock[] window, BlockRanker[] indexes, KvBlockStore store, int topK,
                    int segmentStart, int chunkTokens, WindowLayout layout, KeyRotation rotation, int heads, int kvHeads,
                    RetrievalScoring scoring, int candidates) {
         this.scoring = scoring;
@@ -212,7 +213,7 @@ final class CarriedContext implements ExtraContext {
      * them by their decoded keys' largest logit ({@link BlockRescorer}).
      */
     private List<Long> chosen(int layer, float[] q, int nq) {
-        RetrievalIndex index = indexes[layer];
+        BlockRanker index = indexes[layer];
         List<RetrievalIndex.Hit> hits;
         if (scoring == RetrievalScoring.LAST_EXACT) hits = index.topK(RetrievalScoring.MEAN, q, nq, topK); // blocksFor, earlier layers
         else if (scoring != RetrievalScoring.RESCORE) hits = index.topK(scoring, q, nq, topK);
@@ -257,15 +258,11 @@ final class CarriedContext implements ExtraContext {
 
     /** Every block id the layer's index holds, ascending. */
     private List<Long> storedIds(int layer) {
-        List<Long> ids = new ArrayList<>();
-        for (var s : indexes[layer].summaries()) ids.add(s.blockId());
-        Collections.sort(ids);
-        return ids;
+        return indexes[layer].blockIds();
     }
 
     private int kvHeadDim(int layer) {
-        var all = indexes[layer].summaries();
-        return all.isEmpty() ? 1 : all.getFirst().headDim();
+        return indexes[layer].headDim();
     }
 
     /**

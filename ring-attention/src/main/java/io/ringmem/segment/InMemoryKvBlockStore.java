@@ -1,6 +1,7 @@
 package io.ringmem.segment;
 
 import io.ringmem.RingmemException;
+import io.ringmem.kv.BlockSummary;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InMemoryKvBlockStore implements KvBlockStore {
     private final Map<Long, StoredKvBlock>[] layers;
     private final AtomicLong bytes = new AtomicLong();
+    private final Map<Long, List<BlockSummary>> summaries = new ConcurrentHashMap<>(); // layer << 32 | segment
 
     @SuppressWarnings("unchecked")
     public InMemoryKvBlockStore(int layerCount) {
@@ -34,6 +36,20 @@ public final class InMemoryKvBlockStore implements KvBlockStore {
             out.add(b);
         }
         return out;
+    }
+
+    @Override
+    public void putSummaries(int layer, int segment, List<BlockSummary> s) {
+        summaries.put(((long) layer << 32) | segment, List.copyOf(s));
+    }
+
+    @Override
+    public List<BlockSummary> summaries(int layer, int segment) {
+        List<BlockSummary> s = summaries.get(((long) layer << 32) | segment);
+        if (s == null) {
+            throw new RingmemException("block summaries of segment " + segment + " layer " + layer + " are missing from the store");
+        }
+        return s;
     }
 
     @Override

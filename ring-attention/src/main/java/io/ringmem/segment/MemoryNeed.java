@@ -3,6 +3,7 @@ package io.ringmem.segment;
 import io.ringmem.RingmemException;
 import io.ringmem.kv.KvCodec;
 import io.ringmem.kv.KvCodecs;
+import io.ringmem.kv.IndexLayout;
 import io.ringmem.model.ModelConfig;
 
 import java.util.Locale;
@@ -23,7 +24,11 @@ import java.util.Locale;
  *       entries' keys, sealing and map overhead; 0 when the store lives in other processes), the block summaries
  *       (fp32 mean keys, one copy in the store and one per worker's retrieval cache, at most
  *       {@value #SUMMARY_CACHE_BYTES} bytes each), {@value #SEGMENT_BYTES_PER_TOKEN} bytes a token for the job's
- *       bookkeeping (token ids, per-token NLL outcomes and result), one segment's activations, and a fixed base.</li>
+ *       bookkeeping (token ids, per-token NLL outcomes and result), one segment's activations, and a fixed base.
+ *       With the two-level index ({@link io.ringmem.kv.IndexLayout#TWO_LEVEL}) the states and the workers' caches
+ *       hold one box per segment and layer instead ({@link SegmentEntry}), each worker at most
+ *       {@value RetrievalIndexes#OPEN_SEGMENTS} segments' summaries open per layer, and the summaries themselves
+ *       count once, in the store (this JVM's share when it holds the store).</li>
  * </ul>
  * Not guaranteed: the heap estimate is not an upper bound of every allocation (garbage between collections comes on
  * top; give the JVM some headroom over it, docs/benchmarks.md states how much); it is meant to refuse what clearly
@@ -63,6 +68,13 @@ public record MemoryNeed(String mode, long tokens, long storeBytes, long heapByt
         long blocks = blocks(seg, tokens);
         long summaries = blocks * c.layers() * (4L * c.kvDim() + 32); // mean key per KV head, fp32, and its id/header
         long caches = (long) Math.max(1, workers) * Math.min(summaries, SUMMARY_CACHE_BYTES);
+        if (seg.retrievalIndex() == IndexLayout.TWO_LEVEL) { // states hold boxes; summaries in the store, a few open
+            long boxes = segments(seg, tokens) * c.layers() * (8L * c.kvDim() + 40);
+            long open = Math.min(blocks, (long) RetrievalIndexes.OPEN_SEGMENTS * ceil(seg.segmentTokens(), seg.blockTokens()))
+                    * c.layers() * (4L * c.kvDim() + 32);
+            caches = (long) Math.max(1, workers) * (Math.min(boxes, SUMMARY_CACHE_BYTES) + open);
+            summaries = boxes + (storeHere ? (long) (summaries * STORE_HEAP_FACTOR) : 0);
+        }
         long segment = Math.min(tokens, seg.segmentTokens()) * exactBytesPerToken(c)
                 + (long) seg.retrieveTopK() * seg.blockTokens() * 8L * c.kvDim() * c.layers(); // decoded retrieved blocks
         long heap = BASE_BYTES + tokens * SEGMENT_BYTES_PER_TOKEN + summaries + caches + segment
@@ -115,6 +127,15 @@ public record MemoryNeed(String mode, long tokens, long storeBytes, long heapByt
     private static long blockBytes(KvCodec codec, ModelConfig c, SegmentConfig seg, int n, boolean positions) {
         int kept = seg.keepRatio() >= 1 ? n : (int) Math.ceil(seg.keepRatio() * n); // as TokenScores.select keeps
         return codec.encodedSize(kept, c.kvHeads(), c.headDim()) + (positions ? 4L * kept : 0);
+    }
+
+    /** Stored segments (every layer has one entry per segment). */
+    private static long segments(SegmentConfig seg, long tokens) {
+        return ceil(tokens, seg.segmentTokens());
+    }
+
+    private static long ceil(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     /** Stored blocks per layer. */

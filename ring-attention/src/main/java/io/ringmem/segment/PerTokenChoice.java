@@ -1,5 +1,6 @@
 package io.ringmem.segment;
 
+import io.ringmem.kv.BlockRanker;
 import io.ringmem.kv.RetrievalIndex;
 import io.ringmem.kv.RetrievalScoring;
 
@@ -32,7 +33,7 @@ final class PerTokenChoice {
      * @param width heads × headDim
      * @return per token of [from, to), the ids (ascending) of the blocks it attends to
      */
-    static List<List<Long>> choose(RetrievalIndex index, float[] q, int width, int from, int to, int k, int cap) {
+    static List<List<Long>> choose(BlockRanker index, float[] q, int width, int from, int to, int k, int cap) {
         int n = to - from;
         List<List<RetrievalIndex.Hit>> ranked = new ArrayList<>(n);
         for (int t = from; t < to; t++) ranked.add(index.topK(Arrays.copyOfRange(q, t * width, (t + 1) * width), k));

@@ -1,5 +1,6 @@
 package io.ringmem.segment;
 
+import io.ringmem.kv.IndexLayout;
 import io.ringmem.kv.KvCodecs;
 import io.ringmem.kv.RetrievalScoring;
 
@@ -19,7 +20,7 @@ import java.util.List;
  * blocks of {@value #DEFAULT_BLOCK_TOKENS}, codec {@value #DEFAULT_CODEC}, top-{@value #DEFAULT_TOP_K} retrieval,
  * residual {@value #DEFAULT_RESIDUAL_TOKENS}, memory tokens on, keep ratio 1, positions {@code auto} (window
  * positions for a document longer than the model's trained context, see {@link Positions}), the model's context,
- * mean-key retrieval scoring with one summary key per block.
+ * mean-key retrieval scoring with one summary key per block, the flat index.
  * The shorter constructors keep today's {@link Positions#DOCUMENT} policy.
  *
  * <p>Validation messages name the fields as the REST API does (docs/cluster.md).
@@ -40,11 +41,15 @@ import java.util.List;
  *                       ({@link #candidatesFor})
  * @param summaryKeys    representative keys per stored block and KV head in its summary ({@link
  *                       io.ringmem.kv.BlockSummary}; 1, the default, is the block's mean key)
+ * @param retrievalIndex how the block summaries are searched ({@link IndexLayout}; default {@link IndexLayout#FLAT})
+ * @param indexSegments  with {@link IndexLayout#TWO_LEVEL}: the most earlier segments one ranking reads the block
+ *                       summaries of, or 0 (the default) for all, which gives the flat scan's choice exactly
  */
 public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens, int blockTokens, String codec,
                             int retrieveTopK, int residualTokens, boolean memoryTokens, double keepRatio,
                             Positions positions, int contextTokens, RetrievalScoring retrievalScoring,
-                            int retrievalCandidates, int summaryKeys) implements Serializable {
+                            int retrievalCandidates, int summaryKeys, IndexLayout retrievalIndex,
+                            int indexSegments) implements Serializable {
     public static final int DEFAULT_SEGMENT_TOKENS = 2048;
     public static final int DEFAULT_SINK_TOKENS = 4;
     /** The default window is a quarter segment, at most this many tokens. */
@@ -74,6 +79,24 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
         if (summaryKeys < 1 || summaryKeys > blockTokens) {
             throw new IllegalArgumentException("summaryKeys must be in [1, kvBlockTokens=" + blockTokens + "], got " + summaryKeys);
         }
+        if (retrievalIndex == null) throw new IllegalArgumentException("retrievalIndex is required: use one of " + IndexLayout.NAMES);
+        atLeastZero("indexSegments", indexSegments);
+    }
+
+    /** The flat index ({@link IndexLayout#FLAT}). */
+    public SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens, int blockTokens, String codec,
+                         int retrieveTopK, int residualTokens, boolean memoryTokens, double keepRatio,
+                         Positions positions, int contextTokens, RetrievalScoring retrievalScoring,
+                         int retrievalCandidates, int summaryKeys) {
+        this(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, memoryTokens,
+                keepRatio, positions, contextTokens, retrievalScoring, retrievalCandidates, summaryKeys, IndexLayout.FLAT, 0);
+    }
+
+    /** The same settings with another index layout and segment limit (0: every segment, exhaustive). */
+    public SegmentConfig withIndex(IndexLayout layout, int segments) {
+        return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens,
+                memoryTokens, keepRatio, positions, contextTokens, retrievalScoring, retrievalCandidates, summaryKeys, layout,
+                segments);
     }
 
     /** Mean-key retrieval ({@link RetrievalScoring#MEAN}). */
@@ -87,7 +110,7 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
     /** The same settings with another retrieval scoring, candidate count (0: the default) and summary keys per block. */
     public SegmentConfig withRetrieval(RetrievalScoring scoring, int candidates, int keysPerBlock) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens,
-                memoryTokens, keepRatio, positions, contextTokens, scoring, candidates, keysPerBlock);
+                memoryTokens, keepRatio, positions, contextTokens, scoring, candidates, keysPerBlock, retrievalIndex, indexSegments);
     }
 
     /**
@@ -143,38 +166,38 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
     public SegmentConfig withCodec(String c) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, c, retrieveTopK,
                 residualTokens, memoryTokens, keepRatio, positions, contextTokens, retrievalScoring,
-                retrievalCandidates, summaryKeys);
+                retrievalCandidates, summaryKeys, retrievalIndex, indexSegments);
     }
 
     public SegmentConfig withRetrieveTopK(int k) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, k, residualTokens, memoryTokens,
                 keepRatio, positions, contextTokens, retrievalScoring,
-                retrievalCandidates, summaryKeys);
+                retrievalCandidates, summaryKeys, retrievalIndex, indexSegments);
     }
 
     public SegmentConfig withCarried(int sinks, int window) {
         return new SegmentConfig(segmentTokens, sinks, window, blockTokens, codec, retrieveTopK, residualTokens, memoryTokens,
                 keepRatio, positions, contextTokens, retrievalScoring,
-                retrievalCandidates, summaryKeys);
+                retrievalCandidates, summaryKeys, retrievalIndex, indexSegments);
     }
 
     public SegmentConfig withMemoryTokens(boolean use) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK, residualTokens, use,
                 keepRatio, positions, contextTokens, retrievalScoring,
-                retrievalCandidates, summaryKeys);
+                retrievalCandidates, summaryKeys, retrievalIndex, indexSegments);
     }
 
     public SegmentConfig withKeepRatio(double r) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK,
                 residualTokens, memoryTokens, r, positions, contextTokens, retrievalScoring,
-                retrievalCandidates, summaryKeys);
+                retrievalCandidates, summaryKeys, retrievalIndex, indexSegments);
     }
 
     /** The same settings under another positions policy and trained context (0: the model's). */
     public SegmentConfig withPositions(Positions p, int context) {
         return new SegmentConfig(segmentTokens, sinkTokens, windowTokens, blockTokens, codec, retrieveTopK,
                 residualTokens, memoryTokens, keepRatio, p, context, retrievalScoring,
-                retrievalCandidates, summaryKeys);
+                retrievalCandidates, summaryKeys, retrievalIndex, indexSegments);
     }
 
     /** The trained context the policy keeps distances inside: {@link #contextTokens()}, or {@code modelContext} when 0. */
@@ -239,6 +262,8 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
         private String retrievalScoring;
         private Integer retrievalCandidates;
         private Integer summaryKeys;
+        private String retrievalIndex;
+        private Integer indexSegments;
 
         private Builder() {
         }
@@ -319,6 +344,18 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
             return this;
         }
 
+        /** How block summaries are searched, as spelled on the CLI: flat (default) or two-level. */
+        public Builder retrievalIndex(String v) {
+            retrievalIndex = v;
+            return this;
+        }
+
+        /** With two-level: the most segments one ranking reads (default 0: all, exhaustive). */
+        public Builder indexSegments(Integer v) {
+            indexSegments = v;
+            return this;
+        }
+
         public SegmentConfig build() {
             int s = or(segmentTokens, DEFAULT_SEGMENT_TOKENS);
             return new SegmentConfig(s, or(sinkTokens, DEFAULT_SINK_TOKENS), or(windowTokens, defaultWindow(Math.max(0, s))),
@@ -326,7 +363,8 @@ public record SegmentConfig(int segmentTokens, int sinkTokens, int windowTokens,
                     or(residualTokens, DEFAULT_RESIDUAL_TOKENS), memoryTokens == null || memoryTokens,
                     keepRatio == null ? 1.0 : keepRatio, positions == null ? Positions.AUTO : Positions.parse(positions),
                     or(contextTokens, 0), retrievalScoring == null ? RetrievalScoring.MEAN : RetrievalScoring.parse(retrievalScoring),
-                    or(retrievalCandidates, 0), or(summaryKeys, 1));
+                    or(retrievalCandidates, 0), or(summaryKeys, 1),
+                    retrievalIndex == null ? IndexLayout.FLAT : IndexLayout.parse(retrievalIndex), or(indexSegments, 0));
         }
 
         private static int or(Integer v, int fallback) {

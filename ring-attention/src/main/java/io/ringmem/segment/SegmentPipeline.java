@@ -7,6 +7,7 @@ import io.ringmem.forward.MemoryPass;
 import io.ringmem.forward.RunConfig;
 import io.ringmem.forward.ShardGather;
 import io.ringmem.kv.BlockSummary;
+import io.ringmem.kv.IndexLayout;
 import io.ringmem.kv.KvCodec;
 import io.ringmem.kv.KvCodecs;
 import io.ringmem.model.ModelConfig;
@@ -75,7 +76,14 @@ public final class SegmentPipeline {
             throw new IllegalArgumentException("positions 'auto' must be resolved for the document first (SegmentConfig.resolvedFor)");
         }
         if (rotation == null || state.segmentsDone() == 0) return null;
-        return WindowLayout.of(seg, state.nextPosition(), state.summaries().isEmpty() ? 0 : state.summaries().get(0).size());
+        return WindowLayout.of(seg, state.nextPosition(), storedBlocks(state));
+    }
+
+    /** Blocks stored in layer 0: its summaries (flat) or the block counts of its segment entries (two-level). */
+    private int storedBlocks(SegmentState state) {
+        if (state.summaries().isEmpty()) return 0;
+        List<BlockSummary> first = state.summaries().get(0);
+        return seg.retrievalIndex() == IndexLayout.TWO_LEVEL ? SegmentEntry.blocks(first) : first.size();
     }
 
     /** Memory tokens per segment (0 when not used). */
@@ -120,6 +128,7 @@ public final class SegmentPipeline {
      */
     public Finished finish(SegmentState state, List<KvCache> shards, int end, KvBlockStore store, QuerySums queries) {
         if (seg.keepRatio() < 1 && queries == null) throw new IllegalArgumentException("token selection needs the segment's query sums");
+        SegmentEntry.check(state, seg.retrievalIndex() == IndexLayout.TWO_LEVEL);
         ModelConfig c = model.config();
         int layers = c.layers(), s = state.segmentsDone();
         KvCodec codec = KvCodecs.byName(seg.codec(), seg.residualTokens());
@@ -140,7 +149,7 @@ public final class SegmentPipeline {
             KvBlock documentFrame = toDocument(all, offset);
             if (s == 0) sinks[l] = documentFrame.slice(0, Math.min(seg.sinkTokens(), all.tokens()));
             window[l] = documentFrame.slice(Math.max(0, all.tokens() - seg.windowTokens()), all.tokens());
-            List<BlockSummary> sums = new ArrayList<>(state.summaries().get(l));
+            List<BlockSummary> sums = new ArrayList<>(state.summaries().get(l)), mine = new ArrayList<>();
             for (int b0 = 0, b = 0; b0 < all.tokens(); b0 += seg.blockTokens(), b++) {
                 int b1 = Math.min(all.tokens(), b0 + seg.blockTokens());
                 KvBlock whole = documentFrame.slice(b0, b1);
@@ -150,9 +159,14 @@ public final class SegmentPipeline {
                 long id = BlockIds.of(s, b);
                 byte[] bytes = codec.encode(block.k(), block.v(), block.tokens(), c.kvHeads(), c.headDim());
                 store.put(l, id, block.positions(), bytes);
-                sums.add(BlockSummary.of(id, block.k(), block.tokens(), c.kvHeads(), c.headDim(), seg.summaryKeys()));
+                mine.add(BlockSummary.of(id, block.k(), block.tokens(), c.kvHeads(), c.headDim(), seg.summaryKeys()));
                 raw += 8L * whole.tokens() * c.kvDim();
                 encoded += bytes.length;
+            }
+            if (seg.retrievalIndex() == IndexLayout.FLAT) sums.addAll(mine);
+            else if (!mine.isEmpty()) { // two-level: the state keeps the segment's box, the store its summaries
+                store.putSummaries(l, s, mine);
+                sums.add(SegmentEntry.of(s, mine));
             }
             summaries.add(sums);
         }
@@ -161,7 +175,8 @@ public final class SegmentPipeline {
 
     private CarriedContext carried(SegmentState state, KvBlockStore store) {
         ModelConfig c = model.config();
-        return new CarriedContext(state.sinks(), state.window(), state.indexes(c.heads(), c.kvHeads(), c.headDim()),
+        return new CarriedContext(state.sinks(), state.window(),
+                RetrievalIndexes.of(state, seg, store, c.heads(), c.kvHeads(), c.headDim()),
                 store, seg.retrieveTopK(), state.nextPosition(), seg.blockTokens(), layout(state), rotation, c.heads(), c.kvHeads(),
                 seg.retrievalScoring(), seg.candidatesFor());
     }

@@ -9,15 +9,17 @@ import java.util.List;
 
 /**
  * The recurrent state a document carries from one segment to the next: everything a later segment (or a question
- * about the document) needs besides the stored KV blocks themselves. It is small (sinks, one window, one summary
- * per stored block, the memory) and self-contained, so a distributed runtime can keep it in its store after every
- * segment and resume a document from it.
+ * about the document) needs besides the stored KV blocks themselves. It is small (sinks, one window, one
+ * summary per stored block or, two-level, per stored segment, the memory) and self-contained, so a distributed
+ * runtime can keep it in its store after every segment and resume a document from it.
  *
  * @param segmentsDone segments folded into this state (0 for a fresh document)
  * @param nextPosition global position of the first token not yet processed
  * @param sinks        [layer] the document's first tokens, exact; null entries before the first segment
  * @param window       [layer] the last window of the latest segment, exact; null entries before the first segment
- * @param summaries    [layer] summaries of every stored block, in storage order
+ * @param summaries    [layer] summaries of every stored block, in storage order; under the two-level index instead
+ *                     one entry per stored segment (its box and block count, {@link SegmentEntry}), the block
+ *                     summaries being in the {@link KvBlockStore}
  * @param memory       (M, dim) the read memory of the next segment, or null without memory tokens
  *
  * <p>Arrays are shared, not copied: treat a state as immutable.

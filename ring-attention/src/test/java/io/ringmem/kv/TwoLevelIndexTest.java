@@ -88,7 +88,7 @@ class TwoLevelIndexTest {
     void memoryGrowsWithSegments() {
         Data d = data(31, 10, 32, 1, 0);
         assertEquals(10, d.two().segments());
-        assertEquals(10 * (8L * KV_HEADS * D + 4), d.two().bytes());
+        assertEquals(10 * (8L * KV_HEADS * D + 8), d.two().bytes());
         assertThrows(IllegalArgumentException.class, () -> d.two().addSegment(3, d.bySegment().get(3)));
         assertThrows(IllegalArgumentException.class, () -> d.two().addSegment(99, List.of()));
         assertEquals(List.of(), d.two().topK(RetrievalScoring.MEAN, new float[HEADS * D], 1, 0, 5, d.bySegment()::get).hits());

@@ -6,6 +6,7 @@ import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.RunConfig;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.kv.IndexLayout;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.ModelConfig;
 import io.ringmem.model.loader.ModelLoader;
@@ -88,6 +89,26 @@ class MemoryNeedTest {
         assertTrue(int4.storeBytes() < here.storeBytes() * 0.7, int4 + " vs " + here);
         long twice = MemoryNeed.segments(c, cfg, 20_000_000, 2, true).storeBytes();
         assertEquals(2 * here.storeBytes(), twice, "whole segments: the store grows linearly");
+    }
+
+    @Test
+    void twoLevelCountsOneBoxPerSegmentResidentAndTheSummariesOnlyInTheStore() {
+        ModelConfig c = model.config();
+        SegmentConfig flat = SegmentConfig.of(512), two = flat.withIndex(IndexLayout.TWO_LEVEL, 0);
+        long n = 20_000 * 512L, workers = 2;
+        MemoryNeed f1 = MemoryNeed.segments(c, flat, n, 2, false), t1 = MemoryNeed.segments(c, two, n, 2, false);
+        MemoryNeed t2 = MemoryNeed.segments(c, two, 2 * n, 2, false), f2 = MemoryNeed.segments(c, flat, 2 * n, 2, false);
+        assertEquals(f1.storeBytes(), t1.storeBytes());
+        assertTrue(t1.heapBytes() < f1.heapBytes(), t1 + " vs " + f1);
+        // 20,000 more segments: per layer one box (8·kvDim + 40 bytes) in the stored state and in each worker's cache
+        long boxes = 20_000L * c.layers() * (8L * c.kvDim() + 40);
+        assertEquals(n * MemoryNeed.SEGMENT_BYTES_PER_TOKEN + (1 + workers) * boxes, t2.heapBytes() - t1.heapBytes());
+        long blocks = 20_000L * 512 / flat.blockTokens(), summaries = blocks * c.layers() * (4L * c.kvDim() + 32);
+        assertEquals(n * MemoryNeed.SEGMENT_BYTES_PER_TOKEN + (1 + workers) * summaries, f2.heapBytes() - f1.heapBytes());
+        // where this JVM holds the store, the summaries count once more, with the store's heap factor
+        MemoryNeed here = MemoryNeed.segments(c, two, n, 2, true);
+        assertEquals((long) (t1.storeBytes() * MemoryNeed.STORE_HEAP_FACTOR)
+                + (long) (blocks * c.layers() * (4L * c.kvDim() + 32) * MemoryNeed.STORE_HEAP_FACTOR), here.heapBytes() - t1.heapBytes());
     }
 
     @Test

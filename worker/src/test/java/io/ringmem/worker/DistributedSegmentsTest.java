@@ -7,6 +7,7 @@ import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.RunConfig;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.kv.IndexLayout;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.protocol.AskTask;
@@ -162,6 +163,16 @@ class DistributedSegmentsTest {
             assertArrayEquals(expected.nll(), nll, 0.0);
             assertEquals(5, c.states().latest("doc").orElseThrow().segmentsDone());
             assertEquals(0, c.states().shardCount(), "finalize must drop the shards");
+        }
+    }
+
+    @Test
+    void workersWithTheExhaustiveTwoLevelIndexEqualTheFlatInProcessScorerBitForBit() throws Exception {
+        SegmentConfig flat = new SegmentConfig(128, 4, 32, 16, "int8", 2, 0, true);
+        SegmentScoreResult expected = new SegmentedScorer(model, RunConfig.of(2, ShardSchedule.ZIGZAG), flat,
+                new InMemoryKvBlockStore(loaded.config().layers())).score(ids, x -> { });
+        try (Cluster c = Cluster.start(2)) {
+            assertArrayEquals(expected.nll(), runDocument(c, "doc", flat.withIndex(IndexLayout.TWO_LEVEL, 0), 2), 0.0);
         }
     }
 

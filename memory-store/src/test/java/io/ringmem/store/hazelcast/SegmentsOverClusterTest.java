@@ -4,9 +4,13 @@ import io.ringmem.forward.LlamaModel;
 import io.ringmem.forward.RunConfig;
 import io.ringmem.kernel.Kernels;
 import io.ringmem.kernel.KernelsFactory;
+import io.ringmem.RingmemException;
+import io.ringmem.kv.BlockSummary;
+import io.ringmem.kv.IndexLayout;
 import io.ringmem.model.LoadedModel;
 import io.ringmem.model.loader.ModelLoader;
 import io.ringmem.ring.ShardSchedule;
+import io.ringmem.segment.BlockIds;
 import io.ringmem.segment.InMemoryKvBlockStore;
 import io.ringmem.segment.SegmentConfig;
 import io.ringmem.segment.SegmentScoreResult;
@@ -23,12 +27,13 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Segment mode with its compressed KV in a two-member Hazelcast cluster: scores equal the in-process store's
  * bit for bit (the same bytes come back), and the blocks written through one member are listed and read through
- * the other.
+ * the other; the same with the two-level index, whose per-segment summaries live in the cluster.
  */
 class SegmentsOverClusterTest {
 
@@ -66,6 +71,19 @@ class SegmentsOverClusterTest {
             assertEquals(16, r.tokens());
             assertEquals(64 + 32, r.positions()[0]);
             assertTrue(b.stats().entries() >= keys.size());
+
+            // the two-level index: boxes in the state, each segment's summaries one record in the cluster, read back
+            // through the other member; the NLL is the flat local one bit for bit
+            SegmentConfig two = cfg.withIndex(IndexLayout.TWO_LEVEL, 0);
+            assertArrayEquals(local.nll(), new SegmentedScorer(llama, run, two, new StoreKvBlockStore(a, "doc-two"))
+                    .score(ids, s -> { }).nll(), 0.0);
+            StoreKvBlockStore other = new StoreKvBlockStore(b, "doc-two");
+            List<BlockSummary> seg1 = other.summaries(3, 1);
+            assertEquals(4, seg1.size());
+            assertEquals(BlockIds.of(1, 2), seg1.get(2).blockId());
+            assertEquals(m.config().kvHeads() * m.config().headDim(), seg1.get(2).meanKeys().length);
+            assertEquals((blocksPerLayer + 5) * m.config().layers(), b.keys("doc-two").size()); // + one record a segment
+            assertThrows(RingmemException.class, () -> other.summaries(0, 5));
         }
     }
 }
