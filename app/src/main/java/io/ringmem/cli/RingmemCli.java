@@ -6,6 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.security.Security;
 
 /**
  * Entry point of {@code bin/ringmem}. Subcommands are stable contracts other tools call; see README.md.
@@ -28,7 +29,7 @@ public final class RingmemCli {
     public static void main(String[] args) {
         // A peer that drops off the network and comes back (a restarted pod, a healed partition) must be found again
         // at once: the JDK caches a failed name lookup for 10 s by default, long enough to fail a job's every retry.
-        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "1");
+        Security.setProperty("networkaddress.cache.negative.ttl", "1");
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
                 "1".equals(System.getenv("RINGMEM_DEBUG"))));
     }
