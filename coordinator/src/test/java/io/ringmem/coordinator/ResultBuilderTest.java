@@ -112,6 +112,22 @@ class ResultBuilderTest {
         assertEquals(9, a.get("nll").size());
     }
 
+    /**
+     * A 10M-token int4 document stores about 2.36 GB (docs/benchmarks.md, "One million tokens, and ten"): store and
+     * raw bytes past 2^31 and 2^32 add up exactly (a narrowing {@code int} sum would wrap; {@code +=} would hide it).
+     */
+    @Test
+    void storeBytesPastTwoToTheThirtyTwoAddUpExactly() {
+        long enc = 1_500_000_000L, raw = 6_000_000_000L; // per segment, each past 2^31; together past 2^32
+        List<SegmentOutcome> segs = List.of(new SegmentOutcome(0, 4, new double[]{1, 2, 3, 4}, null, 2, 1, 0, raw, enc),
+                new SegmentOutcome(4, 8, new double[]{1, 2, 3, 4}, null, 2, 1, 0, raw, enc),
+                new SegmentOutcome(8, 10, new double[]{1, Double.NaN}, null, 2, 1, 0, raw, enc + 1));
+        JsonNode d = build(job(Task.SCORE, false, List.of("d"), new int[]{3}), List.of(segs), 1).get("documents").get(0);
+        assertEquals(3 * enc + 1, d.get("storeBytes").asLong());
+        assertTrue(d.get("storeBytes").asLong() > 1L << 32);
+        assertEquals(3.0 * raw / (3 * enc + 1), d.get("compressionRatio").asDouble(), 1e-12);
+    }
+
     @Test
     void aLastSegmentOfOneTokenHasNoMean() {
         List<SegmentOutcome> segs = List.of(new SegmentOutcome(0, 4, new double[]{1, 2, 3, 4}, null, 2, 1, 0, 10, 5),

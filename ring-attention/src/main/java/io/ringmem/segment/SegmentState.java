@@ -67,7 +67,7 @@ public record SegmentState(int segmentsDone, int nextPosition, KvBlock[] sinks, 
     RetrievalIndex[] indexes(int heads, int kvHeads, int headDim) {
         RetrievalIndex[] out = new RetrievalIndex[layers()];
         for (int l = 0; l < out.length; l++) {
-            out[l] = new RetrievalIndex(heads, kvHeads, headDim);
+            out[l] = new RetrievalIndex(heads, kvHeads, headDim, summaries.get(l).size());
             for (BlockSummary s : summaries.get(l)) out[l].add(s);
         }
         return out;

@@ -79,6 +79,43 @@ class RetrievalIndexTest {
         assertTrue(ids(index.topK(q, 4)).containsAll(List.of(-5L, 5L, 3_000_000L, all.get(7).blockId())));
     }
 
+    /**
+     * Segment-mode ids ({@code segment << 24 | block}, thousands of segments) in storage order, with scores that rise
+     * along the document (every block displaces the current worst) and runs of exact ties: the top k still equals the
+     * brute-force order for every k, and removal and duplicate detection work on those ids.
+     */
+    @Test
+    void topKOverSegmentIdsWithRisingScoresAndTies() {
+        Random rnd = new Random(79);
+        RetrievalIndex index = new RetrievalIndex(HEADS, KV_HEADS, D, 100);
+        List<BlockSummary> all = new ArrayList<>();
+        float[] base = KvTestData.gaussian(rnd, KV_HEADS * D);
+        for (int seg = 0; seg < 1500; seg++) {
+            for (int b = 0; b < 4; b++) {
+                float[] mean = base.clone();
+                float scale = b == 3 ? 1 + (seg / 50) * 0.01f : 1 + seg * 0.001f; // block 3: ties within runs of 50
+                for (int i = 0; i < mean.length; i++) mean[i] *= scale;
+                BlockSummary s = new BlockSummary(((long) seg << 24) | b, KV_HEADS, D, mean);
+                all.add(s);
+                index.add(s);
+            }
+        }
+        float[] q = new float[HEADS * D];
+        for (int h = 0; h < HEADS; h++) System.arraycopy(base, (h / 4) * D, q, h * D, D); // scores rise with scale
+        for (int k : new int[]{1, 2, 4, 7, 64, 6000, 6001}) assertEquals(bruteForce(all, q, k), ids(index.topK(q, k)), "k=" + k);
+        float[] r = KvTestData.gaussian(rnd, HEADS * D);
+        assertEquals(bruteForce(all, r, 16), ids(index.topK(r, 16)));
+
+        long gone = (1234L << 24) | 2;
+        assertTrue(index.remove(gone));
+        assertFalse(index.remove(gone));
+        all.removeIf(s -> s.blockId() == gone);
+        assertEquals(5999, index.size());
+        assertEquals(bruteForce(all, q, 64), ids(index.topK(q, 64)));
+        BlockSummary again = all.get(4321);
+        assertThrows(IllegalArgumentException.class, () -> index.add(again));
+    }
+
     @Test
     void meanQueryAndRemoval() {
         Random rnd = new Random(78);
