@@ -23,12 +23,19 @@ class BenchRetrievalCommandTest {
     @Test
     void retrievalRanksThePlantedNeedleAndTheExhaustiveTwoLevelSearchIsTheFlatScan() throws Exception {
         JsonNode j = report(run("bench", "retrieval", "--blocks", "64", "--summary-keys", "1,4", "--trials", "3", "--shape", "2,1,64",
-                "--segment-blocks", "16", "--json"), "retrieval", 1 + 2 * (3 + 3));
+                "--segment-blocks", "16", "--json"), "retrieval", 1 + 2 * (4 + 3));
         JsonNode exact = j.get("results").get(0);
         assertEquals("exact", exact.get("scoring").asText());
         assertEquals(1.0, exact.get("found").asDouble(), "exact attention always finds the needle (8 sd out)");
         int twoLevel = 0;
+        JsonNode mean = null;
         for (JsonNode row : j.get("results")) {
+            String scoring = row.path("scoring").asText();
+            if (scoring.equals("mean")) mean = row;
+            if (scoring.equals("mean-one-by-one")) { // the reference scan ranks exactly as the interleaved one
+                assertEquals(mean.get("found").asDouble(), row.get("found").asDouble(), row.toString());
+                assertEquals(mean.get("medianRank").asDouble(), row.get("medianRank").asDouble(), row.toString());
+            }
             if (!row.has("maxSegments")) continue;
             twoLevel++;
             if (row.get("maxSegments").asInt() == 4) assertEquals(1.0, row.get("identical").asDouble(), row.toString());

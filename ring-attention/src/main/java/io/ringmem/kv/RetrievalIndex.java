@@ -32,7 +32,7 @@ public final class RetrievalIndex implements BlockRanker {
 
     private final int heads, kvHeads, headDim;
     private final List<BlockSummary> blocks;
-    private final Map<Long, Integer> slot; // key(blockId) → index in blocks
+    private Map<Long, Integer> slot; // key(blockId) → index in blocks; null until the first add or remove (see over)
 
     public RetrievalIndex(int heads, int kvHeads, int headDim) {
         this(heads, kvHeads, headDim, 0);
@@ -56,6 +56,44 @@ public final class RetrievalIndex implements BlockRanker {
     }
 
     /**
+     * An index over {@code summaries} (shapes checked, ids distinct: a sorted copy of the ids, no hash map). The id map
+     * that {@link #add} and {@link #remove} need is built on their first call, so an index built per segment over a
+     * long document's summaries and only queried (segment mode) never pays for it.
+     *
+     * @throws IllegalArgumentException as {@link #add} would on the first offending summary's shape or a repeated id
+     */
+    public static RetrievalIndex over(int heads, int kvHeads, int headDim, List<BlockSummary> summaries) {
+        RetrievalIndex index = new RetrievalIndex(heads, kvHeads, headDim, 0);
+        long[] ids = new long[summaries.size()];
+        for (int i = 0; i < ids.length; i++) {
+            BlockSummary s = summaries.get(i);
+            index.checkShape(s);
+            ids[i] = s.blockId();
+        }
+        Arrays.sort(ids);
+        for (int i = 1; i < ids.length; i++) {
+            if (ids[i] == ids[i - 1]) throw new IllegalArgumentException("block " + ids[i] + " is already indexed");
+        }
+        index.blocks.addAll(summaries);
+        index.slot = null;
+        return index;
+    }
+
+    private void checkShape(BlockSummary s) {
+        if (s.kvHeads() != kvHeads || s.headDim() != headDim) {
+            throw new IllegalArgumentException("summary shape " + s.kvHeads() + "x" + s.headDim() + " != index " + kvHeads + "x" + headDim);
+        }
+    }
+
+    private Map<Long, Integer> slots() {
+        if (slot == null) {
+            slot = HashMap.newHashMap(blocks.size());
+            for (int i = 0; i < blocks.size(); i++) slot.put(key(blocks.get(i).blockId()), i);
+        }
+        return slot;
+    }
+
+    /**
      * The map key of a block id: the id times an odd constant, a bijection, so keys stay distinct. Segment-mode ids
      * ({@code segment << 24 | block}) put the segment in bits that {@link Long#hashCode} folds onto the low bits of
      * the block number, so as raw keys they crowd into few hash buckets (tree bins and re-hashing took 12% of the CPU of
@@ -67,10 +105,8 @@ public final class RetrievalIndex implements BlockRanker {
 
     /** @throws IllegalArgumentException if the shape differs or the id is already present */
     public void add(BlockSummary s) {
-        if (s.kvHeads() != kvHeads || s.headDim() != headDim) {
-            throw new IllegalArgumentException("summary shape " + s.kvHeads() + "x" + s.headDim() + " != index " + kvHeads + "x" + headDim);
-        }
-        if (slot.putIfAbsent(key(s.blockId()), blocks.size()) != null) {
+        checkShape(s);
+        if (slots().putIfAbsent(key(s.blockId()), blocks.size()) != null) {
             throw new IllegalArgumentException("block " + s.blockId() + " is already indexed");
         }
         blocks.add(s);
@@ -78,7 +114,7 @@ public final class RetrievalIndex implements BlockRanker {
 
     /** Removes a block; returns false if it was not indexed. */
     public boolean remove(long blockId) {
-        Integer i = slot.remove(key(blockId));
+        Integer i = slots().remove(key(blockId));
         if (i == null) return false;
         BlockSummary last = blocks.removeLast();
         if (i < blocks.size()) {
@@ -122,6 +158,16 @@ public final class RetrievalIndex implements BlockRanker {
         if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
         if (q.length != heads * headDim) throw new IllegalArgumentException("q has " + q.length + " floats, expected " + heads * headDim);
         checkQueries(q, 1);
+        return bestInterleaved(k, q);
+    }
+
+    /**
+     * {@link #topK(float[], int)} scored one block at a time with {@link #score}: the reference that the interleaved
+     * scan must equal bit for bit (ids, scores and order), and the baseline of {@code bench retrieval}'s scan row.
+     */
+    public List<Hit> topKOneByOne(float[] q, int k) {
+        if (q.length != heads * headDim) throw new IllegalArgumentException("q has " + q.length + " floats, expected " + heads * headDim);
+        checkQueries(q, 1);
         return best(k, s -> score(q, s));
     }
 
@@ -160,6 +206,44 @@ public final class RetrievalIndex implements BlockRanker {
         for (int i = 0; i < nq * heads * headDim; i++) if (!Float.isFinite(q[i])) throw new IllegalArgumentException("query is not finite");
     }
 
+    /**
+     * The flat scan for one query, four blocks at a time ({@link InterleavedScore}): each block's sums are the ones
+     * {@link #score} forms, in the same order, so scores are bit-identical; four independent chains keep the FPU busy
+     * where one block's chain of dependent double adds would wait on each add.
+     */
+    private List<Hit> bestInterleaved(int k, float[] q) {
+        if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
+        int size = blocks.size(), m = Math.min(k, size), n = 0;
+        double[] score = new double[m];
+        long[] id = new long[m];
+        double[] four = new double[4];
+        for (int i = 0; i < size && m > 0; i += 4) {
+            int len = Math.min(4, size - i);
+            if (len == 4 && InterleavedScore.fits(blocks, i)) {
+                InterleavedScore.four(q, blocks, i, heads, kvHeads, headDim, four);
+            } else {
+                for (int j = 0; j < len; j++) four[j] = score(q, blocks.get(i + j));
+            }
+            for (int j = 0; j < len; j++) {
+                double v = four[j];
+                long b = blocks.get(i + j).blockId();
+                if (n < m) {
+                    siftUp(score, id, n++, v, b);
+                } else if (worse(score[0], id[0], v, b)) {
+                    siftDown(score, id, m, v, b);
+                }
+            }
+        }
+        return hits(score, id, n);
+    }
+
+    private static List<Hit> hits(double[] score, long[] id, int n) {
+        List<Hit> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(new Hit(id[i], score[i]));
+        out.sort(RetrievalIndex::compare);
+        return out;
+    }
+
     private List<Hit> best(int k, ToDoubleFunction<BlockSummary> scorer) {
         if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
         // the current best k in a binary heap of parallel primitive arrays, the worst (lowest score, then highest id)
@@ -178,10 +262,7 @@ public final class RetrievalIndex implements BlockRanker {
                 siftDown(score, id, m, v, b);
             }
         }
-        List<Hit> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) out.add(new Hit(id[i], score[i]));
-        out.sort(RetrievalIndex::compare);
-        return out;
+        return hits(score, id, n);
     }
 
     /** Whether hit (sa, ia) ranks after hit (sb, ib) in {@link #compare}'s order. */

@@ -66,10 +66,7 @@ public record SegmentState(int segmentsDone, int nextPosition, KvBlock[] sinks, 
     /** Retrieval indexes over the summaries, one per layer. */
     RetrievalIndex[] indexes(int heads, int kvHeads, int headDim) {
         RetrievalIndex[] out = new RetrievalIndex[layers()];
-        for (int l = 0; l < out.length; l++) {
-            out[l] = new RetrievalIndex(heads, kvHeads, headDim, summaries.get(l).size());
-            for (BlockSummary s : summaries.get(l)) out[l].add(s);
-        }
+        for (int l = 0; l < out.length; l++) out[l] = RetrievalIndex.over(heads, kvHeads, headDim, summaries.get(l));
         return out;
     }
 }

@@ -160,4 +160,67 @@ class RetrievalIndexTest {
         assertThrows(IllegalArgumentException.class, () -> index.add(BlockSummary.of(2, k, n, 1, 2 * D)));
         assertThrows(IllegalArgumentException.class, () -> index.topK(new float[3], 1));
     }
+
+    /** The four-at-a-time scan equals the one-by-one reference bit for bit, with mixed reps, ties, removals, any size. */
+    @Test
+    void interleavedScanEqualsOneByOneBitForBit() {
+        Random rnd = new Random(17);
+        for (int size = 0; size <= 13; size++) {
+            for (int trial = 0; trial < 4; trial++) {
+                RetrievalIndex index = new RetrievalIndex(HEADS, KV_HEADS, D);
+                List<Long> added = new ArrayList<>();
+                for (int b = 0; b < size + 2; b++) {
+                    int reps = trial == 3 && b % 5 == 2 ? 3 : 1;
+                    float[] m = new float[reps * KV_HEADS * D];
+                    for (int i = 0; i < m.length; i++) m[i] = (float) rnd.nextGaussian();
+                    if (b % 4 == 1 && b > 0) m = Arrays.copyOf(index.summaries().getFirst().meanKeys(), m.length); // a tie
+                    long id = ((long) (b % 3) << 24) | (b * 7L);
+                    index.add(new BlockSummary(id, KV_HEADS, D, m));
+                    added.add(id);
+                }
+                index.remove(added.get(0));
+                index.remove(added.get(added.size() / 2));
+                float[] q = new float[HEADS * D];
+                for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian();
+                for (int k : new int[] {0, 1, 4, size + 5}) {
+                    List<RetrievalIndex.Hit> fast = index.topK(q, k), ref = index.topKOneByOne(q, k);
+                    assertEquals(ref.size(), fast.size());
+                    for (int i = 0; i < ref.size(); i++) {
+                        assertEquals(ref.get(i).blockId(), fast.get(i).blockId(), "rank " + i);
+                        assertEquals(Double.doubleToRawLongBits(ref.get(i).score()), Double.doubleToRawLongBits(fast.get(i).score()),
+                                "score bits at rank " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    /** An index built over a list ranks as one built by add, refuses a repeated id, and still adds and removes. */
+    @Test
+    void overAListIsTheIndexBuiltByAdd() {
+        Random rnd = new Random(5);
+        List<BlockSummary> all = new ArrayList<>();
+        RetrievalIndex added = new RetrievalIndex(HEADS, KV_HEADS, D);
+        for (int b = 0; b < 37; b++) {
+            float[] m = new float[KV_HEADS * D];
+            for (int i = 0; i < m.length; i++) m[i] = (float) rnd.nextGaussian();
+            BlockSummary s = new BlockSummary(((long) b << 24) | 3, KV_HEADS, D, m);
+            all.add(s);
+            added.add(s);
+        }
+        RetrievalIndex over = RetrievalIndex.over(HEADS, KV_HEADS, D, all);
+        float[] q = new float[HEADS * D];
+        for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian();
+        assertEquals(added.topK(q, 5), over.topK(q, 5));
+        assertTrue(over.remove(all.get(3).blockId()));
+        assertFalse(over.remove(all.get(3).blockId()));
+        assertThrows(IllegalArgumentException.class, () -> over.add(all.get(4)));
+        assertEquals(36, over.size());
+        List<BlockSummary> twice = new ArrayList<>(all);
+        twice.add(all.get(9));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RetrievalIndex.over(HEADS, KV_HEADS, D, twice));
+        assertTrue(e.getMessage().contains("already indexed"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> RetrievalIndex.over(HEADS, KV_HEADS, D, List.of(new BlockSummary(1, 1, D, new float[D]))));
+    }
 }
