@@ -40,7 +40,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * kept in an embedded Hazelcast member on loopback); {@code retrieval-per-token} (the default codec, every query token
  * with its own top-k, {@link io.ringmem.kv.RetrievalScoring#PER_TOKEN}); {@code retrieval-last-exact} (the default codec,
  * mean-key retrieval in earlier layers, in the last layer each scored query token ranks every stored block by its
- * exact keys, {@link io.ringmem.kv.RetrievalScoring#LAST_EXACT}); {@code retrieval-two-level} (the default codec,
+ * exact keys, {@link io.ringmem.kv.RetrievalScoring#LAST_EXACT}) with {@code retrieval-last-exact-CODEC} and
+ * {@code retrieval-last-exact-hazelcast} its codec and store variants; {@code retrieval-two-level} (the default codec,
  * the two-level index, exhaustive) and {@code retrieval-two-level-N} (at most N segments read per ranking). Segment
  * modes use the default positions policy ({@code auto}).
  */
@@ -49,6 +50,7 @@ public final class RecallBenchmark {
     public static final List<String> MODES = modes();
     /** The two-level index mode; {@code retrieval-two-level-N} reads at most N segments' block summaries per ranking. */
     static final String TWO_LEVEL = "retrieval-two-level";
+    static final String LAST_EXACT = "retrieval-last-exact";
 
     /**
      * One (length, depth, mode) measurement.
@@ -82,14 +84,14 @@ public final class RecallBenchmark {
                     .memoryTokens(false).retrieveTopK(topK).summaryKeys(summaryKeys);
             if (mode.equals("window")) b.retrieveTopK(0);
             if (mode.equals("retrieval-per-token")) b.retrievalScoring("per-token");
-            if (mode.equals("retrieval-last-exact")) b.retrievalScoring("last-exact");
+            if (mode.startsWith(LAST_EXACT)) b.retrievalScoring("last-exact");
             if (mode.startsWith(TWO_LEVEL)) {
                 int limit = mode.equals(TWO_LEVEL) ? 0 : Integer.parseInt(mode.substring(TWO_LEVEL.length() + 1));
                 b.retrievalIndex("two-level").indexSegments(limit);
             }
-            if (mode.startsWith("retrieval-") && KvCodecs.NAMES.contains(mode.substring("retrieval-".length()))) {
-                b.codec(mode.substring("retrieval-".length()));
-            }
+            String codec = mode.startsWith(LAST_EXACT + "-") ? mode.substring(LAST_EXACT.length() + 1)
+                    : mode.startsWith("retrieval-") ? mode.substring("retrieval-".length()) : "";
+            if (KvCodecs.NAMES.contains(codec)) b.codec(codec);
             return b.build();
         }
     }
@@ -103,12 +105,19 @@ public final class RecallBenchmark {
     private RecallBenchmark() {
     }
 
+    /** Whether a mode keeps its blocks in the embedded Hazelcast member's store (retrieval-hazelcast, LAST_EXACT-hazelcast). */
+    static boolean overHazelcast(String mode) {
+        return mode.endsWith("-hazelcast");
+    }
+
     private static List<String> modes() {
         List<String> m = new ArrayList<>(List.of("exact", "window", "retrieval"));
         for (String c : KvCodecs.NAMES) m.add("retrieval-" + c);
         m.add("retrieval-hazelcast");
         m.add("retrieval-per-token");
-        m.add("retrieval-last-exact");
+        m.add(LAST_EXACT);
+        for (String c : KvCodecs.NAMES) m.add(LAST_EXACT + "-" + c);
+        m.add(LAST_EXACT + "-hazelcast");
         m.add(TWO_LEVEL);
         return List.copyOf(m);
     }
@@ -144,7 +153,7 @@ public final class RecallBenchmark {
     public static void run(LlamaModel model, RunConfig run, Settings s, Listener out) {
         check(s, model);
         warmUp(model, run, s);
-        HazelcastMemoryStore hz = s.modes().contains("retrieval-hazelcast") ? embeddedMember() : null;
+        HazelcastMemoryStore hz = s.modes().stream().anyMatch(RecallBenchmark::overHazelcast) ? embeddedMember() : null;
         try {
             int doc = 0;
             for (int n : s.lengths()) {
@@ -200,13 +209,13 @@ public final class RecallBenchmark {
             if (mode.equals("exact")) {
                 new SequenceParallelPrefill(model, run).run(ids, answerOf::containsKey, sink);
             } else {
-                KvBlockStore store = mode.equals("retrieval-hazelcast") ? new StoreKvBlockStore(hz, documentId)
+                KvBlockStore store = overHazelcast(mode) ? new StoreKvBlockStore(hz, documentId)
                         : new InMemoryKvBlockStore(model.config().layers());
                 new SegmentedScorer(model, run, s.segments(mode), store).score(ids, answerOf::containsKey, sink, x -> { });
             }
             peak = heap.peak();
         } finally {
-            if (hz != null && mode.equals("retrieval-hazelcast")) hz.deleteDocument(documentId);
+            if (hz != null && overHazelcast(mode)) hz.deleteDocument(documentId);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         int hits = 0;

@@ -57,7 +57,7 @@ final class BenchRecallCommand implements Runnable {
 
     @Option(names = "--modes", split = ",", defaultValue = "exact,window,retrieval", paramLabel = "M,M",
             description = "exact, window, retrieval, retrieval-none|int8|int4|int2, retrieval-hazelcast, retrieval-per-token,"
-                    + " retrieval-last-exact,"
+                    + " retrieval-last-exact, retrieval-last-exact-none|int8|int4|int2|hazelcast,"
                     + " retrieval-two-level (two-level index, exhaustive), retrieval-two-level-N (at most N segments read per"
                     + " ranking) (default: ${DEFAULT-VALUE})")
     List<String> modes;
