@@ -155,9 +155,7 @@ public final class RetrievalIndex implements BlockRanker {
      * @return min(k, size()) hits, score descending then id ascending
      */
     public List<Hit> topK(float[] q, int k) {
-        if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
-        if (q.length != heads * headDim) throw new IllegalArgumentException("q has " + q.length + " floats, expected " + heads * headDim);
-        checkQueries(q, 1);
+        checkQuery(q);
         return bestInterleaved(k, q);
     }
 
@@ -166,8 +164,7 @@ public final class RetrievalIndex implements BlockRanker {
      * scan must equal bit for bit (ids, scores and order), and the baseline of {@code bench retrieval}'s scan row.
      */
     public List<Hit> topKOneByOne(float[] q, int k) {
-        if (q.length != heads * headDim) throw new IllegalArgumentException("q has " + q.length + " floats, expected " + heads * headDim);
-        checkQueries(q, 1);
+        checkQuery(q);
         return best(k, s -> score(q, s));
     }
 
@@ -199,6 +196,12 @@ public final class RetrievalIndex implements BlockRanker {
         return List.copyOf(blocks);
     }
 
+    /** One query token: exactly heads × headDim floats, all finite. */
+    private void checkQuery(float[] q) {
+        if (q.length != heads * headDim) throw new IllegalArgumentException("q has " + q.length + " floats, expected " + heads * headDim);
+        checkQueries(q, 1);
+    }
+
     private void checkQueries(float[] q, int nq) {
         if (nq <= 0 || q.length < nq * heads * headDim) {
             throw new IllegalArgumentException("q has " + q.length + " floats, expected nq*heads*headDim with nq >= 1");
@@ -212,92 +215,27 @@ public final class RetrievalIndex implements BlockRanker {
      * where one block's chain of dependent double adds would wait on each add.
      */
     private List<Hit> bestInterleaved(int k, float[] q) {
-        if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
-        int size = blocks.size(), m = Math.min(k, size), n = 0;
-        double[] score = new double[m];
-        long[] id = new long[m];
+        TopHits top = new TopHits(k, blocks.size());
         double[] four = new double[4];
-        for (int i = 0; i < size && m > 0; i += 4) {
-            int len = Math.min(4, size - i);
+        for (int i = 0; i < blocks.size() && !top.wantsNone(); i += 4) {
+            int len = Math.min(4, blocks.size() - i);
             if (len == 4 && InterleavedScore.fits(blocks, i)) {
                 InterleavedScore.four(q, blocks, i, heads, kvHeads, headDim, four);
             } else {
                 for (int j = 0; j < len; j++) four[j] = score(q, blocks.get(i + j));
             }
-            for (int j = 0; j < len; j++) {
-                double v = four[j];
-                long b = blocks.get(i + j).blockId();
-                if (n < m) {
-                    siftUp(score, id, n++, v, b);
-                } else if (worse(score[0], id[0], v, b)) {
-                    siftDown(score, id, m, v, b);
-                }
-            }
+            for (int j = 0; j < len; j++) top.offer(four[j], blocks.get(i + j).blockId());
         }
-        return hits(score, id, n);
-    }
-
-    private static List<Hit> hits(double[] score, long[] id, int n) {
-        List<Hit> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) out.add(new Hit(id[i], score[i]));
-        out.sort(RetrievalIndex::compare);
-        return out;
+        return top.hits();
     }
 
     private List<Hit> best(int k, ToDoubleFunction<BlockSummary> scorer) {
-        if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
-        // the current best k in a binary heap of parallel primitive arrays, the worst (lowest score, then highest id)
-        // on top: one comparison per block that does not enter, no allocation per block (a scan visits every block of
-        // the document for every query chunk, so its per-block cost is what grows with the document)
-        int m = Math.min(k, blocks.size()), n = 0;
-        double[] score = new double[m];
-        long[] id = new long[m];
+        TopHits top = new TopHits(k, blocks.size());
         for (BlockSummary s : blocks) {
-            if (m == 0) break;
-            double v = scorer.applyAsDouble(s);
-            long b = s.blockId();
-            if (n < m) {
-                siftUp(score, id, n++, v, b);
-            } else if (worse(score[0], id[0], v, b)) {
-                siftDown(score, id, m, v, b);
-            }
+            if (top.wantsNone()) break;
+            top.offer(scorer.applyAsDouble(s), s.blockId());
         }
-        return hits(score, id, n);
-    }
-
-    /** Whether hit (sa, ia) ranks after hit (sb, ib) in {@link #compare}'s order. */
-    private static boolean worse(double sa, long ia, double sb, long ib) {
-        int c = Double.compare(sa, sb);
-        return c != 0 ? c < 0 : ia > ib;
-    }
-
-    /** Inserts (v, b) at heap slot {@code i} (the heap's size before it) and moves it up past every better parent. */
-    private static void siftUp(double[] score, long[] id, int i, double v, long b) {
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (!worse(v, b, score[parent], id[parent])) break;
-            score[i] = score[parent];
-            id[i] = id[parent];
-            i = parent;
-        }
-        score[i] = v;
-        id[i] = b;
-    }
-
-    /** Replaces the heap's top (its worst) with (v, b) and moves it down past every worse child. */
-    private static void siftDown(double[] score, long[] id, int n, double v, long b) {
-        int i = 0;
-        while (true) {
-            int c = 2 * i + 1;
-            if (c >= n) break;
-            if (c + 1 < n && worse(score[c + 1], id[c + 1], score[c], id[c])) c++;
-            if (!worse(score[c], id[c], v, b)) break;
-            score[i] = score[c];
-            id[i] = id[c];
-            i = c;
-        }
-        score[i] = v;
-        id[i] = b;
+        return top.hits();
     }
 
     /** Floats per query token: heads × headDim. */
