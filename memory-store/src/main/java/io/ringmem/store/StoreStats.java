@@ -6,7 +6,9 @@ package io.ringmem.store;
  * <p>Not a consistent snapshot: each member reports its own counters at a slightly different moment.
  * {@code evictions} and {@code expirations} count since each member started and are lost with a member.
  * Expired entries are removed lazily (on access, or by a background sweep every few seconds), so
- * {@code expirations} can lag behind the TTL.
+ * {@code expirations} can lag behind the TTL. {@code backupEntries} can lag behind {@code entries} for a few
+ * seconds after a member joins or leaves: partitions whose backup replica is still being assigned are
+ * copied by Hazelcast's replica sync, not by the write that returned.
  *
  * @param entries      primary (owned) entries
  * @param backupEntries backup copies held

@@ -95,13 +95,14 @@ class EmbeddedClusterTest {
     }
 
     @Test
-    void statsCountEntriesOnBothMembers() {
+    void statsCountEntriesOnBothMembers() throws Exception {
         a.putAll(document("doc-stats", 4, 1, 4));
         StoreStats s = b.stats();
         assertEquals(2, s.members());
         assertTrue(s.entries() >= 16, s.toString());
-        assertTrue(s.backupEntries() >= 16, s.toString());
         assertTrue(s.bytes() >= 16 * 1000, s.toString());
+        // Backup counts can lag while the young cluster still assigns backup replicas (see StoreStats).
+        assertTrue(TestClusters.await(() -> b.stats().backupEntries() >= 16, 30_000), () -> b.stats().toString());
     }
 
     @Test
