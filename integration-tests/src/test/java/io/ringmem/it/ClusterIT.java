@@ -203,7 +203,7 @@ class ClusterIT {
         assertEquals(200, cluster.workerHttp(0).get("/health/live").status());
         String metrics = cluster.workerHttp(0).getText("/metrics");
         assertTrue(metrics.contains("ringmem_worker_tokens_total"), metrics);
-        assertTrue(metrics.contains("ringmem_worker_requests_seconds_count{outcome=\"ok\",type=\"ShardTask\"}"), metrics);
+        assertTrue(metrics.contains("ringmem_worker_requests_seconds_count{outcome=\"ok\",type=\"ShardTask\",worker=\""), metrics);
         String coordinatorMetrics = cluster.http().getText("/metrics");
         assertTrue(coordinatorMetrics.contains("ringmem_jobs_submitted_total"), coordinatorMetrics);
         assertTrue(coordinatorMetrics.contains("ringmem_workers 4.0"), coordinatorMetrics);
@@ -306,7 +306,7 @@ class ClusterIT {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (System.nanoTime() < deadline) {
             for (String line : cluster.workerHttp(i).getText("/metrics").split("\n")) {
-                if (line.startsWith("ringmem_worker_requests_active ")
+                if (line.startsWith("ringmem_worker_requests_active{worker=")
                         && Double.parseDouble(line.substring(line.indexOf(' ') + 1)) >= 1) {
                     return;
                 }

@@ -67,7 +67,7 @@ public final class Worker implements RequestHandler {
         this.states = states;
         this.transport = transport;
         this.ringKeys = Objects.requireNonNull(ringKeys, "ringKeys");
-        this.metrics = new WorkerMetrics(registry);
+        this.metrics = new WorkerMetrics(registry, name);
     }
 
     public String name() {
