@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * another key never reaches the handler.
  */
 class WorkerCallTest {
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private static final ClusterSecret SECRET = ClusterSecret.of("worker call test secret 0123456789");
     private static final SegmentConfig SETTINGS = SegmentConfig.of(64);
     private static final AtomicInteger handled = new AtomicInteger();
@@ -200,9 +203,15 @@ class WorkerCallTest {
         return false;
     }
 
+    /**
+     * A port free a moment ago and not handed out before in this JVM. The kernel may give a just-closed port to the
+     * next bind, so two calls in a row could return the same port (CI saw a worker's HTTP and Hazelcast ports collide).
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
+            }
         }
     }
 

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A coordinator and workers as separate JVMs on 127.0.0.1, joined by TCP-IP member lists, each with its own
@@ -22,6 +24,8 @@ import java.util.List;
  * cluster name, every stored value and worker task sealed.
  */
 final class LocalCluster implements AutoCloseable {
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private final Path model;
     private final Path logs;
     private final List<String> extraCoordinatorArgs;
@@ -154,9 +158,15 @@ final class LocalCluster implements AutoCloseable {
         return b.toString();
     }
 
+    /**
+     * A port free a moment ago and not handed out before in this JVM. The kernel may give a just-closed port to the
+     * next bind, so two calls in a row could return the same port (CI saw a worker's HTTP and Hazelcast ports collide).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
+            }
         }
     }
 

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -19,6 +21,8 @@ import java.util.regex.Pattern;
  * {@code target/}. Stopped by PID on close.
  */
 final class ServiceCluster implements AutoCloseable {
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private final List<Process> processes = new ArrayList<>();
     private final Path logs;
     private final int http;
@@ -104,9 +108,15 @@ final class ServiceCluster implements AutoCloseable {
         throw new IllegalStateException("the coordinator does not list " + n + " worker(s) within 60 s");
     }
 
+    /**
+     * A port free a moment ago and not handed out before in this JVM. The kernel may give a just-closed port to the
+     * next bind, so two calls in a row could return the same port (CI saw a worker's HTTP and Hazelcast ports collide).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
+            }
         }
     }
 
