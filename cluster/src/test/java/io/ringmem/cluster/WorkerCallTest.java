@@ -3,6 +3,7 @@ package io.ringmem.cluster;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cluster.Member;
+import io.ringmem.TestPorts;
 import io.ringmem.kv.IndexLayout;
 import io.ringmem.protocol.FinalizeResult;
 import io.ringmem.protocol.FinalizeTask;
@@ -21,14 +22,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * another key never reaches the handler.
  */
 class WorkerCallTest {
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
-
     private static final ClusterSecret SECRET = ClusterSecret.of("worker call test secret 0123456789");
     private static final SegmentConfig SETTINGS = SegmentConfig.of(64);
     private static final AtomicInteger handled = new AtomicInteger();
@@ -57,7 +54,7 @@ class WorkerCallTest {
 
     @BeforeAll
     static void start() throws IOException {
-        int a = freePort(), b = freePort();
+        int a = TestPorts.free(), b = TestPorts.free();
         List<String> members = List.of("127.0.0.1:" + a, "127.0.0.1:" + b);
         ClusterOptions c = new ClusterOptions("calls", members, a, Optional.empty(), Optional.empty(), "none", 10)
                 .withSecret(SECRET);
@@ -168,7 +165,7 @@ class WorkerCallTest {
      */
     @Test
     void anExceptionThrownOnTheMemberStillArrives() throws Exception {
-        int port = freePort();
+        int port = TestPorts.free();
         List<String> members = new ArrayList<>(coordinator.getCluster().getMembers().stream()
                 .map(m -> "127.0.0.1:" + m.getAddress().getPort()).toList());
         members.add("127.0.0.1:" + port);
@@ -201,18 +198,6 @@ class WorkerCallTest {
             return true;
         }
         return false;
-    }
-
-    /**
-     * A port free a moment ago and not handed out before in this JVM. The kernel may give a just-closed port to the
-     * next bind, so two calls in a row could return the same port (CI saw a worker's HTTP and Hazelcast ports collide).
-     */
-    private static int freePort() throws IOException {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
-            }
-        }
     }
 
     private static void sleep() {

@@ -1,11 +1,10 @@
 package io.ringmem.it;
 
+import io.ringmem.TestPorts;
 import io.ringmem.api.RingmemClient;
 import io.ringmem.api.RingmemClientException;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A coordinator and workers as separate JVMs on 127.0.0.1, joined by TCP-IP member lists, each with its own
@@ -24,8 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * cluster name, every stored value and worker task sealed.
  */
 final class LocalCluster implements AutoCloseable {
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
-
     private final Path model;
     private final Path logs;
     private final List<String> extraCoordinatorArgs;
@@ -47,13 +42,13 @@ final class LocalCluster implements AutoCloseable {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         this.secret = Files.writeString(logs.resolve("cluster-secret"), HexFormat.of().formatHex(random) + "\n");
-        this.coordinatorHz = freePort();
-        this.coordinatorHttp = freePort();
+        this.coordinatorHz = TestPorts.free();
+        this.coordinatorHttp = TestPorts.free();
         members.add("127.0.0.1:" + coordinatorHz);
         for (int i = 0; i < workerCount; i++) {
-            int p = freePort();
+            int p = TestPorts.free();
             workerHz.add(p);
-            workerHttp.add(freePort());
+            workerHttp.add(TestPorts.free());
             members.add("127.0.0.1:" + p);
         }
     }
@@ -156,18 +151,6 @@ final class LocalCluster implements AutoCloseable {
         StringBuilder b = new StringBuilder("--- " + coordinator.name() + "\n" + coordinator.tail());
         for (RingmemProcess w : workers) b.append("\n--- ").append(w.name()).append("\n").append(w.tail());
         return b.toString();
-    }
-
-    /**
-     * A port free a moment ago and not handed out before in this JVM. The kernel may give a just-closed port to the
-     * next bind, so two calls in a row could return the same port (CI saw a worker's HTTP and Hazelcast ports collide).
-     */
-    static int freePort() throws IOException {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
-            }
-        }
     }
 
     @Override

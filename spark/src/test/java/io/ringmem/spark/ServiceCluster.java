@@ -1,17 +1,14 @@
 package io.ringmem.spark;
 
+import io.ringmem.TestPorts;
 import io.ringmem.api.RingmemClient;
 import io.ringmem.api.RingmemClientException;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -21,8 +18,6 @@ import java.util.regex.Pattern;
  * {@code target/}. Stopped by PID on close.
  */
 final class ServiceCluster implements AutoCloseable {
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
-
     private final List<Process> processes = new ArrayList<>();
     private final Path logs;
     private final int http;
@@ -35,11 +30,11 @@ final class ServiceCluster implements AutoCloseable {
     static ServiceCluster start(String model, int workers) throws Exception {
         Path logs = Path.of("target", "service-cluster");
         Files.createDirectories(logs);
-        int coordinatorHz = freePort(), http = freePort();
+        int coordinatorHz = TestPorts.free(), http = TestPorts.free();
         List<String> members = new ArrayList<>(List.of("127.0.0.1:" + coordinatorHz));
         List<Integer> hz = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
-            hz.add(freePort());
+            hz.add(TestPorts.free());
             members.add("127.0.0.1:" + hz.get(i));
         }
         ServiceCluster c = new ServiceCluster(logs, http);
@@ -52,7 +47,7 @@ final class ServiceCluster implements AutoCloseable {
             for (int i = 0; i < workers; i++) {
                 String name = "worker-" + (i + 1);
                 Process w = c.launch(name, List.of("worker", "--model", model, "--members", String.join(",", members),
-                        "--hz-port", Integer.toString(hz.get(i)), "--bind", "127.0.0.1", "--http-port", Integer.toString(freePort()),
+                        "--hz-port", Integer.toString(hz.get(i)), "--bind", "127.0.0.1", "--http-port", Integer.toString(TestPorts.free()),
                         "--name", name, "--threads", "1", "--failure-seconds", "6"));
                 c.await(name, w, "worker \\S+ ready");
             }
@@ -106,18 +101,6 @@ final class ServiceCluster implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("the coordinator does not list " + n + " worker(s) within 60 s");
-    }
-
-    /**
-     * A port free a moment ago and not handed out before in this JVM. The kernel may give a just-closed port to the
-     * next bind, so two calls in a row could return the same port (CI saw a worker's HTTP and Hazelcast ports collide).
-     */
-    static int freePort() throws IOException {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
-            }
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ringmem.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ringmem.TestPorts;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -91,7 +92,7 @@ class ServiceExecutionIT {
 
     @Test
     void unreachableServiceFailsTheJobClearly() throws Exception {
-        int port = ServiceCluster.freePort(); // nothing listens there
+        int port = TestPorts.free(); // nothing listens there
         Dataset<Row> df = spark.createDataFrame(List.<Row>of(RowFactory.create("a", "Once upon a time", null)), ROWS);
         SparkException e = assertThrows(SparkException.class, () -> RingmemSpark.score(df).execution(Execution.SERVICE)
                 .serviceUrl("http://127.0.0.1:" + port).maxAttempts(2).run().collectAsList());

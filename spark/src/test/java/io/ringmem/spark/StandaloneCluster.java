@@ -1,5 +1,7 @@
 package io.ringmem.spark;
 
+import io.ringmem.TestPorts;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,13 +43,13 @@ final class StandaloneCluster implements AutoCloseable {
 
     private void startAll(int cores, String memory) throws Exception {
         Path home = sparkHome();
-        port = ServiceCluster.freePort();
+        port = TestPorts.free();
         Process master = launch("master", home, List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                "--port", Integer.toString(port), "--webui-port", Integer.toString(ServiceCluster.freePort())));
+                "--port", Integer.toString(port), "--webui-port", Integer.toString(TestPorts.free())));
         await("master", master, "I have been elected leader");
         Path work = Files.createDirectories(dir.resolve("work"));
         Process worker = launch("worker", home, List.of("org.apache.spark.deploy.worker.Worker", masterUrl(), "--host", "127.0.0.1",
-                "--cores", Integer.toString(cores), "--memory", memory, "--webui-port", Integer.toString(ServiceCluster.freePort()),
+                "--cores", Integer.toString(cores), "--memory", memory, "--webui-port", Integer.toString(TestPorts.free()),
                 "--work-dir", work.toString()));
         await("worker", worker, "Successfully registered with master");
     }
